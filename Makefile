@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Builds the XDP object, its skeleton and the ndpresponder CLI into build/.
+# `make V=1` shows the commands.
+
+VERSION   ?= 0.1.0
+OUTPUT    ?= build
+CLANG     ?= clang
+CC        ?= gcc
+BPFTOOL   ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+VMLINUX_DIR := vmlinux/$(ARCH)
+
+LIBS_PKG := libbpf libelf zlib json-c
+LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
+LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	-Wmissing-prototypes -Wstrict-prototypes
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	-DNDPR_VERSION='"$(VERSION)"' -Iinclude -Iuser -I$(OUTPUT) $(LIBS_CFLAGS)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	-I$(VMLINUX_DIR) -Iinclude -Ibpf
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_SRCS := bpf/ndpresponder.bpf.c
+BPF_HDRS := $(wildcard bpf/*.h) include/ndpresponder.h
+USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+USER_HDRS := $(wildcard user/*.h) include/ndpresponder.h
+USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+SKEL := $(OUTPUT)/ndpresponder.skel.h
+TEST_BPF := $(OUTPUT)/tests/xdp_pass.bpf.o
+UNIT_TESTS := $(OUTPUT)/tests/test_xdp $(OUTPUT)/tests/test_prefix
+
+.DELETE_ON_ERROR:
+.PHONY: all clean test unit integration check-deps vmlinux install
+
+all: check-deps $(OUTPUT)/ndpresponder $(UNIT_TESTS) $(TEST_BPF)
+
+check-deps:
+	@for t in $(CLANG) $(BPFTOOL) $(PKG_CONFIG); do \
+		command -v $$t >/dev/null || { echo "missing tool: $$t (see README: set-up)"; exit 1; }; done
+	@$(PKG_CONFIG) --exists $(LIBS_PKG) || { echo "missing libraries: $(LIBS_PKG) (see README: set-up)"; exit 1; }
+
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# The object is linked through bpftool to strip DWARF but keep BTF.
+$(OUTPUT)/ndpresponder.bpf.o: $(BPF_SRCS) $(BPF_HDRS) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(SKEL): $(OUTPUT)/ndpresponder.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ndpresponder_bpf > $@
+
+$(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) $(SKEL) | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/ndpresponder: $(OUTPUT)/user/main.o $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LDLIBS)
+
+$(OUTPUT)/tests/%.bpf.o: tests/bpf/%.bpf.c | $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c tests/unit/*.h $(USER_OBJS) $(SKEL) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS)) $(LIBS_LDLIBS)
+
+# The README's test command: unit tests, then integration tests over veth
+# in network namespaces. Needs root.
+test: all
+	$(Q)tests/run.sh
+
+unit: all
+	$(Q)tests/run.sh unit
+
+integration: all
+	$(Q)tests/run.sh integration
+
+# Regenerates the kernel type header from the running kernel's BTF.
+vmlinux:
+	$(Q)mkdir -p $(VMLINUX_DIR)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_DIR)/vmlinux.h
+
+clean:
+	$(Q)rm -rf $(OUTPUT)

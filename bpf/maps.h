@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Every map of the responder, pinned by name under the interface's pin
+ * directory so that an upgrade, `prefix` and `stats` find them. The loader
+ * sets max_entries of the prefix maps from --max-prefixes.
+ */
+#ifndef NDPR_MAPS_H
+#define NDPR_MAPS_H
+
+#include "ndpresponder.h"
+
+/* /128 entries, exact match: looked up first, being the longest match. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, NDPR_DEFAULT_MAX_PREFIXES);
+	__type(key, struct ndpr_host_key);
+	__type(value, struct ndpr_prefix_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_hosts SEC(".maps");
+
+/* Prefixes shorter than /128, longest-prefix match. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, NDPR_DEFAULT_MAX_PREFIXES);
+	__type(key, struct ndpr_prefix_key);
+	__type(value, struct ndpr_prefix_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_prefixes SEC(".maps");
+
+/* One outcome counter per packet, per CPU; summed by `stats`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ndpr_counters);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_counters SEC(".maps");
+
+/* The attach record (mode, options, all-multicast), written by the loader
+ * for `status` and `detach`; the program does not read it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ndpr_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_state SEC(".maps");
+
+#endif

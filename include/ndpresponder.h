@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * What the XDP program and the loader share: map keys and values, the
+ * counter layout and the load-time configuration. The BPF side includes
+ * vmlinux.h first, userspace <linux/types.h>; only __u* types appear here.
+ */
+#ifndef NDPRESPONDER_H
+#define NDPRESPONDER_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Largest ICMPv6 message the program validates and answers. Real NS are
+ * 24, 32 (SLLA) or 40 (SLLA + nonce) octets; longer ones (SEND) pass. */
+#define NDPR_MAX_ICMP_LEN 256
+
+/* Default capacity of each prefix map (hosts and prefixes). */
+#define NDPR_DEFAULT_MAX_PREFIXES 65536
+
+/* What a matching entry asks for. The longest match wins, so an exclude
+ * entry carves a hole into a shorter answer entry. */
+enum ndpr_action {
+	NDPR_ACT_ANSWER = 1,
+	NDPR_ACT_EXCLUDE = 2,
+};
+
+/* Key of the LPM trie of prefixes shorter than /128. */
+struct ndpr_prefix_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* Key of the exact-match hash of /128 entries, checked first. */
+struct ndpr_host_key {
+	__u8 addr[16];
+};
+
+/* Value of both prefix maps. origin tells who owns the entry: 0 for static
+ * configuration, other values are given out by the control plane. */
+struct ndpr_prefix_val {
+	__u8 action;
+	__u8 flags;
+	__u16 origin;
+	__u32 reserved;
+};
+
+/* Where the answer's Override flag comes from (RFC 4861 §7.2.8 vs practice). */
+enum ndpr_override {
+	NDPR_OVERRIDE_MULTICAST = 0, /* O=1 when the NS was multicast */
+	NDPR_OVERRIDE_ALWAYS = 1,
+	NDPR_OVERRIDE_NEVER = 2,
+};
+
+#define NDPR_CFG_ROUTER  (1u << 0) /* R=1 in answers */
+#define NDPR_CFG_DAD     (1u << 1) /* answer DAD probes (source ::) */
+#define NDPR_CFG_UNICAST (1u << 2) /* answer unicast NUD probes */
+
+/* Load-time configuration, placed in the program's .rodata. */
+struct ndpr_config {
+	__u8 mac[6]; /* Ethernet source of answers */
+	__u8 flags;  /* NDPR_CFG_* */
+	__u8 override;
+};
+
+/*
+ * One outcome per packet: each packet the program sees increments exactly
+ * one of these, so their sum is the number of packets received. The value
+ * of the per-CPU counter map is this struct; the program indexes it as an
+ * array of __u64 so that bpftool still prints the names.
+ */
+#define NDPR_COUNTERS(X)                      \
+	X(answered)                           \
+	X(answered_dad)                       \
+	X(passed_not_ns)                      \
+	X(passed_no_match)                    \
+	X(passed_excluded)                    \
+	X(passed_dad_off)                     \
+	X(passed_unicast_off)                 \
+	X(passed_too_long)                    \
+	X(invalid_truncated)                  \
+	X(invalid_hop_limit)                  \
+	X(invalid_code)                       \
+	X(invalid_length)                     \
+	X(invalid_source_multicast)           \
+	X(invalid_target_multicast)           \
+	X(invalid_dad_destination)            \
+	X(invalid_option_length)              \
+	X(invalid_dad_slla)                   \
+	X(invalid_checksum)                   \
+	X(error_resize)
+
+#define NDPR_COUNTER_FIELD(name) __u64 name;
+struct ndpr_counters {
+	NDPR_COUNTERS(NDPR_COUNTER_FIELD)
+};
+#undef NDPR_COUNTER_FIELD
+
+#define NDPR_COUNTER_ENUM(name) NDPR_C_##name,
+enum ndpr_counter {
+	NDPR_COUNTERS(NDPR_COUNTER_ENUM) NDPR_C_MAX
+};
+#undef NDPR_COUNTER_ENUM
+
+/* How the program is attached (kept in the pinned state map). */
+enum ndpr_mode {
+	NDPR_MODE_NATIVE = 1,
+	NDPR_MODE_GENERIC = 2,
+};
+
+#define NDPR_STATE_ALLMULTI_SET (1u << 0) /* we turned all-multicast on */
+
+/* The attach record, for status and detach: the one entry of ndpr_state. */
+struct ndpr_state {
+	__u32 ifindex;
+	__u8 mode;  /* enum ndpr_mode */
+	__u8 flags; /* NDPR_STATE_* */
+	__u16 reserved;
+	__u64 attached_at; /* CLOCK_REALTIME, seconds */
+	struct ndpr_config config;
+};
+
+#endif /* NDPRESPONDER_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The verbs of the command line, each in a cmd_*.c of its own. */
+#ifndef NDPR_CLI_H
+#define NDPR_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
+int cmd_prefix(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* Exit codes: 0 done, 1 refused or failed. */
+#define EXIT_FAIL 1
+
+/*
+ * getopt_long over a verb's arguments (argv[0] is the verb). Prints the
+ * usage and returns 'h' for --help; '?' after one line on stderr for an
+ * unknown option.
+ */
+int verb_getopt(int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char *usage);
+
+/* Parses a whole decimal number in [min, max]; -EINVAL otherwise. */
+int parse_uint(const char *s, unsigned long min, unsigned long max,
+	       unsigned long *out);
+
+#endif

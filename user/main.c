@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* ndpresponder: the command line of the XDP Neighbor Discovery responder. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct verb verbs[] = {
+	{ "attach", cmd_attach, "load and attach the responder (or upgrade it)" },
+	{ "detach", cmd_detach, "detach the responder and remove its pins" },
+	{ "prefix", cmd_prefix, "add, delete, list or sync answered prefixes" },
+	{ "stats", cmd_stats, "show the outcome counters" },
+	{ "status", cmd_status, "list the interfaces with a responder" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: ndpresponder [-v] VERB [ARGS...]\n"
+		   "       ndpresponder VERB --help\n"
+		   "       ndpresponder --version\n\n"
+		   "Answers IPv6 Neighbor Solicitations in XDP, from the "
+		   "solicited address.\n\nVerbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(f, "\nOptions:\n"
+		   "  -v, --verbose  show libbpf's messages and details\n"
+		   "  -V, --version  print the version\n"
+		   "  -h, --help     this text\n");
+}
+
+int verb_getopt(int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char *usage_text)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == 'h') {
+		fputs(usage_text, stdout);
+		return 'h';
+	}
+	if (c == '?') {
+		if (optopt)
+			pr_err("%s: unknown option '-%c' or missing value "
+			       "(see 'ndpresponder %s --help')",
+			       argv[0], optopt, argv[0]);
+		else
+			pr_err("%s: unknown option '%s' or missing value "
+			       "(see 'ndpresponder %s --help')",
+			       argv[0], argv[optind - 1], argv[0]);
+	}
+	return c;
+}
+
+int parse_uint(const char *s, unsigned long min, unsigned long max,
+	       unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || *out < min || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	log_set_verbose(false);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+vVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			log_set_verbose(true);
+			break;
+		case 'V':
+			printf("ndpresponder %s\n", NDPR_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			pr_err("unknown option '%s' (see ndpresponder --help)",
+			       argv[optind - 1]);
+			return EXIT_FAIL;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (!strcmp(argv[optind], verbs[i].name)) {
+			argc -= optind;
+			argv += optind;
+			optind = 0; /* a full reset of GNU getopt */
+			return verbs[i].fn(argc, argv) ? EXIT_FAIL : 0;
+		}
+	}
+	pr_err("unknown verb '%s' (see ndpresponder --help)", argv[optind]);
+	return EXIT_FAIL;
+}

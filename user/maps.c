@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "maps.h"
+
+static int open_one(const struct pin_dir *pd, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = pin_path(pd, name, path, sizeof(path));
+	if (ret)
+		return ret;
+	*fd = bpf_obj_get(path);
+	return *fd < 0 ? -errno : 0;
+}
+
+int maps_open(const struct pin_dir *pd, const char *ifname,
+	      struct ndpr_maps *m)
+{
+	int ret;
+
+	*m = (struct ndpr_maps)NDPR_MAPS_INIT;
+	ret = open_one(pd, "ndpr_hosts", &m->hosts);
+	if (!ret)
+		ret = open_one(pd, "ndpr_prefixes", &m->prefixes);
+	if (!ret)
+		ret = open_one(pd, "ndpr_counters", &m->counters);
+	if (!ret)
+		ret = open_one(pd, "ndpr_state", &m->state);
+	if (ret == -ENOENT)
+		pr_err("%s: not attached (no pins in %s)", ifname, pd->dir);
+	else if (ret)
+		pr_err("%s: couldn't open the pinned maps in %s: %s", ifname,
+		       pd->dir, errstr(ret));
+	if (ret)
+		maps_close(m);
+	return ret;
+}
+
+void maps_close(struct ndpr_maps *m)
+{
+	int *fds[] = { &m->hosts, &m->prefixes, &m->counters, &m->state };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+static void to_val(const struct prefix *p, struct ndpr_prefix_val *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->action = p->action;
+	v->origin = p->origin;
+}
+
+static void to_lpm_key(const struct prefix *p, struct ndpr_prefix_key *k)
+{
+	k->prefixlen = p->len;
+	memcpy(k->addr, &p->addr, sizeof(k->addr));
+}
+
+static int map_full(const struct ndpr_maps *m, const char *ifname, int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	bpf_obj_get_info_by_fd(fd, &info, &len);
+	pr_err("%s: the %s map is full (%u entries); raise the limit with "
+	       "'detach' then 'attach --max-prefixes N'",
+	       ifname, fd == m->hosts ? "/128" : "prefix", info.max_entries);
+	return -ENOSPC;
+}
+
+int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
+		       const struct prefix *p)
+{
+	struct ndpr_prefix_val v;
+	struct ndpr_prefix_key k;
+	int fd, ret;
+
+	to_val(p, &v);
+	if (p->len == 128) {
+		fd = m->hosts;
+		ret = bpf_map_update_elem(fd, &p->addr, &v, BPF_ANY);
+	} else {
+		fd = m->prefixes;
+		to_lpm_key(p, &k);
+		ret = bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+	}
+	if (ret && (errno == E2BIG || errno == ENOSPC))
+		return map_full(m, ifname, fd);
+	if (ret) {
+		ret = -errno;
+		pr_err("%s: couldn't update the prefix map: %s", ifname,
+		       errstr(ret));
+	}
+	return ret;
+}
+
+int maps_prefix_delete(const struct ndpr_maps *m, const struct prefix *p)
+{
+	struct ndpr_prefix_key k;
+
+	if (p->len == 128)
+		return bpf_map_delete_elem(m->hosts, &p->addr) ? -errno : 0;
+	to_lpm_key(p, &k);
+	return bpf_map_delete_elem(m->prefixes, &k) ? -errno : 0;
+}
+
+static int dump_hosts(int fd, struct prefix_set *out)
+{
+	struct ndpr_host_key key, next;
+	struct ndpr_prefix_val v;
+	struct prefix p = { .len = 128 };
+	void *cur = NULL;
+	int ret;
+
+	while (!bpf_map_get_next_key(fd, cur, &next)) {
+		key = next;
+		cur = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue; /* deleted under us */
+		memcpy(&p.addr, key.addr, sizeof(p.addr));
+		p.action = v.action;
+		p.origin = v.origin;
+		ret = prefix_set_add(out, &p);
+		if (ret)
+			return ret;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static int dump_prefixes(int fd, struct prefix_set *out)
+{
+	struct ndpr_prefix_key key, next;
+	struct ndpr_prefix_val v;
+	struct prefix p = {};
+	void *cur = NULL;
+	int ret;
+
+	while (!bpf_map_get_next_key(fd, cur, &next)) {
+		key = next;
+		cur = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue;
+		memcpy(&p.addr, key.addr, sizeof(p.addr));
+		p.len = (uint8_t)key.prefixlen;
+		p.action = v.action;
+		p.origin = v.origin;
+		ret = prefix_set_add(out, &p);
+		if (ret)
+			return ret;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int maps_prefix_dump(const struct ndpr_maps *m, struct prefix_set *out)
+{
+	int ret = dump_hosts(m->hosts, out);
+
+	if (!ret)
+		ret = dump_prefixes(m->prefixes, out);
+	if (ret)
+		pr_err("couldn't read the prefix maps: %s", errstr(ret));
+	prefix_set_sort(out);
+	return ret;
+}
+
+/* Sorts and drops repeated entries; two different actions for one prefix
+ * are an error. */
+static int dedup(struct prefix_set *s)
+{
+	char buf[PREFIX_STRLEN];
+	size_t i, n = 0;
+
+	prefix_set_sort(s);
+	for (i = 0; i < s->n; i++) {
+		if (n && !prefix_cmp(&s->v[n - 1], &s->v[i])) {
+			if (s->v[n - 1].action != s->v[i].action) {
+				prefix_format(&s->v[i], buf, sizeof(buf));
+				pr_err("%s is both answered and excluded", buf);
+				return -EINVAL;
+			}
+			continue;
+		}
+		s->v[n++] = s->v[i];
+	}
+	s->n = n;
+	return 0;
+}
+
+int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
+		     struct prefix_set *want, uint16_t origin,
+		     struct sync_result *res)
+{
+	struct prefix_set have = {}, mine = {}, gone = {};
+	char buf[PREFIX_STRLEN];
+	size_t i = 0, j = 0;
+	int ret, c;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < want->n; i++)
+		want->v[i].origin = origin;
+	ret = dedup(want);
+	if (ret)
+		return ret;
+	ret = maps_prefix_dump(m, &have);
+	if (ret)
+		goto out;
+	for (i = 0; i < have.n; i++) {
+		if (have.v[i].origin != origin)
+			continue;
+		ret = prefix_set_add(&mine, &have.v[i]);
+		if (ret)
+			goto out;
+	}
+
+	/* Merge of two sorted lists: add or change first... */
+	for (i = 0, j = 0; i < want->n || j < mine.n;) {
+		if (i == want->n)
+			c = 1;
+		else if (j == mine.n)
+			c = -1;
+		else
+			c = prefix_cmp(&want->v[i], &mine.v[j]);
+		if (c > 0) {
+			ret = prefix_set_add(&gone, &mine.v[j++]);
+			if (ret)
+				goto out;
+			continue;
+		}
+		if (c == 0 && want->v[i].action == mine.v[j].action) {
+			res->kept++;
+			i++, j++;
+			continue;
+		}
+		ret = maps_prefix_update(m, ifname, &want->v[i]);
+		if (ret)
+			goto out;
+		if (c == 0) {
+			res->changed++;
+			j++;
+		} else {
+			res->added++;
+		}
+		i++;
+	}
+	/* ...then remove what is no longer wanted. */
+	for (i = 0; i < gone.n; i++) {
+		ret = maps_prefix_delete(m, &gone.v[i]);
+		if (ret && ret != -ENOENT) {
+			prefix_format(&gone.v[i], buf, sizeof(buf));
+			pr_err("%s: couldn't remove %s: %s", ifname, buf,
+			       errstr(ret));
+			goto out;
+		}
+		res->removed++;
+	}
+	ret = 0;
+out:
+	prefix_set_free(&have);
+	prefix_set_free(&mine);
+	prefix_set_free(&gone);
+	return ret;
+}
+
+int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(m->state, &zero, st) ? -errno : 0;
+}
+
+int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(m->state, &zero, st, BPF_ANY) ? -errno : 0;
+}
+
+int counters_read(const struct ndpr_maps *m, struct ndpr_counters *sum,
+		  struct ndpr_counters *per_cpu, int *ncpus)
+{
+	int n = libbpf_num_possible_cpus();
+	struct ndpr_counters *v;
+	__u32 zero = 0;
+	int ret = 0;
+
+	if (n < 0)
+		return n;
+	v = calloc((size_t)n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->counters, &zero, v)) {
+		ret = -errno;
+		goto out;
+	}
+	memset(sum, 0, sizeof(*sum));
+	for (int cpu = 0; cpu < n; cpu++) {
+		__u64 *src = (__u64 *)&v[cpu], *dst = (__u64 *)sum;
+
+		for (int i = 0; i < NDPR_C_MAX; i++)
+			dst[i] += src[i];
+	}
+	if (per_cpu)
+		memcpy(per_cpu, v, (size_t)n * sizeof(*v));
+	if (ncpus)
+		*ncpus = n;
+out:
+	free(v);
+	return ret;
+}
+
+#define COUNTER_NAME(name) #name,
+static const char *const counter_names[] = { NDPR_COUNTERS(COUNTER_NAME) };
+#undef COUNTER_NAME
+
+const char *counter_name(int idx)
+{
+	static char names[NDPR_C_MAX][40];
+
+	if (idx < 0 || idx >= NDPR_C_MAX)
+		return "?";
+	if (!names[idx][0]) {
+		snprintf(names[idx], sizeof(names[idx]), "%s",
+			 counter_names[idx]);
+		for (char *c = names[idx]; *c; c++)
+			if (*c == '_')
+				*c = '-';
+	}
+	return names[idx];
+}

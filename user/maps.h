@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The pinned maps of an attached interface, and the prefix set in them. */
+#ifndef NDPR_MAPS_H
+#define NDPR_MAPS_H
+
+#include "ndpresponder.h"
+#include "pins.h"
+#include "prefix.h"
+
+struct ndpr_maps {
+	int hosts;    /* /128 entries, hash */
+	int prefixes; /* shorter prefixes, LPM trie */
+	int counters; /* per-CPU outcome counters */
+	int state;    /* the attach record */
+};
+
+#define NDPR_MAPS_INIT { -1, -1, -1, -1 }
+
+/* Opens the pins of pd; -ENOENT with "IFACE: not attached" when absent. */
+int maps_open(const struct pin_dir *pd, const char *ifname,
+	      struct ndpr_maps *m);
+/* Wraps the fds of freshly loaded maps (not owned: not closed). */
+void maps_close(struct ndpr_maps *m);
+
+/* Adds or replaces one entry; -ENOSPC with a message when full. */
+int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
+		       const struct prefix *p);
+/* -ENOENT when the entry is not there. */
+int maps_prefix_delete(const struct ndpr_maps *m, const struct prefix *p);
+/* Every entry, sorted. */
+int maps_prefix_dump(const struct ndpr_maps *m, struct prefix_set *out);
+
+struct sync_result {
+	size_t added, changed, removed, kept;
+};
+
+/*
+ * Makes the entries of the given origin equal to want (sorted or not; its
+ * duplicates must agree). Adds and changes come first, removals last, and
+ * no entry present in both sets is ever deleted, so no target that stays
+ * is left unanswered, even for a moment.
+ */
+int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
+		     struct prefix_set *want, uint16_t origin,
+		     struct sync_result *res);
+
+int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st);
+int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st);
+
+/* Counter values summed over CPUs; per_cpu (ncpus entries) may be NULL. */
+int counters_read(const struct ndpr_maps *m, struct ndpr_counters *sum,
+		  struct ndpr_counters *per_cpu, int *ncpus);
+/* "passed-no-match" for NDPR_C_passed_no_match. */
+const char *counter_name(int idx);
+
+#endif

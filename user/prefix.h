@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* IPv6 prefixes as the user writes them, checked before anything changes. */
+#ifndef NDPR_PREFIX_H
+#define NDPR_PREFIX_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PREFIX_STRLEN (INET6_ADDRSTRLEN + 4)
+
+struct prefix {
+	struct in6_addr addr;
+	uint8_t len;
+	uint8_t action; /* enum ndpr_action */
+	uint16_t origin;
+};
+
+/* Parse flags. */
+#define PREFIX_ALLOW_DEFAULT (1u << 0) /* accept ::/0 (--force) */
+
+/*
+ * Parses "ADDR[/LEN]" into p (action and origin left as they are).
+ * Returns 0, or -EINVAL with a reason in err (one line, no newline).
+ */
+int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
+		 char *err, size_t errlen);
+void prefix_format(const struct prefix *p, char *buf, size_t len);
+int prefix_cmp(const void *a, const void *b);
+const char *action_name(uint8_t action);
+
+/* A growable array of prefixes. */
+struct prefix_set {
+	struct prefix *v;
+	size_t n, cap;
+};
+
+int prefix_set_add(struct prefix_set *s, const struct prefix *p);
+void prefix_set_sort(struct prefix_set *s);
+void prefix_set_free(struct prefix_set *s);
+
+/*
+ * Reads a prefix file: one entry a line, "PREFIX" or "exclude PREFIX";
+ * '#' starts a comment. Returns 0 or a negative errno after printing the
+ * file, line and reason.
+ */
+int prefix_file_read(const char *path, unsigned int flags,
+		     struct prefix_set *out);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The responder's life on one interface: attach (or upgrade), detach. */
+#ifndef NDPR_RESPONDER_H
+#define NDPR_RESPONDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ndpresponder.h"
+#include "prefix.h"
+
+enum attach_mode {
+	ATTACH_AUTO = 0,
+	ATTACH_NATIVE = NDPR_MODE_NATIVE,
+	ATTACH_GENERIC = NDPR_MODE_GENERIC,
+};
+
+struct attach_opts {
+	const char *ifname;
+	struct prefix_set prefixes; /* static entries to add */
+	enum attach_mode mode;
+	bool mode_set;
+	uint8_t mac[6];
+	bool mac_set;
+	bool no_router, no_dad, no_unicast;
+	enum ndpr_override override;
+	uint32_t max_prefixes; /* 0: keep the pinned maps' or default */
+};
+
+/* What attach did, for its caller's message. */
+struct attach_result {
+	bool upgraded;
+	enum ndpr_mode mode;
+	uint32_t prog_id;
+};
+
+int responder_attach(const struct attach_opts *o, struct attach_result *r);
+int responder_detach(const char *ifname);
+
+const char *mode_name(int mode);
+const char *override_name(int override);
+
+#endif
