@@ -39,8 +39,8 @@ USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_HDRS := $(wildcard user/*.h) include/ndpresponder.h
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 SKEL := $(OUTPUT)/ndpresponder.skel.h
-TEST_BPF := $(OUTPUT)/tests/xdp_pass.bpf.o
-UNIT_TESTS := $(OUTPUT)/tests/test_xdp $(OUTPUT)/tests/test_prefix
+TEST_BPF := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%.o,$(wildcard tests/bpf/*.bpf.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .DELETE_ON_ERROR:
 .PHONY: all clean test unit integration check-deps vmlinux install

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The prefix parser: what users type, accepted or refused with a reason. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ndpresponder.h"
+#include "harness.h"
+#include "prefix.h"
+
+struct parse_case {
+	const char *in;
+	unsigned int flags;
+	int ok;
+	const char *addr; /* expected address when ok */
+	unsigned int len;
+	const char *why; /* expected fragment of the reason when not ok */
+};
+
+static const struct parse_case cases[] = {
+	{ "2001:db8::/64", 0, 1, "2001:db8::", 64, NULL },
+	{ "2001:db8::1", 0, 1, "2001:db8::1", 128, NULL },
+	{ "2001:db8::1/128", 0, 1, "2001:db8::1", 128, NULL },
+	{ "2001:db8:1:2:3:4:5:0/112", 0, 1, "2001:db8:1:2:3:4:5:0", 112, NULL },
+	{ "2000::/3", 0, 1, "2000::", 3, NULL },
+	{ "::/0", PREFIX_ALLOW_DEFAULT, 1, "::", 0, NULL },
+	{ "::/0", 0, 0, NULL, 0, "--force" },
+	{ "2001:db8::/129", 0, 0, NULL, 0, "over 128" },
+	{ "2001:db8::/-1", 0, 0, NULL, 0, "must be a number" },
+	{ "2001:db8::/", 0, 0, NULL, 0, "must be a number" },
+	{ "2001:db8::/6x", 0, 0, NULL, 0, "must be a number" },
+	{ "2001:db8::/ 64", 0, 0, NULL, 0, "must be a number" },
+	{ "10.0.0.0/8", 0, 0, NULL, 0, "IPv4" },
+	{ "192.0.2.1", 0, 0, NULL, 0, "IPv4" },
+	{ "garbage", 0, 0, NULL, 0, "not an IPv6 prefix" },
+	{ "", 0, 0, NULL, 0, "not an IPv6 prefix" },
+	{ "2001:db8::1/64", 0, 0, NULL, 0, "did you mean 2001:db8::/64" },
+	{ "ff02::/16", 0, 0, NULL, 0, "multicast" },
+	{ "ff02::1:ff00:1", 0, 0, NULL, 0, "multicast" },
+	{ "fe80::/64", 0, 0, NULL, 0, "link-local" },
+	{ "febf::/16", 0, 0, NULL, 0, "link-local" },
+	{ "fec0::/10", 0, 1, "fec0::", 10, NULL },
+	{ "::", 0, 0, NULL, 0, "unspecified" },
+	{ "::1", 0, 0, NULL, 0, "loopback" },
+	{ "2001:db8::1/128/3", 0, 0, NULL, 0, "must be a number" },
+	{ "2001:db8::zz/64", 0, 0, NULL, 0, "not an IPv6 prefix" },
+	{ "2001:0db8:0000:0000:0000:0000:0000:0000:0000/64", 0, 0, NULL, 0,
+	  "not an IPv6 prefix" },
+};
+
+static void test_parse(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct parse_case *c = &cases[i];
+		struct prefix p = {};
+		struct in6_addr want;
+		char err[256] = "", name[128];
+		int ret;
+
+		snprintf(name, sizeof(name), "parse '%s'%s", c->in,
+			 c->flags ? " --force" : "");
+		ret = prefix_parse(c->in, c->flags, &p, err, sizeof(err));
+		if (c->ok) {
+			inet_pton(AF_INET6, c->addr, &want);
+			harness_result(!ret && !memcmp(&want, &p.addr,
+						       sizeof(want)) &&
+					       p.len == c->len,
+				       name, "ret %d len %u err '%s'", ret,
+				       p.len, err);
+		} else {
+			harness_result(ret && strstr(err, c->why) &&
+					       !strchr(err, '\n'),
+				       name, "ret %d, reason '%s', want '%s'",
+				       ret, err, c->why);
+		}
+	}
+}
+
+static void test_format_roundtrip(void)
+{
+	const char *in[] = { "2001:db8::/32", "2001:db8:1::100/128",
+			     "fd00::/8" };
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct prefix p = {};
+		char err[256], out[PREFIX_STRLEN], name[96];
+
+		snprintf(name, sizeof(name), "format '%s'", in[i]);
+		prefix_parse(in[i], 0, &p, err, sizeof(err));
+		prefix_format(&p, out, sizeof(out));
+		harness_result(!strcmp(out, in[i]), name, "got '%s'", out);
+	}
+}
+
+static int write_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static void test_file(void)
+{
+	char path[] = "/tmp/ndpr-prefix-XXXXXX";
+	struct prefix_set s = {};
+	int ret;
+
+	if (write_file(path, "# containers\n"
+			     "2001:db8:1::/64   # the /64\n"
+			     "\n"
+			     "exclude 2001:db8:1::1\n"
+			     "   2001:db8:2::5\t\n")) {
+		harness_result(0, "file: parse", "can't write %s", path);
+		return;
+	}
+	ret = prefix_file_read(path, 0, &s);
+	unlink(path);
+	harness_result(!ret && s.n == 3 && s.v[0].len == 64 &&
+			       s.v[0].action == NDPR_ACT_ANSWER &&
+			       s.v[1].len == 128 &&
+			       s.v[1].action == NDPR_ACT_EXCLUDE &&
+			       s.v[2].action == NDPR_ACT_ANSWER,
+		       "file: entries, comments, excludes", "ret %d n %zu", ret,
+		       s.n);
+	prefix_set_free(&s);
+
+	const char *bad[] = { "2001:db8::/64 extra\n", "exclude\n",
+			      "2001:db8::/129\n", "include 2001:db8::/64\n" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char p2[] = "/tmp/ndpr-prefix-XXXXXX", name[96];
+
+		snprintf(name, sizeof(name), "file: refuses line %zu", i);
+		if (write_file(p2, bad[i])) {
+			harness_result(0, name, "can't write");
+			continue;
+		}
+		ret = prefix_file_read(p2, 0, &s);
+		unlink(p2);
+		harness_result(ret < 0, name, "ret %d", ret);
+		prefix_set_free(&s);
+	}
+	ret = prefix_file_read("/nonexistent/ndpr", 0, &s);
+	harness_result(ret == -2, "file: missing file", "ret %d", ret);
+}
+
+int main(void)
+{
+	test_parse();
+	test_format_roundtrip();
+	test_file();
+	return harness_exit();
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* What every verb's argument parsing shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "log.h"
+
+int verb_getopt(int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char *usage_text)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == 'h') {
+		fputs(usage_text, stdout);
+		return 'h';
+	}
+	if (c == '?') {
+		if (optopt)
+			pr_err("%s: unknown option '-%c' or missing value "
+			       "(see 'ndpresponder %s --help')",
+			       argv[0], optopt, argv[0]);
+		else
+			pr_err("%s: unknown option '%s' or missing value "
+			       "(see 'ndpresponder %s --help')",
+			       argv[0], argv[optind - 1], argv[0]);
+	}
+	return c;
+}
+
+int parse_uint(const char *s, unsigned long min, unsigned long max,
+	       unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || *out < min || *out > max)
+		return -EINVAL;
+	return 0;
+}
