@@ -280,9 +280,15 @@ int cmd_status(int argc, char **argv)
 		pr_err("status: takes no arguments");
 		return -EINVAL;
 	}
+	d = opendir(pin_root());
+	if (!d && errno != ENOENT) {
+		int err = -errno;
+
+		pr_err("couldn't read %s: %s", pin_root(), errstr(err));
+		return err;
+	}
 	if (json)
 		arr = json_object_new_array();
-	d = opendir(pin_root());
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
 			continue;
