@@ -79,6 +79,8 @@ static __always_inline int validate_ns(struct ipv6hdr *ip6,
 	for (i = 0; i < (NDPR_MAX_ICMP_LEN - NS_MIN_LEN) / 8; i++) {
 		if (off >= len)
 			break;
+		if (off + 2 > len)
+			return NDPR_C_invalid_option_length;
 		opt = (void *)icmp + off;
 		if ((void *)(opt + 2) > end)
 			return NDPR_C_invalid_truncated;
@@ -109,6 +111,17 @@ static __always_inline struct ndpr_prefix_val *lookup_target(struct in6_addr *t)
 	key.prefixlen = 128;
 	__builtin_memcpy(key.addr, t, sizeof(key.addr));
 	return bpf_map_lookup_elem(&ndpr_prefixes, &key);
+}
+
+/* Byte by byte: a memcpy from the volatile rodata would be folded by clang
+ * into the compiled-in default instead of reading what the loader set. */
+static __always_inline void copy_cfg_mac(__u8 *dst)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < ETH_ALEN; i++)
+		dst[i] = ndpr_cfg.mac[i];
 }
 
 static __always_inline __u8 na_flags(const struct ns_info *ns)
@@ -168,7 +181,7 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 	} else {
 		__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
 	}
-	__builtin_memcpy(eth->h_source, (const void *)ndpr_cfg.mac, ETH_ALEN);
+	copy_cfg_mac(eth->h_source);
 
 	/* IPv6: from the target itself, the deliberate deviation from
 	 * RFC 4861 §4.4 that gets past anti-spoofing filters. */
@@ -200,7 +213,7 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 	icmp[7] = 0;
 	icmp[24] = ND_OPT_TLLA;
 	icmp[25] = 1;
-	__builtin_memcpy(icmp + 26, (const void *)ndpr_cfg.mac, ETH_ALEN);
+	copy_cfg_mac(icmp + 26);
 
 	sum = csum_pseudo(ip6, NA_LEN);
 	if (csum_add_msg(&sum, icmp, end, NA_LEN) < 0)
