@@ -13,7 +13,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 VMLINUX_DIR := vmlinux/$(ARCH)
 
-LIBS_PKG := libbpf libelf zlib json-c
+LIBS_PKG := libbpf libelf zlib json-c libmnl
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
 
@@ -100,3 +100,36 @@ vmlinux:
 
 clean:
 	$(Q)rm -rf $(OUTPUT)
+
+# ---- make bench: a benchmark, not a test (it reports, it asserts nothing).
+# Needs root; writes $(OUTPUT)/bench/results.json and the plot, and copies
+# the plot to docs/bench.svg for the README.
+BENCH_DIR := $(OUTPUT)/bench
+BENCH_BPF := $(BENCH_DIR)/bench.bpf.o
+BENCH_SKEL := $(BENCH_DIR)/bench.skel.h
+BENCH_BINS := $(BENCH_DIR)/bench_prog $(BENCH_DIR)/bench_flood
+
+.PHONY: bench bench-build
+bench: bench-build
+	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
+
+bench-build: all $(BENCH_BINS)
+
+$(BENCH_DIR):
+	$(Q)mkdir -p $@
+
+$(BENCH_BPF): tests/bench/bench.bpf.c tests/bench/bench.h | $(BENCH_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/bench -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(BENCH_SKEL): $(BENCH_BPF)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
+
+$(BENCH_DIR)/bench_%: tests/bench/bench_%.c tests/bench/*.h \
+		tests/unit/frames.h $(SKEL) $(BENCH_SKEL) | $(BENCH_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/bench -Itests/unit -I$(BENCH_DIR) \
+		-o $@ $< $(LIBS_LDLIBS)

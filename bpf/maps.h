@@ -38,6 +38,29 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_counters SEC(".maps");
 
+/* Events for the service's log (`run`). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NDPR_EVENTS_RING_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_events SEC(".maps");
+
+/* The same events for `monitor`, so watching never steals the log's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NDPR_EVENTS_RING_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_monitor SEC(".maps");
+
+/* Rate limit of the events, per CPU, and what it suppressed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ndpr_evlimit);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_evlimit SEC(".maps");
+
 /* The attach record (mode, options, all-multicast), written by the loader
  * for `status` and `detach`; the program does not read it. */
 struct {

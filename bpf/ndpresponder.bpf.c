@@ -13,11 +13,13 @@
 #include "parsing.h"
 #include "csum.h"
 #include "maps.h"
+#include "events.h"
 
 /* Set by the loader before load; frozen, so the verifier folds it. */
 const volatile struct ndpr_config ndpr_cfg = {
 	.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
 	.override = NDPR_OVERRIDE_MULTICAST,
+	.events_per_cpu = NDPR_DEFAULT_EVENT_RATE,
 };
 
 static __always_inline int count(int outcome, int verdict)
@@ -232,7 +234,10 @@ int ndpresponder(struct xdp_md *ctx)
 	};
 	struct ndpr_prefix_val *match;
 	struct ns_info ns = {};
+	struct ndpr_event ev = {};
 	struct icmp6hdr *icmp;
+	bool report;
+	__u8 kind;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
 	int outcome;
@@ -257,9 +262,18 @@ int ndpresponder(struct xdp_md *ctx)
 	ns.icmp_len = bpf_ntohs(ip6->payload_len);
 	ns.dad = addr_is_unspecified(&ip6->saddr);
 	ns.mcast = addr_is_multicast(&ip6->daddr);
+	kind = ns.dad ? NDPR_KIND_DAD :
+	       ns.mcast ? NDPR_KIND_MULTICAST : NDPR_KIND_UNICAST;
 	outcome = validate_ns(ip6, icmp, c.end, &ns);
-	if (outcome != NDPR_C_MAX)
+	if (outcome != NDPR_C_MAX) {
+		if (outcome >= NDPR_C_invalid_truncated &&
+		    outcome <= NDPR_C_invalid_checksum &&
+		    event_allowed(ndpr_cfg.events_per_cpu)) {
+			event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
+			event_send(&ev, outcome);
+		}
 		return count(outcome, XDP_PASS);
+	}
 
 	match = lookup_target((void *)icmp + 8);
 	if (!match)
@@ -271,8 +285,14 @@ int ndpresponder(struct xdp_md *ctx)
 	if (!ns.mcast && !ns.dad && !(ndpr_cfg.flags & NDPR_CFG_UNICAST))
 		return count(NDPR_C_passed_unicast_off, XDP_PASS);
 
+	/* The event is taken from the NS before it becomes the NA. */
+	report = event_allowed(ndpr_cfg.events_per_cpu);
+	if (report)
+		event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
 	/* A failed resize leaves the NS as it came: the kernel may have it. */
 	outcome = write_na(ctx, &ns);
+	if (report)
+		event_send(&ev, outcome);
 	if (outcome == NDPR_C_error_resize)
 		return count(outcome, XDP_PASS);
 	return count(outcome, XDP_TX);

@@ -61,6 +61,34 @@ struct ndpr_config {
 	__u8 mac[6]; /* Ethernet source of answers */
 	__u8 flags;  /* NDPR_CFG_* */
 	__u8 override;
+	__u32 events_per_cpu; /* events a second each CPU may report */
+};
+
+/* Events: answers and invalid solicitations, as the program saw them. */
+#define NDPR_EVENTS_RING_SIZE	  (256 * 1024)
+#define NDPR_DEFAULT_EVENT_RATE	  100 /* a second, all CPUs together */
+
+enum ndpr_ns_kind {
+	NDPR_KIND_MULTICAST = 0, /* address resolution */
+	NDPR_KIND_UNICAST = 1,	 /* NUD probe */
+	NDPR_KIND_DAD = 2,	 /* duplicate address detection */
+};
+
+struct ndpr_event {
+	__u64 ts_ns;   /* CLOCK_MONOTONIC */
+	__u32 ifindex; /* where the NS came in */
+	__u8 outcome;  /* enum ndpr_counter */
+	__u8 kind;     /* enum ndpr_ns_kind */
+	__u8 mac[6];   /* Ethernet source of the NS */
+	__u8 source[16];
+	__u8 target[16];
+};
+
+/* Per-CPU state of the event rate limit: a one-second window. */
+struct ndpr_evlimit {
+	__u64 window_ns;
+	__u64 sent;	  /* in this window */
+	__u64 suppressed; /* since attach */
 };
 
 /*

@@ -11,6 +11,11 @@ int cmd_detach(int argc, char **argv);
 int cmd_prefix(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_announce(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+/* `ndpresponder -i IFACE -n PREFIX`: the Go ndpresponder's command line. */
+int cmd_run_go_form(int argc, char **argv);
 
 /* Exit codes: 0 done, 1 refused or failed. */
 #define EXIT_FAIL 1

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "iface.h"
+#include "attach_args.h"
 #include "log.h"
 #include "responder.h"
 
@@ -16,140 +16,33 @@ static const char attach_usage[] =
 	"it attached after the command exits. Over an attached IFACE it\n"
 	"upgrades the program in place, keeping prefixes and counters.\n"
 	"PREFIX is ADDR/LEN or ADDR (a /128); targets in it are answered.\n"
-	"\n"
-	"  -x, --exclude PREFIX    never answer inside PREFIX (repeatable)\n"
-	"  -m, --mode MODE         native, generic or auto (default auto:\n"
-	"                          native, else generic)\n"
-	"      --mac MAC           Ethernet source and TLLA of answers\n"
-	"                          (default: the interface's MAC)\n"
-	"      --no-router         answer with R=0 (default R=1)\n"
-	"      --override WHEN     O flag: multicast (default; O=1 when the\n"
-	"                          NS was multicast), always, never (RFC 4861\n"
-	"                          section 7.2.8 proxy behaviour)\n"
-	"      --no-dad            don't answer DAD probes (source ::)\n"
-	"      --no-unicast        don't answer unicast NUD probes\n"
-	"      --max-prefixes N    capacity of each prefix map (default "
-	"65536)\n"
-	"      --force             allow ::/0\n"
+	"\n" ATTACH_OPTS_HELP
 	"  -h, --help              this text\n";
-
-/* Parses one prefix argument into the set, with its action. */
-static int add_prefix_arg(struct prefix_set *s, const char *arg,
-			  uint8_t action, unsigned int flags)
-{
-	struct prefix p = { .action = action };
-	char err[256];
-	int ret;
-
-	ret = prefix_parse(arg, flags, &p, err, sizeof(err));
-	if (ret) {
-		pr_err("%s", err);
-		return ret;
-	}
-	return prefix_set_add(s, &p);
-}
 
 int cmd_attach(int argc, char **argv)
 {
-	enum { OPT_MAC = 256, OPT_NO_ROUTER, OPT_OVERRIDE, OPT_NO_DAD,
-	       OPT_NO_UNICAST, OPT_MAX, OPT_FORCE };
-	static const struct option opts[] = {
-		{ "exclude", required_argument, NULL, 'x' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "mac", required_argument, NULL, OPT_MAC },
-		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
-		{ "override", required_argument, NULL, OPT_OVERRIDE },
-		{ "no-dad", no_argument, NULL, OPT_NO_DAD },
-		{ "no-unicast", no_argument, NULL, OPT_NO_UNICAST },
-		{ "max-prefixes", required_argument, NULL, OPT_MAX },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
+	struct option opts[ATTACH_LONG_OPTS_MAX + 2];
 	struct attach_opts o = { .override = NDPR_OVERRIDE_MULTICAST };
-	const char *excludes[256];
 	struct attach_result r;
-	unsigned int pflags = 0;
-	size_t nexcl = 0;
-	unsigned long n;
+	size_t n;
 	int c, ret = -EINVAL;
 
-	while ((c = verb_getopt(argc, argv, "x:m:h", opts, attach_usage)) !=
-	       -1) {
-		switch (c) {
-		case 'h':
-			return 0;
-		case 'x':
-			if (nexcl == sizeof(excludes) / sizeof(excludes[0])) {
-				pr_err("attach: too many --exclude; use "
-				       "'prefix sync' for large sets");
-				goto out;
-			}
-			excludes[nexcl++] = optarg;
-			break;
-		case 'm':
-			o.mode_set = true;
-			if (!strcmp(optarg, "native"))
-				o.mode = ATTACH_NATIVE;
-			else if (!strcmp(optarg, "generic"))
-				o.mode = ATTACH_GENERIC;
-			else if (!strcmp(optarg, "auto"))
-				o.mode = ATTACH_AUTO;
-			else {
-				pr_err("attach: --mode must be native, generic "
-				       "or auto, not '%s'",
-				       optarg);
-				goto out;
-			}
-			break;
-		case OPT_MAC:
-			if (mac_parse(optarg, o.mac)) {
-				pr_err("attach: '%s' is not a unicast MAC "
-				       "address (aa:bb:cc:dd:ee:ff)",
-				       optarg);
-				goto out;
-			}
-			o.mac_set = true;
-			break;
-		case OPT_NO_ROUTER:
-			o.no_router = true;
-			break;
-		case OPT_OVERRIDE:
-			if (!strcmp(optarg, "multicast"))
-				o.override = NDPR_OVERRIDE_MULTICAST;
-			else if (!strcmp(optarg, "always"))
-				o.override = NDPR_OVERRIDE_ALWAYS;
-			else if (!strcmp(optarg, "never"))
-				o.override = NDPR_OVERRIDE_NEVER;
-			else {
-				pr_err("attach: --override must be multicast, "
-				       "always or never, not '%s'",
-				       optarg);
-				goto out;
-			}
-			break;
-		case OPT_NO_DAD:
-			o.no_dad = true;
-			break;
-		case OPT_NO_UNICAST:
-			o.no_unicast = true;
-			break;
-		case OPT_MAX:
-			if (parse_uint(optarg, 1, 1u << 24, &n)) {
-				pr_err("attach: --max-prefixes must be a number "
-				       "from 1 to %u",
-				       1u << 24);
-				goto out;
-			}
-			o.max_prefixes = (uint32_t)n;
-			break;
-		case OPT_FORCE:
-			pflags |= PREFIX_ALLOW_DEFAULT;
-			break;
-		default:
+	n = attach_long_opts(opts);
+	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	memset(&opts[n], 0, sizeof(opts[n]));
+	while ((c = verb_getopt(argc, argv, ATTACH_SHORT_OPTS "h", opts,
+				attach_usage)) != -1) {
+		if (c == 'h') {
+			ret = 0;
+			goto out;
+		}
+		ret = attach_opt(c, optarg, &o);
+		if (ret <= 0) {
+			ret = -EINVAL;
 			goto out;
 		}
 	}
+	ret = -EINVAL;
 	if (optind >= argc) {
 		pr_err("attach: which interface? (ndpresponder attach IFACE "
 		       "[PREFIX...])");
@@ -157,17 +50,13 @@ int cmd_attach(int argc, char **argv)
 	}
 	o.ifname = argv[optind++];
 	for (; optind < argc; optind++) {
-		ret = add_prefix_arg(&o.prefixes, argv[optind], NDPR_ACT_ANSWER,
-				     pflags);
+		ret = attach_add_prefix(&o, argv[optind], NDPR_ACT_ANSWER);
 		if (ret)
 			goto out;
 	}
-	for (size_t i = 0; i < nexcl; i++) {
-		ret = add_prefix_arg(&o.prefixes, excludes[i], NDPR_ACT_EXCLUDE,
-				     pflags);
-		if (ret)
-			goto out;
-	}
+	ret = attach_opts_finish(&o);
+	if (ret)
+		goto out;
 
 	ret = responder_attach(&o, &r);
 	if (!ret)

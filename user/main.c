@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* ndpresponder: the command line of the XDP Neighbor Discovery responder. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,28 @@ static const struct verb verbs[] = {
 	{ "prefix", cmd_prefix, "add, delete, list or sync answered prefixes" },
 	{ "stats", cmd_stats, "show the outcome counters" },
 	{ "status", cmd_status, "list the interfaces with a responder" },
+	{ "run", cmd_run, "run in the foreground as a service, logging" },
+	{ "monitor", cmd_monitor, "print answers as they happen" },
+	{ "announce", cmd_announce, "make the router learn addresses now" },
 };
+
+/* The Go ndpresponder's flags, which mean `run` when no verb is given. */
+static bool is_go_form(const char *arg)
+{
+	static const char *const flags[] = { "-i", "--ifname", "-n",
+					     "--subnet", "-N",
+					     "--docker-network" };
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		size_t len = strlen(flags[i]);
+
+		if (!strncmp(arg, flags[i], len) &&
+		    (!arg[len] || arg[len] == '=' ||
+		     (flags[i][1] != '-' && arg[len] != '-')))
+			return true;
+	}
+	return false;
+}
 
 static void usage(FILE *f)
 {
@@ -47,6 +69,21 @@ int main(int argc, char **argv)
 	int c;
 
 	log_set_verbose(false);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			log_set_verbose(true);
+			continue;
+		}
+		if (is_go_form(argv[i])) {
+			/* argv[i - 1] becomes the verb's argv[0] */
+			argv[i - 1] = "run";
+			optind = 0;
+			return cmd_run_go_form(argc - i + 1, argv + i - 1) ?
+				       EXIT_FAIL :
+				       0;
+		}
+		break;
+	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+vVh", opts, NULL)) != -1) {
 		switch (c) {

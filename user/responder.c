@@ -89,6 +89,18 @@ static __u32 prog_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
+/* The program limits events per CPU; spread the total over them. */
+static __u32 events_per_cpu(__u32 total)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (!total)
+		return 0;
+	if (ncpus <= 1)
+		return total;
+	return (total + (__u32)ncpus - 1) / (__u32)ncpus;
+}
+
 static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
 			struct ndpr_config *cfg)
 {
@@ -102,6 +114,9 @@ static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
 	if (o->no_unicast)
 		cfg->flags &= ~NDPR_CFG_UNICAST;
 	cfg->override = (__u8)o->override;
+	cfg->events_per_cpu = events_per_cpu(o->event_rate_set ?
+						     o->event_rate :
+						     NDPR_DEFAULT_EVENT_RATE);
 }
 
 /* Another program on the interface must not be replaced behind its back. */

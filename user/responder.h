@@ -25,6 +25,9 @@ struct attach_opts {
 	bool no_router, no_dad, no_unicast;
 	enum ndpr_override override;
 	uint32_t max_prefixes; /* 0: keep the pinned maps' or default */
+	uint32_t event_rate;   /* events a second, all CPUs together */
+	bool event_rate_set;
+	bool force;	       /* ::/0 allowed */
 };
 
 /* What attach did, for its caller's message. */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The options that `attach` and `run` share, parsed in one place. */
+#ifndef NDPR_ATTACH_ARGS_H
+#define NDPR_ATTACH_ARGS_H
+
+#include <getopt.h>
+
+#include "responder.h"
+
+#define ATTACH_SHORT_OPTS "x:m:"
+#define ATTACH_OPTS_HELP                                                      \
+	"  -x, --exclude PREFIX    never answer inside PREFIX (repeatable)\n"  \
+	"  -m, --mode MODE         native, generic or auto (default auto:\n"   \
+	"                          native, else generic)\n"                   \
+	"      --mac MAC           Ethernet source and TLLA of answers\n"      \
+	"                          (default: the interface's MAC)\n"           \
+	"      --no-router         answer with R=0 (default R=1)\n"            \
+	"      --override WHEN     O flag: multicast (default; O=1 when the\n" \
+	"                          NS was multicast), always, never (RFC\n"    \
+	"                          4861 section 7.2.8 proxy behaviour)\n"      \
+	"      --no-dad            don't answer DAD probes (source ::)\n"      \
+	"      --no-unicast        don't answer unicast NUD probes\n"          \
+	"      --max-prefixes N    capacity of each prefix map (default\n"     \
+	"                          65536)\n"                                  \
+	"      --log-rate N        events a second reported to run/monitor\n"  \
+	"                          (default 100, 0 for none)\n"                \
+	"      --force             allow ::/0\n"
+
+/* Appends the shared long options to opts (room for them + 1 needed). */
+size_t attach_long_opts(struct option *opts);
+#define ATTACH_LONG_OPTS_MAX 12
+
+/*
+ * Applies option c, if it is one of the shared ones: returns 1 when taken,
+ * 0 when c is not an attach option, -EINVAL after a message.
+ */
+int attach_opt(int c, const char *arg, struct attach_opts *o);
+
+/* Adds an answered or excluded PREFIX argument to o. */
+int attach_add_prefix(struct attach_opts *o, const char *arg, uint8_t action);
+
+/* Checks what depends on several options (::/0 needs --force). */
+int attach_opts_finish(struct attach_opts *o);
+
+#endif

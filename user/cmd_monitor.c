@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* monitor: the responder's answers and refusals as they happen. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "events.h"
+#include "log.h"
+#include "maps.h"
+
+static const char monitor_usage[] =
+	"Usage: ndpresponder monitor IFACE [--json]\n"
+	"\n"
+	"Prints every answer (and every invalid solicitation) of the\n"
+	"responder on IFACE as it happens, like tcpdump for answers, until\n"
+	"interrupted. Reads its own event ring: the service's log is not\n"
+	"disturbed. Events are rate limited in the kernel (attach\n"
+	"--log-rate); what the limit drops is reported.\n"
+	"\n"
+	"  -j, --json  one JSON object a line\n"
+	"  -h, --help  this text\n";
+
+int cmd_monitor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct slog log = { .level = SLOG_DEBUG, .out = stdout };
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct event_reader r;
+	struct timespec last, now;
+	struct pin_dir pd;
+	int c, ret;
+
+	while ((c = verb_getopt(argc, argv, "jh", opts, monitor_usage)) != -1) {
+		if (c == 'h')
+			return 0;
+		if (c != 'j')
+			return -EINVAL;
+		log.json = true;
+	}
+	if (optind + 1 != argc) {
+		pr_err("monitor: expected one interface (ndpresponder monitor "
+		       "IFACE)");
+		return -EINVAL;
+	}
+	ret = pin_dir_init(&pd, argv[optind], false);
+	if (!ret)
+		ret = maps_open(&pd, argv[optind], &m);
+	if (ret)
+		return ret;
+	maps_close(&m);
+	ret = event_reader_open(&r, &pd, argv[optind], "ndpr_monitor", &log);
+	if (ret)
+		return ret;
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	for (;;) {
+		ret = ring_buffer__poll(r.rb, 1000);
+		if (ret < 0 && ret != -EINTR) {
+			pr_err("monitor: %s", errstr(ret));
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last.tv_sec) {
+			event_reader_report_suppressed(&r);
+			last = now;
+		}
+	}
+	event_reader_close(&r);
+	return ret;
+}

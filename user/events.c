@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "events.h"
+#include "iface.h"
+#include "log.h"
+#include "maps.h"
+
+static const char *const kind_names[] = { "multicast", "unicast", "dad" };
+
+void event_log(const struct slog *log, const char *ifname,
+	       const struct ndpr_event *ev)
+{
+	static const char *const keys[] = { "ns",  "iface", "kind",  "target",
+					    "source", "mac", "reason" };
+	char target[INET6_ADDRSTRLEN], source[INET6_ADDRSTRLEN], mac[18];
+	char ns[2 * INET6_ADDRSTRLEN + 32];
+	const char *vals[7];
+	bool answer = ev->outcome == NDPR_C_answered ||
+		      ev->outcome == NDPR_C_answered_dad;
+	const char *kind = ev->kind < 3 ? kind_names[ev->kind] : "?";
+
+	inet_ntop(AF_INET6, ev->target, target, sizeof(target));
+	inet_ntop(AF_INET6, ev->source, source, sizeof(source));
+	mac_format(ev->mac, mac, sizeof(mac));
+	/* The Go ndpresponder's wording, so its log readers keep working. */
+	if (ev->kind == NDPR_KIND_DAD)
+		snprintf(ns, sizeof(ns), "dad %s", target);
+	else
+		snprintf(ns, sizeof(ns), "%s %s tell %s",
+			 ev->kind == NDPR_KIND_UNICAST ? "is-alive" : "who-has",
+			 target, source);
+	vals[0] = ns;
+	vals[1] = ifname;
+	vals[2] = kind;
+	vals[3] = target;
+	vals[4] = source;
+	vals[5] = mac;
+	vals[6] = answer ? NULL : counter_name(ev->outcome);
+	slog_fields(log, answer ? SLOG_INFO : SLOG_DEBUG,
+		    answer ? "RESPOND" :
+		    ev->outcome == NDPR_C_error_resize ? "ERROR" : "INVALID",
+		    keys, vals, 7);
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct event_reader *r = ctx;
+	const struct ndpr_event *ev = data;
+
+	if (len < sizeof(*ev))
+		return 0;
+	/* The ring may hold events from before we started. */
+	if (ev->ts_ns < r->since_ns)
+		return 0;
+	event_log(r->log, r->ifname, ev);
+	return 0;
+}
+
+static __u64 suppressed_total(int fd)
+{
+	int n = libbpf_num_possible_cpus();
+	struct ndpr_evlimit *v;
+	__u32 zero = 0;
+	__u64 sum = 0;
+
+	if (n <= 0)
+		return 0;
+	v = calloc((size_t)n, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(fd, &zero, v))
+		for (int i = 0; i < n; i++)
+			sum += v[i].suppressed;
+	free(v);
+	return sum;
+}
+
+int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
+		      const char *ifname, const char *ring,
+		      const struct slog *log)
+{
+	char path[PATH_MAX];
+	struct timespec now;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->ring_fd = r->evlimit_fd = -1;
+	r->log = log;
+	r->ifname = ifname;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	r->since_ns = (__u64)now.tv_sec * 1000000000ULL + (__u64)now.tv_nsec;
+
+	ret = pin_path(pd, ring, path, sizeof(path));
+	if (!ret && (r->ring_fd = bpf_obj_get(path)) < 0)
+		ret = -errno;
+	if (!ret && !pin_path(pd, "ndpr_evlimit", path, sizeof(path)) &&
+	    (r->evlimit_fd = bpf_obj_get(path)) < 0)
+		ret = -errno;
+	if (ret) {
+		pr_err("%s: couldn't open the event ring %s: %s", ifname, path,
+		       errstr(ret));
+		goto err;
+	}
+	r->rb = ring_buffer__new(r->ring_fd, on_event, r, NULL);
+	if (!r->rb) {
+		ret = -errno;
+		pr_err("%s: couldn't map the event ring: %s", ifname,
+		       errstr(ret));
+		goto err;
+	}
+	r->suppressed = suppressed_total(r->evlimit_fd);
+	return 0;
+err:
+	event_reader_close(r);
+	return ret;
+}
+
+void event_reader_close(struct event_reader *r)
+{
+	ring_buffer__free(r->rb);
+	r->rb = NULL;
+	if (r->ring_fd >= 0)
+		close(r->ring_fd);
+	if (r->evlimit_fd >= 0)
+		close(r->evlimit_fd);
+	r->ring_fd = r->evlimit_fd = -1;
+}
+
+int event_reader_fd(const struct event_reader *r)
+{
+	return ring_buffer__epoll_fd(r->rb);
+}
+
+int event_reader_drain(struct event_reader *r)
+{
+	return ring_buffer__consume(r->rb);
+}
+
+void event_reader_report_suppressed(struct event_reader *r)
+{
+	__u64 now = suppressed_total(r->evlimit_fd);
+	char n[32];
+	static const char *const keys[] = { "iface", "suppressed" };
+	const char *vals[2] = { r->ifname, n };
+
+	if (now <= r->suppressed)
+		return;
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)(now - r->suppressed));
+	r->suppressed = now;
+	slog_fields(r->log, SLOG_WARN, "events suppressed by the rate limit",
+		    keys, vals, 2);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Reads the program's events from a pinned ring buffer and logs them. */
+#ifndef NDPR_EVENTS_H
+#define NDPR_EVENTS_H
+
+#include <bpf/libbpf.h>
+
+#include "ndpresponder.h"
+#include "pins.h"
+#include "slog.h"
+
+struct event_reader {
+	struct ring_buffer *rb;
+	int ring_fd;
+	int evlimit_fd;
+	__u64 suppressed; /* total seen at the last report */
+	__u64 since_ns;	  /* events older than this are stale */
+	const struct slog *log;
+	const char *ifname;
+};
+
+/* ring is "ndpr_events" (the service) or "ndpr_monitor". */
+int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
+		      const char *ifname, const char *ring,
+		      const struct slog *log);
+void event_reader_close(struct event_reader *r);
+/* For epoll: readable when events wait. */
+int event_reader_fd(const struct event_reader *r);
+/* Logs every waiting event; returns how many or a negative errno. */
+int event_reader_drain(struct event_reader *r);
+/* Logs, at WARN, how many events the rate limit dropped since last time. */
+void event_reader_report_suppressed(struct event_reader *r);
+
+/* Logs one event: INFO "RESPOND" for answers, DEBUG "INVALID" else. */
+void event_log(const struct slog *log, const char *ifname,
+	       const struct ndpr_event *ev);
+
+#endif

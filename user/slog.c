@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <json-c/json.h>
+
+#include "slog.h"
+
+static const char *const level_names[] = { "debug", "info", "warn", "error",
+					   "fatal" };
+
+int slog_parse_level(const char *s, enum slog_level *level)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]);
+	     i++) {
+		if (!strcasecmp(s, level_names[i])) {
+			*level = (enum slog_level)i;
+			return 0;
+		}
+	}
+	if (!strcasecmp(s, "warning")) {
+		*level = SLOG_WARN;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int slog_init(struct slog *l, bool json, FILE *out)
+{
+	const char *env = getenv("NDPRESPONDER_LOG");
+
+	l->level = SLOG_INFO;
+	l->json = json;
+	l->out = out;
+	if (env && *env)
+		return slog_parse_level(env, &l->level);
+	return 0;
+}
+
+void slog_fields(const struct slog *l, enum slog_level level, const char *msg,
+		 const char *const *keys, const char *const *vals, int nf)
+{
+	struct timespec ts;
+	char tbuf[40];
+	struct tm tm;
+
+	if (level < l->level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (l->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "level",
+				       json_object_new_string(level_names[level]));
+		json_object_object_add(
+			o, "ts",
+			json_object_new_double((double)ts.tv_sec +
+					       ts.tv_nsec / 1e9));
+		json_object_object_add(o, "msg", json_object_new_string(msg));
+		for (int i = 0; i < nf; i++)
+			if (vals[i])
+				json_object_object_add(
+					o, keys[i],
+					json_object_new_string(vals[i]));
+		fprintf(l->out, "%s\n",
+			json_object_to_json_string_ext(o,
+						       JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(l->out, "%s.%03ldZ %-5s %s", tbuf,
+			ts.tv_nsec / 1000000, level_names[level], msg);
+		for (int i = 0; i < nf; i++)
+			if (vals[i])
+				fprintf(l->out, " %s=%s", keys[i], vals[i]);
+		fputc('\n', l->out);
+	}
+	fflush(l->out);
+}
+
+void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (level < l->level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	slog_fields(l, level, msg, NULL, NULL, 0);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The service's log: levels as the Go ndpresponder names them (its
+ * NDPRESPONDER_LOG variable), plain text or one JSON object a line in the
+ * shape of its zap encoder ("level", "ts", "msg", then fields).
+ */
+#ifndef NDPR_SLOG_H
+#define NDPR_SLOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum slog_level {
+	SLOG_DEBUG,
+	SLOG_INFO,
+	SLOG_WARN,
+	SLOG_ERROR,
+	SLOG_FATAL,
+};
+
+struct slog {
+	enum slog_level level;
+	bool json;
+	FILE *out;
+};
+
+/* Level from NDPRESPONDER_LOG (default INFO); -EINVAL if unknown. */
+int slog_init(struct slog *l, bool json, FILE *out);
+int slog_parse_level(const char *s, enum slog_level *level);
+
+/* Logs msg with nf key/value string fields; NULL values are skipped. */
+void slog_fields(const struct slog *l, enum slog_level level, const char *msg,
+		 const char *const *keys, const char *const *vals, int nf);
+void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
