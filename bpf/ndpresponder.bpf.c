@@ -14,6 +14,7 @@
 #include "csum.h"
 #include "maps.h"
 #include "events.h"
+#include "route.h"
 
 /* Set by the loader before load; frozen, so the verifier folds it. */
 const volatile struct ndpr_config ndpr_cfg = {
@@ -22,12 +23,14 @@ const volatile struct ndpr_config ndpr_cfg = {
 	.events_per_cpu = NDPR_DEFAULT_EVENT_RATE,
 };
 
-static __always_inline int count(int outcome, int verdict)
+static __always_inline int count(__u32 outcome, int verdict)
 {
 	__u32 zero = 0;
 	__u64 *c = bpf_map_lookup_elem(&ndpr_counters, &zero);
 
-	if (c && outcome >= 0 && outcome < NDPR_C_MAX)
+	/* The mask keeps the bound on the very register used as index. */
+	outcome &= 0x3f;
+	if (c && outcome < NDPR_C_MAX)
 		c[outcome]++;
 	return verdict;
 }
@@ -99,6 +102,29 @@ static __always_inline int validate_ns(struct ipv6hdr *ip6,
 	if (csum_fold(sum) != 0xffff)
 		return NDPR_C_invalid_checksum;
 	return NDPR_C_MAX;
+}
+
+/*
+ * validate_ns as a global function: the verifier checks it once, on its
+ * own, instead of once for every path that leads to it, where its two
+ * loops would multiply with every branch of the caller.
+ */
+__noinline int ndpr_validate(struct xdp_md *ctx, __u32 l3off)
+{
+	void *data = xdp_data(ctx), *end = xdp_data_end(ctx);
+	struct ns_info ns = {};
+	struct ipv6hdr *ip6;
+	void *icmp;
+
+	if (l3off > ETH_HLEN + VLAN_MAX_DEPTH * VLAN_HLEN)
+		return NDPR_C_invalid_truncated;
+	ip6 = data + l3off;
+	icmp = (void *)(ip6 + 1);
+	if (icmp + 4 > end)
+		return NDPR_C_invalid_truncated;
+	ns.icmp_len = bpf_ntohs(ip6->payload_len);
+	ns.dad = addr_is_unspecified(&ip6->saddr);
+	return validate_ns(ip6, icmp, end, &ns);
 }
 
 /* Longest match over the /128 hash and the prefix trie. */
@@ -264,7 +290,7 @@ int ndpresponder(struct xdp_md *ctx)
 	ns.mcast = addr_is_multicast(&ip6->daddr);
 	kind = ns.dad ? NDPR_KIND_DAD :
 	       ns.mcast ? NDPR_KIND_MULTICAST : NDPR_KIND_UNICAST;
-	outcome = validate_ns(ip6, icmp, c.end, &ns);
+	outcome = ndpr_validate(ctx, ns.l3off);
 	if (outcome != NDPR_C_MAX) {
 		if (outcome >= NDPR_C_invalid_truncated &&
 		    outcome <= NDPR_C_invalid_checksum &&
@@ -275,6 +301,10 @@ int ndpresponder(struct xdp_md *ctx)
 		return count(outcome, XDP_PASS);
 	}
 
+	/* Valid implies the target is in the frame; the verifier must see
+	 * it here too, the validation being a function of its own. */
+	if ((void *)icmp + NS_MIN_LEN > c.end)
+		return count(NDPR_C_invalid_truncated, XDP_PASS);
 	match = lookup_target((void *)icmp + 8);
 	if (!match)
 		return count(NDPR_C_passed_no_match, XDP_PASS);
@@ -284,6 +314,11 @@ int ndpresponder(struct xdp_md *ctx)
 		return count(NDPR_C_passed_dad_off, XDP_PASS);
 	if (!ns.mcast && !ns.dad && !(ndpr_cfg.flags & NDPR_CFG_UNICAST))
 		return count(NDPR_C_passed_unicast_off, XDP_PASS);
+	if (match->flags & NDPR_PF_ROUTE_CHECK) {
+		outcome = route_check(ctx, (void *)icmp + 8, match->flags);
+		if (outcome != NDPR_C_MAX)
+			return count(outcome, XDP_PASS);
+	}
 
 	/* The event is taken from the NS before it becomes the NA. */
 	report = event_allowed(ndpr_cfg.events_per_cpu);

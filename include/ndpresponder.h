@@ -36,6 +36,10 @@ struct ndpr_host_key {
 	__u8 addr[16];
 };
 
+/* Flags of an answered entry: ask the kernel's FIB before answering. */
+#define NDPR_PF_ROUTE_CHECK (1u << 0) /* routed out of another interface */
+#define NDPR_PF_ROUTE_NEIGH (1u << 1) /* ...and a neighbour entry exists */
+
 /* Value of both prefix maps. origin tells who owns the entry: 0 for static
  * configuration, other values are given out by the control plane. */
 struct ndpr_prefix_val {
@@ -93,7 +97,9 @@ struct ndpr_evlimit {
 
 /*
  * One outcome per packet: each packet the program sees increments exactly
- * one of these, so their sum is the number of packets received. The value
+ * one of these, so their sum is the number of packets received. The
+ * invalid_* ones stand together, from invalid_truncated to
+ * invalid_checksum (the program tests the range). The value
  * of the per-CPU counter map is this struct; the program indexes it as an
  * array of __u64 so that bpftool still prints the names.
  */
@@ -106,6 +112,13 @@ struct ndpr_evlimit {
 	X(passed_dad_off)                     \
 	X(passed_unicast_off)                 \
 	X(passed_too_long)                    \
+	X(passed_route_uplink)                \
+	X(passed_route_local)                 \
+	X(passed_route_unreachable)           \
+	X(passed_route_blackhole)             \
+	X(passed_route_fwd_off)               \
+	X(passed_route_no_neigh)              \
+	X(passed_route_other)                 \
 	X(invalid_truncated)                  \
 	X(invalid_hop_limit)                  \
 	X(invalid_code)                       \

@@ -16,6 +16,7 @@ enum {
 	OPT_MAX,
 	OPT_LOG_RATE,
 	OPT_FORCE,
+	OPT_ROUTE_CHECK,
 };
 
 static const struct option shared[] = {
@@ -29,6 +30,7 @@ static const struct option shared[] = {
 	{ "max-prefixes", required_argument, NULL, OPT_MAX },
 	{ "log-rate", required_argument, NULL, OPT_LOG_RATE },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "route-check", optional_argument, NULL, OPT_ROUTE_CHECK },
 };
 
 _Static_assert(sizeof(shared) / sizeof(shared[0]) <= ATTACH_LONG_OPTS_MAX,
@@ -132,6 +134,15 @@ int attach_opt(int c, const char *arg, struct attach_opts *o)
 	case OPT_FORCE:
 		o->force = true;
 		return 1;
+	case OPT_ROUTE_CHECK:
+		if (route_check_parse(arg, &o->route_flags) ||
+		    !o->route_flags) {
+			pr_err("--route-check takes no value or =neigh, not "
+			       "'%s'",
+			       arg);
+			return -EINVAL;
+		}
+		return 1;
 	default:
 		return 0;
 	}
@@ -141,6 +152,9 @@ int attach_opts_finish(struct attach_opts *o)
 {
 	char buf[PREFIX_STRLEN];
 
+	for (size_t i = 0; i < o->prefixes.n; i++)
+		if (o->prefixes.v[i].action == NDPR_ACT_ANSWER)
+			o->prefixes.v[i].flags |= o->route_flags;
 	for (size_t i = 0; i < o->prefixes.n && !o->force; i++) {
 		if (o->prefixes.v[i].len)
 			continue;

@@ -24,6 +24,10 @@
 	"                          65536)\n"                                  \
 	"      --log-rate N        events a second reported to run/monitor\n"  \
 	"                          (default 100, 0 for none)\n"                \
+	"      --route-check[=neigh]  answer the given prefixes only where\n" \
+	"                          the host routes the target out of another\n" \
+	"                          interface (=neigh: and has a neighbour\n"   \
+	"                          entry for it)\n"                            \
 	"      --force             allow ::/0\n"
 
 /* Appends the shared long options to opts (room for them + 1 needed). */

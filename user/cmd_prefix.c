@@ -12,6 +12,7 @@
 
 static const char prefix_usage[] =
 	"Usage: ndpresponder prefix add IFACE PREFIX [--exclude] [--force]\n"
+	"                                  [--route-check[=neigh]]\n"
 	"       ndpresponder prefix del IFACE PREFIX\n"
 	"       ndpresponder prefix list IFACE [--json]\n"
 	"       ndpresponder prefix sync IFACE FILE [--force]\n"
@@ -20,13 +21,17 @@ static const char prefix_usage[] =
 	"PREFIX is ADDR/LEN or ADDR (a /128). The longest match wins, so an\n"
 	"--exclude entry carves a hole into a shorter answered prefix.\n"
 	"sync makes the static entries equal to FILE (one entry a line:\n"
-	"'PREFIX' or 'exclude PREFIX', '#' comments): it adds and changes\n"
-	"first, removes last, and never drops an entry kept by FILE.\n"
+	"'PREFIX', 'PREFIX route-check[=neigh]' or 'exclude PREFIX', '#'\n"
+	"comments): it adds and changes first, removes last, and never\n"
+	"drops an entry kept by FILE.\n"
 	"\n"
-	"  -x, --exclude  the entry excludes instead of answering\n"
-	"      --force    allow ::/0\n"
-	"  -j, --json     list as JSON\n"
-	"  -h, --help     this text\n";
+	"  -x, --exclude             the entry excludes instead of answering\n"
+	"  -r, --route-check[=neigh] answer only targets the host routes out\n"
+	"                            of another interface (=neigh: with a\n"
+	"                            neighbour entry there)\n"
+	"      --force               allow ::/0\n"
+	"  -j, --json                list as JSON\n"
+	"  -h, --help                this text\n";
 
 static const char *origin_name(uint16_t origin, char *buf, size_t len)
 {
@@ -53,7 +58,11 @@ static int prefix_list(const struct ndpr_maps *m, bool json)
 
 		prefix_format(p, buf, sizeof(buf));
 		if (!json) {
-			printf("%-44s %-8s %s\n", buf, action_name(p->action),
+			printf("%-44s %-8s %-6s %s\n", buf,
+			       action_name(p->action),
+			       p->action == NDPR_ACT_ANSWER ?
+				       route_check_name(p->flags) :
+				       "-",
 			       origin_name(p->origin, ob, sizeof(ob)));
 			continue;
 		}
@@ -62,6 +71,9 @@ static int prefix_list(const struct ndpr_maps *m, bool json)
 		json_object_object_add(o, "action",
 				       json_object_new_string(
 					       action_name(p->action)));
+		json_object_object_add(o, "route_check",
+				       json_object_new_string(
+					       route_check_name(p->flags)));
 		json_object_object_add(
 			o, "origin",
 			json_object_new_string(
@@ -83,11 +95,13 @@ int cmd_prefix(int argc, char **argv)
 		{ "exclude", no_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "route-check", optional_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	bool exclude = false, json = false, locked = false;
+	uint8_t route_flags = 0;
 	struct prefix p = { .action = NDPR_ACT_ANSWER };
 	struct prefix_set want = {};
 	struct sync_result res;
@@ -97,7 +111,8 @@ int cmd_prefix(int argc, char **argv)
 	struct pin_dir pd;
 	int c, ret = -EINVAL, nargs;
 
-	while ((c = verb_getopt(argc, argv, "xjh", opts, prefix_usage)) != -1) {
+	while ((c = verb_getopt(argc, argv, "xjr::h", opts, prefix_usage)) !=
+	       -1) {
 		switch (c) {
 		case 'h':
 			return 0;
@@ -109,6 +124,14 @@ int cmd_prefix(int argc, char **argv)
 			break;
 		case 'f':
 			pflags |= PREFIX_ALLOW_DEFAULT;
+			break;
+		case 'r':
+			if (route_check_parse(optarg, &route_flags) ||
+			    !route_flags) {
+				pr_err("prefix: --route-check takes no value "
+				       "or =neigh");
+				return -EINVAL;
+			}
 			break;
 		default:
 			return -EINVAL;
@@ -135,9 +158,14 @@ int cmd_prefix(int argc, char **argv)
 		       sub);
 		return -EINVAL;
 	}
-	if (exclude && strcmp(sub, "add")) {
-		pr_err("prefix: --exclude goes with 'add' (in a sync file, "
-		       "write 'exclude PREFIX')");
+	if (exclude && route_flags) {
+		pr_err("prefix: an excluded entry is never answered: "
+		       "--route-check does not apply");
+		return -EINVAL;
+	}
+	if ((exclude || route_flags) && strcmp(sub, "add")) {
+		pr_err("prefix: --exclude and --route-check go with 'add' (in "
+		       "a sync file, write them on the entry's line)");
 		return -EINVAL;
 	}
 
@@ -153,6 +181,8 @@ int cmd_prefix(int argc, char **argv)
 		}
 		if (exclude)
 			p.action = NDPR_ACT_EXCLUDE;
+		else
+			p.flags = route_flags;
 	} else if (!strcmp(sub, "sync")) {
 		ret = prefix_file_read(arg, pflags, &want);
 		if (ret)

@@ -60,6 +60,7 @@ static void to_val(const struct prefix *p, struct ndpr_prefix_val *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->action = p->action;
+	v->flags = p->flags;
 	v->origin = p->origin;
 }
 
@@ -132,6 +133,7 @@ static int dump_hosts(int fd, struct prefix_set *out)
 			continue; /* deleted under us */
 		memcpy(&p.addr, key.addr, sizeof(p.addr));
 		p.action = v.action;
+		p.flags = v.flags;
 		p.origin = v.origin;
 		ret = prefix_set_add(out, &p);
 		if (ret)
@@ -156,6 +158,7 @@ static int dump_prefixes(int fd, struct prefix_set *out)
 		memcpy(&p.addr, key.addr, sizeof(p.addr));
 		p.len = (uint8_t)key.prefixlen;
 		p.action = v.action;
+		p.flags = v.flags;
 		p.origin = v.origin;
 		ret = prefix_set_add(out, &p);
 		if (ret)
@@ -186,9 +189,10 @@ static int dedup(struct prefix_set *s)
 	prefix_set_sort(s);
 	for (i = 0; i < s->n; i++) {
 		if (n && !prefix_cmp(&s->v[n - 1], &s->v[i])) {
-			if (s->v[n - 1].action != s->v[i].action) {
+			if (s->v[n - 1].action != s->v[i].action ||
+			    s->v[n - 1].flags != s->v[i].flags) {
 				prefix_format(&s->v[i], buf, sizeof(buf));
-				pr_err("%s is both answered and excluded", buf);
+				pr_err("%s is given twice, differently", buf);
 				return -EINVAL;
 			}
 			continue;
@@ -239,7 +243,8 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 				goto out;
 			continue;
 		}
-		if (c == 0 && want->v[i].action == mine.v[j].action) {
+		if (c == 0 && want->v[i].action == mine.v[j].action &&
+		    want->v[i].flags == mine.v[j].flags) {
 			res->kept++;
 			i++, j++;
 			continue;

@@ -135,6 +135,30 @@ const char *action_name(uint8_t action)
 	}
 }
 
+const char *route_check_name(uint8_t flags)
+{
+	if (flags & NDPR_PF_ROUTE_NEIGH)
+		return "neigh";
+	return flags & NDPR_PF_ROUTE_CHECK ? "route" : "off";
+}
+
+int route_check_parse(const char *s, uint8_t *flags)
+{
+	if (!s || !strcmp(s, "route")) {
+		*flags = NDPR_PF_ROUTE_CHECK;
+		return 0;
+	}
+	if (!strcmp(s, "neigh")) {
+		*flags = NDPR_PF_ROUTE_CHECK | NDPR_PF_ROUTE_NEIGH;
+		return 0;
+	}
+	if (!strcmp(s, "off")) {
+		*flags = 0;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 int prefix_set_add(struct prefix_set *s, const struct prefix *p)
 {
 	if (s->n == s->cap) {
@@ -178,6 +202,18 @@ static int split_words(char *line, char **w)
 	return n;
 }
 
+/* The word after an answered prefix: route-check[=route|neigh]. */
+static int parse_entry_flag(const char *w, uint8_t *flags)
+{
+	if (strncmp(w, "route-check", 11))
+		return -EINVAL;
+	if (!w[11])
+		return route_check_parse(NULL, flags);
+	if (w[11] != '=')
+		return -EINVAL;
+	return route_check_parse(w + 12, flags);
+}
+
 int prefix_file_read(const char *path, unsigned int flags,
 		     struct prefix_set *out)
 {
@@ -207,9 +243,14 @@ int prefix_file_read(const char *path, unsigned int flags,
 		if (n == 2 && !strcmp(w[0], "exclude")) {
 			p.action = NDPR_ACT_EXCLUDE;
 			w[0] = w[1];
-		} else if (n != 1) {
-			pr_err("%s:%u: expected 'PREFIX' or 'exclude PREFIX'",
+		} else if (n == 2 && parse_entry_flag(w[1], &p.flags)) {
+			pr_err("%s:%u: expected 'PREFIX', 'PREFIX "
+			       "route-check[=neigh]' or 'exclude PREFIX'",
 			       path, lineno);
+			ret = -EINVAL;
+			goto out;
+		} else if (n < 0) {
+			pr_err("%s:%u: too many words", path, lineno);
 			ret = -EINVAL;
 			goto out;
 		}

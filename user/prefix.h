@@ -14,6 +14,7 @@ struct prefix {
 	struct in6_addr addr;
 	uint8_t len;
 	uint8_t action; /* enum ndpr_action */
+	uint8_t flags;	/* NDPR_PF_* */
 	uint16_t origin;
 };
 
@@ -29,6 +30,9 @@ int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
 void prefix_format(const struct prefix *p, char *buf, size_t len);
 int prefix_cmp(const void *a, const void *b);
 const char *action_name(uint8_t action);
+/* "off", "route" or "neigh", and back; -EINVAL for anything else. */
+const char *route_check_name(uint8_t flags);
+int route_check_parse(const char *s, uint8_t *flags);
 
 /* A growable array of prefixes. */
 struct prefix_set {
@@ -41,8 +45,8 @@ void prefix_set_sort(struct prefix_set *s);
 void prefix_set_free(struct prefix_set *s);
 
 /*
- * Reads a prefix file: one entry a line, "PREFIX" or "exclude PREFIX";
- * '#' starts a comment. Returns 0 or a negative errno after printing the
+ * Reads a prefix file: one entry a line, "PREFIX", "PREFIX route-check",
+ * "PREFIX route-check=neigh" or "exclude PREFIX"; '#' starts a comment. Returns 0 or a negative errno after printing the
  * file, line and reason.
  */
 int prefix_file_read(const char *path, unsigned int flags,

@@ -28,6 +28,7 @@ struct attach_opts {
 	uint32_t event_rate;   /* events a second, all CPUs together */
 	bool event_rate_set;
 	bool force;	       /* ::/0 allowed */
+	uint8_t route_flags;   /* NDPR_PF_ROUTE_* for the given prefixes */
 };
 
 /* What attach did, for its caller's message. */
