@@ -13,7 +13,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 VMLINUX_DIR := vmlinux/$(ARCH)
 
-LIBS_PKG := libbpf libelf zlib json-c libmnl
+LIBS_PKG := libbpf libelf zlib json-c libmnl libcap-ng
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
 

@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 
 #include "attach_args.h"
+#include "caps.h"
 #include "cli.h"
 #include "events.h"
 #include "gateway.h"
@@ -387,6 +388,13 @@ static int run_service(int argc, char **argv, bool go_form)
 		gw_pin_init(&s.gw, s.o.ifname, s.ifindex, &s.log);
 		gw_pin_step(&s.gw);
 	}
+	/* Attached and mounted: from here on, only maps, links and
+	 * netlink. Nothing sends packets yet, so CAP_NET_RAW goes too. */
+	ret = caps_drop_for_service(false);
+	if (ret)
+		goto out;
+	slog(&s.log, SLOG_DEBUG, "capabilities dropped to CAP_BPF, "
+				 "CAP_NET_ADMIN");
 
 	ret = serve(&s);
 out:
