@@ -61,6 +61,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_evlimit SEC(".maps");
 
+/* Names of the origins of dynamic entries; userspace only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NDPR_MAX_ORIGINS);
+	__type(key, __u32);
+	__type(value, struct ndpr_origin);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_origins SEC(".maps");
+
 /* The attach record (mode, options, all-multicast), written by the loader
  * for `status` and `detach`; the program does not read it. */
 struct {

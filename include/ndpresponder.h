@@ -143,6 +143,13 @@ enum ndpr_counter {
 };
 #undef NDPR_COUNTER_ENUM
 
+/* Who owns entries of a non-zero origin, for `prefix list`: the value of
+ * ndpr_origins at that index, written by the service that owns them. */
+#define NDPR_MAX_ORIGINS 256
+struct ndpr_origin {
+	char name[64]; /* "docker:NETWORK" */
+};
+
 /* How the program is attached (kept in the pinned state map). */
 enum ndpr_mode {
 	NDPR_MODE_NATIVE = 1,

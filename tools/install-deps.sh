@@ -5,7 +5,8 @@
 set -eu
 
 BUILD="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev
-	zlib1g-dev libjson-c-dev libmnl-dev libcap-ng-dev"
+	zlib1g-dev libjson-c-dev libmnl-dev libcap-ng-dev
+	libcurl4-openssl-dev"
 # Real peers and tools of the integration tests.
 TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
 	procps kmod"

@@ -33,18 +33,10 @@ static const char prefix_usage[] =
 	"  -j, --json                list as JSON\n"
 	"  -h, --help                this text\n";
 
-static const char *origin_name(uint16_t origin, char *buf, size_t len)
-{
-	if (!origin)
-		return "static";
-	snprintf(buf, len, "dynamic-%u", origin);
-	return buf;
-}
-
 static int prefix_list(const struct ndpr_maps *m, bool json)
 {
 	struct prefix_set s = {};
-	char buf[PREFIX_STRLEN], ob[32];
+	char buf[PREFIX_STRLEN], ob[sizeof(struct ndpr_origin)];
 	json_object *arr = NULL, *o;
 	int ret;
 
@@ -57,13 +49,14 @@ static int prefix_list(const struct ndpr_maps *m, bool json)
 		const struct prefix *p = &s.v[i];
 
 		prefix_format(p, buf, sizeof(buf));
+		maps_origin_name(m, p->origin, ob, sizeof(ob));
 		if (!json) {
 			printf("%-44s %-8s %-6s %s\n", buf,
 			       action_name(p->action),
 			       p->action == NDPR_ACT_ANSWER ?
 				       route_check_name(p->flags) :
 				       "-",
-			       origin_name(p->origin, ob, sizeof(ob)));
+			       ob);
 			continue;
 		}
 		o = json_object_new_object();
@@ -76,8 +69,7 @@ static int prefix_list(const struct ndpr_maps *m, bool json)
 					       route_check_name(p->flags)));
 		json_object_object_add(
 			o, "origin",
-			json_object_new_string(
-				origin_name(p->origin, ob, sizeof(ob))));
+			json_object_new_string(ob));
 		json_object_array_add(arr, o);
 	}
 	if (json)
@@ -215,7 +207,7 @@ int cmd_prefix(int argc, char **argv)
 			pr_err("%s: couldn't delete %s: %s", ifname, buf,
 			       errstr(ret));
 	} else {
-		ret = maps_prefix_sync(&m, ifname, &want, 0, &res);
+		ret = maps_prefix_sync(&m, ifname, &want, 0, &res, NULL);
 		if (!ret)
 			pr_info("%s: %zu added, %zu changed, %zu removed, %zu "
 				"kept",

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -21,7 +21,9 @@
 #include <bpf/bpf.h>
 
 #include "attach_args.h"
+#include "announce.h"
 #include "caps.h"
+#include "docker.h"
 #include "cli.h"
 #include "events.h"
 #include "gateway.h"
@@ -47,7 +49,9 @@ static const char run_usage[] =
 	"  -n, --subnet PREFIX     answer inside PREFIX (repeatable)\n"
 	"  -c, --config FILE       prefixes, one a line: PREFIX or\n"
 	"                          'exclude PREFIX'; '#' comments\n"
-	"  -N, --docker-network N  (Docker mode: not in this version)\n"
+	"  -N, --docker-network N  answer for the containers of Docker network\n"
+	"                          N (repeatable), followed as they come and\n"
+	"                          go; DOCKER_HOST=unix://PATH names the socket\n"
 	"      --keep              leave the responder attached on exit\n"
 	"      --log-format FMT    text (default) or json\n"
 	"      --pin-gateway       pin the default gateway's neighbour entry\n"
@@ -67,7 +71,12 @@ struct service {
 	int run_lock_fd;
 	struct event_reader ev;
 	struct gw_pin gw;
-	int sfd, tfd, epfd;
+	int sfd, tfd;
+	const char *docker_nets[DOCKER_MAX_NETWORKS];
+	int ndocker;
+	struct docker docker;
+	struct ndpr_maps maps; /* for the Docker side's updates */
+	struct announcer ann;
 };
 
 enum {
@@ -111,7 +120,7 @@ static int sync_static(struct service *s, const char *why)
 		goto out;
 	ret = maps_open(&s->pd, s->o.ifname, &m);
 	if (!ret)
-		ret = maps_prefix_sync(&m, s->o.ifname, &want, 0, &res);
+		ret = maps_prefix_sync(&m, s->o.ifname, &want, 0, &res, NULL);
 	pin_unlock(&s->pd);
 	if (!ret)
 		slog(&s->log, SLOG_INFO,
@@ -167,7 +176,6 @@ static bool still_attached(const struct service *s)
 static int setup_fds(struct service *s)
 {
 	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
-	struct epoll_event e = { .events = EPOLLIN };
 	sigset_t mask;
 
 	sigemptyset(&mask);
@@ -178,20 +186,39 @@ static int setup_fds(struct service *s)
 		return -errno;
 	s->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->sfd < 0 || s->tfd < 0 || s->epfd < 0)
+	if (s->sfd < 0 || s->tfd < 0)
 		return -errno;
 	if (timerfd_settime(s->tfd, 0, &tick, NULL))
 		return -errno;
-	e.data.fd = s->sfd;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->sfd, &e))
-		return -errno;
-	e.data.fd = s->tfd;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->tfd, &e))
-		return -errno;
-	e.data.fd = event_reader_fd(&s->ev);
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, e.data.fd, &e))
-		return -errno;
+	return 0;
+}
+
+/* Waits for the signal, timer and event fds (and Docker's stream). */
+static int wait_ready(struct service *s, bool ready[3])
+{
+	int fds[3] = { s->sfd, s->tfd, event_reader_fd(&s->ev) };
+	int ret;
+
+	if (s->ndocker) {
+		struct curl_waitfd w[3];
+
+		for (int i = 0; i < 3; i++)
+			w[i] = (struct curl_waitfd){ fds[i], CURL_WAIT_POLLIN,
+						     0 };
+		ret = docker_poll(&s->docker, w, 3, 1000);
+		for (int i = 0; i < 3; i++)
+			ready[i] = w[i].revents;
+		return ret;
+	}
+	struct pollfd p[3];
+
+	for (int i = 0; i < 3; i++)
+		p[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	ret = poll(p, 3, -1);
+	if (ret < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < 3; i++)
+		ready[i] = p[i].revents;
 	return 0;
 }
 
@@ -200,52 +227,122 @@ static int setup_fds(struct service *s)
 static int serve(struct service *s)
 {
 	struct signalfd_siginfo si;
-	struct epoll_event evs[4];
+	bool ready[3];
 	uint64_t ticks;
 	unsigned int n = 0;
-	int nev;
+	int ret;
 
 	for (;;) {
-		nev = epoll_wait(s->epfd, evs, 4, -1);
-		if (nev < 0 && errno == EINTR)
-			continue;
-		if (nev < 0)
-			return -errno;
-		for (int i = 0; i < nev; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == s->sfd) {
-				if (read(s->sfd, &si, sizeof(si)) !=
-				    sizeof(si))
-					continue;
-				if (si.ssi_signo == SIGHUP) {
-					sync_static(s, "reload");
-					continue;
-				}
+		ret = wait_ready(s, ready);
+		if (ret)
+			return ret;
+		if (ready[2])
+			event_reader_drain(&s->ev);
+		if (ready[0] && read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo != SIGHUP) {
 				slog(&s->log, SLOG_INFO, "%s, stopping",
 				     strsignal((int)si.ssi_signo));
 				event_reader_drain(&s->ev);
 				return 0;
 			}
-			if (fd == s->tfd) {
-				if (read(s->tfd, &ticks, sizeof(ticks)) < 0)
-					continue;
-				event_reader_report_suppressed(&s->ev);
-				if (s->pin_gateway && s->gw.state != GW_PINNED)
-					gw_pin_step(&s->gw);
-				if (++n % 5 == 0 && !still_attached(s)) {
-					slog(&s->log, SLOG_ERROR,
-					     "the responder on %s is gone "
-					     "(detached, or the interface "
-					     "vanished)",
-					     s->o.ifname);
-					return -ENOLINK;
-				}
-				continue;
-			}
-			event_reader_drain(&s->ev);
+			sync_static(s, "reload");
+		}
+		if (!ready[1] || read(s->tfd, &ticks, sizeof(ticks)) < 0)
+			continue;
+		event_reader_report_suppressed(&s->ev);
+		if (s->pin_gateway && s->gw.state != GW_PINNED)
+			gw_pin_step(&s->gw);
+		if (s->ndocker)
+			docker_tick(&s->docker);
+		if (++n % 5 == 0 && !still_attached(s)) {
+			slog(&s->log, SLOG_ERROR,
+			     "the responder on %s is gone (detached, or the "
+			     "interface vanished)",
+			     s->o.ifname);
+			return -ENOLINK;
 		}
 	}
+}
+
+/* The Docker side's set for one network: into the maps, then announced. */
+static int docker_apply(void *ctx, uint16_t origin, const char *net,
+			struct prefix_set *addrs)
+{
+	struct service *s = ctx;
+	struct prefix_set added = {};
+	char name[sizeof(struct ndpr_origin)], a[PREFIX_STRLEN];
+	struct sync_result res;
+	int ret;
+
+	snprintf(name, sizeof(name), "docker:%s", net);
+	ret = pin_lock(&s->pd);
+	if (ret)
+		return ret;
+	ret = maps_origin_set(&s->maps, origin, name);
+	if (!ret)
+		ret = maps_prefix_sync(&s->maps, s->o.ifname, addrs, origin,
+				       &res, &added);
+	pin_unlock(&s->pd);
+	if (ret) {
+		slog(&s->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
+		     name, errstr(ret));
+		goto out;
+	}
+	if (res.added || res.removed || res.changed)
+		slog(&s->log, SLOG_INFO,
+		     "%s: %zu added, %zu removed, %zu kept", name, res.added,
+		     res.removed, res.kept);
+	for (size_t i = 0; i < added.n; i++) {
+		prefix_format(&added.v[i], a, sizeof(a));
+		if (announce_addr(&s->ann, &added.v[i].addr))
+			slog(&s->log, SLOG_WARN, "couldn't announce %s", a);
+		else
+			slog(&s->log, SLOG_INFO, "ANNOUNCE %s", a);
+	}
+out:
+	prefix_set_free(&added);
+	return 0;
+}
+
+/* On exit: Docker-learned entries go, unless --keep. */
+static void docker_forget(struct service *s)
+{
+	struct prefix_set none = {};
+	struct sync_result res;
+
+	if (pin_lock(&s->pd))
+		return;
+	for (int i = 0; i < s->ndocker; i++)
+		maps_prefix_sync(&s->maps, s->o.ifname, &none,
+				 s->docker.nets[i].origin, &res, NULL);
+	pin_unlock(&s->pd);
+}
+
+static int start_docker(struct service *s)
+{
+	struct ndpr_state st;
+	uint8_t mac[6];
+	int ret;
+
+	ret = maps_open(&s->pd, s->o.ifname, &s->maps);
+	if (!ret)
+		ret = maps_state_read(&s->maps, &st);
+	if (ret)
+		return ret;
+	memcpy(mac, st.config.mac, sizeof(mac));
+	ret = announcer_open(&s->ann, s->o.ifname, s->ifindex, mac,
+			     st.config.flags & NDPR_CFG_ROUTER);
+	if (ret) {
+		pr_err("%s: couldn't open a packet socket: %s", s->o.ifname,
+		       errstr(ret));
+		return ret;
+	}
+	ret = docker_init(&s->docker, s->docker_nets, s->ndocker, 1,
+			  docker_apply, s, &s->log);
+	if (ret)
+		return ret;
+	docker_connect(&s->docker);
+	return 0;
 }
 
 static int parse_run_args(struct service *s, int argc, char **argv)
@@ -287,10 +384,13 @@ static int parse_run_args(struct service *s, int argc, char **argv)
 			s->config = optarg;
 			continue;
 		case 'N':
-			pr_err("run: Docker network mode (-N %s) is not "
-			       "available in this version",
-			       optarg);
-			return -EOPNOTSUPP;
+			if (s->ndocker == DOCKER_MAX_NETWORKS) {
+				pr_err("run: at most %d Docker networks",
+				       DOCKER_MAX_NETWORKS);
+				return -EINVAL;
+			}
+			s->docker_nets[s->ndocker++] = optarg;
+			continue;
 		case OPT_KEEP:
 			s->keep = true;
 			continue;
@@ -334,7 +434,8 @@ static int run_service(int argc, char **argv, bool go_form)
 		.run_lock_fd = -1,
 		.sfd = -1,
 		.tfd = -1,
-		.epfd = -1,
+		.maps = NDPR_MAPS_INIT,
+		.ann = { .fd = -1 },
 	};
 	struct prefix_set want = {};
 	struct attach_result r;
@@ -388,17 +489,29 @@ static int run_service(int argc, char **argv, bool go_form)
 		gw_pin_init(&s.gw, s.o.ifname, s.ifindex, &s.log);
 		gw_pin_step(&s.gw);
 	}
-	/* Attached and mounted: from here on, only maps, links and
-	 * netlink. Nothing sends packets yet, so CAP_NET_RAW goes too. */
-	ret = caps_drop_for_service(false);
+	if (s.ndocker) {
+		ret = start_docker(&s);
+		if (ret)
+			goto out;
+	}
+	/* Attached and mounted: from here on, only maps, links, netlink
+	 * and, for Docker's new addresses, the packet socket. */
+	ret = caps_drop_for_service(s.ndocker > 0);
 	if (ret)
 		goto out;
 	slog(&s.log, SLOG_DEBUG, "capabilities dropped to CAP_BPF, "
-				 "CAP_NET_ADMIN");
+				 "CAP_NET_ADMIN%s",
+	     s.ndocker ? ", CAP_NET_RAW" : "");
 
 	ret = serve(&s);
 out:
 	event_reader_close(&s.ev);
+	if (s.ndocker && attached && !s.keep && s.maps.hosts >= 0)
+		docker_forget(&s);
+	if (s.ndocker)
+		docker_free(&s.docker);
+	announcer_close(&s.ann);
+	maps_close(&s.maps);
 	if (attached && !s.keep && ret != -ENOLINK) {
 		if (!responder_detach(s.o.ifname))
 			slog(&s.log, SLOG_INFO, "detached from %s",
@@ -413,8 +526,6 @@ out:
 		close(s.sfd);
 	if (s.tfd >= 0)
 		close(s.tfd);
-	if (s.epfd >= 0)
-		close(s.epfd);
 	prefix_set_free(&s.o.prefixes);
 	prefix_set_free(&s.cli_prefixes);
 	return ret == 1 ? 0 : ret;

@@ -35,6 +35,8 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 		ret = open_one(pd, "ndpr_counters", &m->counters);
 	if (!ret)
 		ret = open_one(pd, "ndpr_state", &m->state);
+	if (!ret)
+		ret = open_one(pd, "ndpr_origins", &m->origins);
 	if (ret == -ENOENT)
 		pr_err("%s: not attached (no pins in %s)", ifname, pd->dir);
 	else if (ret)
@@ -47,7 +49,8 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 
 void maps_close(struct ndpr_maps *m)
 {
-	int *fds[] = { &m->hosts, &m->prefixes, &m->counters, &m->state };
+	int *fds[] = { &m->hosts, &m->prefixes, &m->counters, &m->state,
+		       &m->origins };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -203,9 +206,19 @@ static int dedup(struct prefix_set *s)
 	return 0;
 }
 
+/* Whether a static entry holds p, which a dynamic origin must not take. */
+static bool held_by_static(const struct prefix_set *have,
+			   const struct prefix *p)
+{
+	const struct prefix *h;
+
+	h = bsearch(p, have->v, have->n, sizeof(*p), prefix_cmp);
+	return h && h->origin == 0;
+}
+
 int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
-		     struct sync_result *res)
+		     struct sync_result *res, struct prefix_set *added)
 {
 	struct prefix_set have = {}, mine = {}, gone = {};
 	char buf[PREFIX_STRLEN];
@@ -249,6 +262,11 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 			i++, j++;
 			continue;
 		}
+		if (c != 0 && origin && held_by_static(&have, &want->v[i])) {
+			res->kept++;
+			i++;
+			continue;
+		}
 		ret = maps_prefix_update(m, ifname, &want->v[i]);
 		if (ret)
 			goto out;
@@ -257,6 +275,11 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 			j++;
 		} else {
 			res->added++;
+			if (added) {
+				ret = prefix_set_add(added, &want->v[i]);
+				if (ret)
+					goto out;
+			}
 		}
 		i++;
 	}
@@ -277,6 +300,35 @@ out:
 	prefix_set_free(&mine);
 	prefix_set_free(&gone);
 	return ret;
+}
+
+int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,
+		    const char *name)
+{
+	struct ndpr_origin o = {};
+	__u32 key = origin;
+
+	if (!origin || origin >= NDPR_MAX_ORIGINS)
+		return -ERANGE;
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	return bpf_map_update_elem(m->origins, &key, &o, BPF_ANY) ? -errno : 0;
+}
+
+void maps_origin_name(const struct ndpr_maps *m, uint16_t origin, char *buf,
+		      size_t len)
+{
+	struct ndpr_origin o = {};
+	__u32 key = origin;
+
+	if (!origin) {
+		snprintf(buf, len, "static");
+		return;
+	}
+	if (m->origins < 0 || bpf_map_lookup_elem(m->origins, &key, &o) ||
+	    !o.name[0])
+		snprintf(buf, len, "dynamic-%u", origin);
+	else
+		snprintf(buf, len, "%s", o.name);
 }
 
 int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st)

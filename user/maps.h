@@ -12,9 +12,10 @@ struct ndpr_maps {
 	int prefixes; /* shorter prefixes, LPM trie */
 	int counters; /* per-CPU outcome counters */
 	int state;    /* the attach record */
+	int origins;  /* names of dynamic origins */
 };
 
-#define NDPR_MAPS_INIT { -1, -1, -1, -1 }
+#define NDPR_MAPS_INIT { -1, -1, -1, -1, -1 }
 
 /* Opens the pins of pd; -ENOENT with "IFACE: not attached" when absent. */
 int maps_open(const struct pin_dir *pd, const char *ifname,
@@ -38,11 +39,19 @@ struct sync_result {
  * Makes the entries of the given origin equal to want (sorted or not; its
  * duplicates must agree). Adds and changes come first, removals last, and
  * no entry present in both sets is ever deleted, so no target that stays
- * is left unanswered, even for a moment.
+ * is left unanswered, even for a moment. A static entry (origin 0) is
+ * never taken over by another origin; a static sync takes over any.
+ * What was added is appended to added, when given.
  */
 int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
-		     struct sync_result *res);
+		     struct sync_result *res, struct prefix_set *added);
+
+/* Names origin (1..NDPR_MAX_ORIGINS-1), or reads its name ("" if none). */
+int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,
+		    const char *name);
+void maps_origin_name(const struct ndpr_maps *m, uint16_t origin, char *buf,
+		      size_t len);
 
 int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st);
 int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st);

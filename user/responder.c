@@ -298,6 +298,7 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	m.prefixes = bpf_map__fd(skel->maps.ndpr_prefixes);
 	m.counters = bpf_map__fd(skel->maps.ndpr_counters);
 	m.state = bpf_map__fd(skel->maps.ndpr_state);
+	m.origins = bpf_map__fd(skel->maps.ndpr_origins);
 	prog_fd = bpf_program__fd(skel->progs.ndpresponder);
 
 	/* Prefixes go in before the program sees its first packet. */
