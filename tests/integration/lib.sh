@@ -1,0 +1,505 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Shared by the integration tests, which source it: reporting, a private
+# bpffs, the story's topology in four network namespaces, and helpers to
+# drive ndpresponder, tcpdump and ndisc6 in them.
+#
+#   router ns          hv ns (hypervisor)          host ns            ct ns
+#   port ---veth--- hv-r  [br0]  hv-h ---veth--- uplink   ct0 ---veth--- eth0
+#   2001:db8:1::1/64       nft: drop IPv6 from     2001:db8:1::2/64   2001:db8:1::100
+#   2001:db8:ffff::1 (lo)  hv-h not from the /64   (ndpresponder)
+#
+# NDPR_IT_KEEP=1 keeps the work directory with the captures for a look.
+#
+# Each script calls, in this order: setup_private_mounts "$@", require ...,
+# topology_up; then checks with pass/fail; and ends with finish.
+#
+# Run directly (tests/run.sh runs every *.sh here), this file tests the
+# topology itself, without ndpresponder: when the other scripts fail, it
+# tells whether the test bed is to blame.
+
+set -u
+
+IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$IT_DIR/../.." && pwd)
+OUT_DIR=${OUTPUT:-build}
+case $OUT_DIR in /*) ;; *) OUT_DIR=$REPO_DIR/$OUT_DIR ;; esac
+NDPR_BIN=$OUT_DIR/ndpresponder
+XDP_PASS_OBJ=$OUT_DIR/tests/xdp_pass.bpf.o
+TEST_NAME=$(basename "$0" .sh)
+
+# Addresses and MACs of the topology (fixed MACs make expectations exact).
+PREFIX64=2001:db8:1::/64
+ROUTER_IP=2001:db8:1::1
+ROUTER_LO_IP=2001:db8:ffff::1
+HOST_IP=2001:db8:1::2
+CT_IP=2001:db8:1::100
+ROUTER_MAC=02:00:00:00:01:01
+HOST_MAC=02:00:00:00:02:02
+ROUTER_PORT=port
+UPLINK=uplink
+
+# Unique per run, so that parallel runs cannot collide.
+RUN_ID=$$-$RANDOM
+NS_ROUTER=ndpr-router-$RUN_ID
+NS_HV=ndpr-hv-$RUN_ID
+NS_HOST=ndpr-host-$RUN_ID
+NS_CT=ndpr-ct-$RUN_ID
+
+WORK_DIR=
+NETNS_MADE=()
+BG_PIDS=()
+N_PASS=0
+N_FAIL=0
+WHY=
+
+# ---- reporting --------------------------------------------------------
+
+pass() { # name
+	N_PASS=$((N_PASS + 1))
+	echo "PASS: $1"
+}
+
+fail() { # name, why
+	N_FAIL=$((N_FAIL + 1))
+	echo "FAIL: $1: $2"
+}
+
+# Records one check: pass when the command succeeds. The command may set
+# WHY to explain a failure (else WHY as set before the check is shown).
+# Returns the command's success.
+check() { # name, command...
+	local name=$1
+	shift
+	WHY=${WHY:-"failed: $*"}
+	if "$@"; then
+		pass "$name"
+		WHY=
+		return 0
+	fi
+	fail "$name" "$WHY"
+	WHY=
+	return 1
+}
+
+# Stops the script after a failure that makes every later check moot.
+die() {
+	fail "$TEST_NAME" "$*"
+	exit 1
+}
+
+# Negates a command for check (`!` is not a command).
+not() {
+	! "$@"
+}
+
+# Joins lines, for one-line messages.
+oneline() {
+	tr '\n' ' '
+}
+
+finish() {
+	echo "$TEST_NAME: $N_PASS passed, $N_FAIL failed"
+	[ "$N_FAIL" = 0 ]
+	exit
+}
+
+# ---- environment ------------------------------------------------------
+
+# Re-executes the script in a private mount namespace and mounts a private
+# bpffs there: pins of this run are invisible to any other, and vanish with
+# the namespace even if the script is killed.
+setup_private_mounts() { # "$@" of the script
+	if [ "$(id -u)" != 0 ]; then
+		echo "FAIL: $TEST_NAME: needs root (XDP, network namespaces, bpffs)"
+		exit 1
+	fi
+	if [ "${NDPR_IT_PRIVATE:-}" != "$$" ]; then
+		command -v unshare >/dev/null ||
+			{ echo "FAIL: $TEST_NAME: missing tool: unshare"; exit 1; }
+		# exec keeps the PID, so the mark tells the re-executed copy.
+		export NDPR_IT_PRIVATE=$$
+		exec unshare -m --propagation private bash "$0" "$@"
+	fi
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ndpr-it-$TEST_NAME.XXXXXX") ||
+		die "mktemp failed"
+	mkdir "$WORK_DIR/bpffs"
+	mount -t bpf bpf "$WORK_DIR/bpffs" || die "cannot mount bpffs"
+	# Our own /run/netns too: the namespaces' names stay out of the
+	# machine's list, and nothing is left if the script is killed.
+	mkdir -p /run/netns || die "cannot create /run/netns"
+	mount -t tmpfs -o mode=0755 ndpr-netns /run/netns ||
+		die "cannot mount a private /run/netns"
+	export NDPRESPONDER_PIN_ROOT=$WORK_DIR/bpffs/ndpresponder
+}
+
+cleanup() {
+	local pid ns
+
+	set +e
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	for ns in "${NETNS_MADE[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "$WORK_DIR" ]; then
+		umount "$WORK_DIR/bpffs" 2>/dev/null
+		if [ -n "${NDPR_IT_KEEP:-}" ]; then
+			echo "kept $WORK_DIR (captures)"
+		else
+			rm -rf --one-file-system "$WORK_DIR"
+		fi
+	fi
+}
+
+# Every missing tool is a FAIL line: CI must not pass by skipping.
+require() { # tool...
+	local t missing=0
+
+	for t in "$@"; do
+		if ! command -v "$t" >/dev/null; then
+			fail "$TEST_NAME" "missing tool: $t"
+			missing=1
+		fi
+	done
+	[ "$missing" = 0 ] || exit 1
+}
+
+require_built() { # [ndpresponder] [xdp_pass], default both
+	local what
+	[ $# -gt 0 ] || set -- ndpresponder xdp_pass
+	for what; do
+		case $what in
+		ndpresponder)
+			[ -x "$NDPR_BIN" ] || die "$NDPR_BIN not built (run make)" ;;
+		xdp_pass)
+			[ -f "$XDP_PASS_OBJ" ] ||
+				die "$XDP_PASS_OBJ not built (run make)" ;;
+		esac
+	done
+}
+
+# Runs a command in a namespace without changing the mount namespace, so
+# that pins stay in this script's bpffs (ip netns exec would remount /sys).
+in_ns() { # ns, command...
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# ndpresponder in the host namespace.
+ndpr() {
+	in_ns "$NS_HOST" "$NDPR_BIN" "$@"
+}
+
+# Polls a command for up to TIMEOUT seconds (fractions allowed).
+wait_until() { # timeout, command...
+	local tries
+	tries=$(awk -v t="$1" 'BEGIN { printf "%d", t * 10 }')
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Background jobs are killed on exit unless waited for and forgotten (a
+# waited-for PID may belong to someone else by then).
+bg_forget() { # pid
+	local i
+	for i in "${!BG_PIDS[@]}"; do
+		[ "${BG_PIDS[$i]}" = "$1" ] && unset "BG_PIDS[$i]"
+	done
+}
+
+# ---- topology ---------------------------------------------------------
+
+netns_add() { # name
+	ip netns add "$1" || die "cannot create netns $1"
+	NETNS_MADE+=("$1")
+	ip -n "$1" link set lo up
+	# No Duplicate Address Detection: addresses are usable at once.
+	in_ns "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.router_solicitations=0 \
+		net.ipv6.conf.default.router_solicitations=0 >/dev/null
+}
+
+run_or_die() { # command...
+	"$@" || die "setup failed: $*"
+}
+
+# The hypervisor drops IPv6 from the host's port unless sourced from the
+# on-link prefix, as the story's Virtualizor ebtables rules do; the named
+# counter "spoofed" counts the drops.
+hv_filter_up() {
+	in_ns "$NS_HV" nft -f - <<-EOF || die "cannot load nftables rules in $NS_HV"
+		table bridge ndpr_hv {
+			counter spoofed { }
+			chain prerouting {
+				type filter hook prerouting priority filter; policy accept;
+				iifname "hv-h" ether type ip6 \
+					ip6 saddr != $PREFIX64 \
+					counter name "spoofed" drop
+			}
+		}
+	EOF
+}
+
+spoofed_count() {
+	in_ns "$NS_HV" nft list counter bridge ndpr_hv spoofed |
+		awk '$1 == "packets" { print $2 }'
+}
+
+topology_up() {
+	local ns
+
+	for ns in "$NS_ROUTER" "$NS_HV" "$NS_HOST" "$NS_CT"; do
+		netns_add "$ns"
+	done
+	# The hypervisor only bridges.
+	in_ns "$NS_HV" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+
+	run_or_die ip -n "$NS_ROUTER" link add "$ROUTER_PORT" type veth \
+		peer name hv-r netns "$NS_HV"
+	run_or_die ip -n "$NS_HV" link add hv-h type veth \
+		peer name "$UPLINK" netns "$NS_HOST"
+	run_or_die ip -n "$NS_HOST" link add ct0 type veth \
+		peer name eth0 netns "$NS_CT"
+	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" address "$ROUTER_MAC"
+	run_or_die ip -n "$NS_HOST" link set "$UPLINK" address "$HOST_MAC"
+
+	# Hypervisor: a bridge without multicast snooping (no querier here),
+	# XDP_PASS on the host's port so native XDP_TX frames get through.
+	run_or_die ip -n "$NS_HV" link add br0 type bridge mcast_snooping 0
+	run_or_die ip -n "$NS_HV" link set hv-r master br0 up
+	run_or_die ip -n "$NS_HV" link set hv-h master br0 up
+	run_or_die ip -n "$NS_HV" link set br0 up
+	run_or_die ip -n "$NS_HV" link set dev hv-h xdpdrv \
+		obj "$XDP_PASS_OBJ" sec xdp
+	hv_filter_up
+
+	# Router: the on-link prefix, and an address on lo so that a ping
+	# from it makes the router solicit from its link-local address.
+	run_or_die ip -n "$NS_ROUTER" -6 addr add "$ROUTER_IP/64" \
+		dev "$ROUTER_PORT" nodad
+	run_or_die ip -n "$NS_ROUTER" -6 addr add "$ROUTER_LO_IP/128" dev lo
+	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" up
+
+	# Host: routes the container's address to it.
+	in_ns "$NS_HOST" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+	run_or_die ip -n "$NS_HOST" -6 addr add "$HOST_IP/64" dev "$UPLINK" nodad
+	run_or_die ip -n "$NS_HOST" link set "$UPLINK" up
+	run_or_die ip -n "$NS_HOST" -6 route add default via "$ROUTER_IP" \
+		dev "$UPLINK"
+	# Forwarded replies would make the host solicit the router from its
+	# link-local address, which the hypervisor drops: the real host
+	# knows its router from its own traffic, this one is told.
+	run_or_die ip -n "$NS_HOST" -6 neigh replace "$ROUTER_IP" \
+		lladdr "$ROUTER_MAC" dev "$UPLINK" nud permanent
+	run_or_die ip -n "$NS_HOST" -6 addr add fe80::1/64 dev ct0 nodad
+	run_or_die ip -n "$NS_HOST" link set ct0 up
+	run_or_die ip -n "$NS_HOST" -6 route add "$CT_IP/128" dev ct0
+
+	# Container.
+	run_or_die ip -n "$NS_CT" -6 addr add "$CT_IP/128" dev eth0 nodad
+	run_or_die ip -n "$NS_CT" link set eth0 up
+	run_or_die ip -n "$NS_CT" -6 route add default via fe80::1 dev eth0
+
+	wait_until 5 links_up || die "links did not come up"
+}
+
+links_up() {
+	ip -n "$NS_ROUTER" link show "$ROUTER_PORT" | grep -q LOWER_UP &&
+		ip -n "$NS_HOST" link show "$UPLINK" | grep -q LOWER_UP &&
+		ip -n "$NS_CT" link show eth0 | grep -q LOWER_UP
+}
+
+# Link-local address of an interface.
+link_local() { # ns, iface
+	ip -n "$1" -6 -o addr show dev "$2" scope link |
+		awk '{ sub("/.*", "", $4); print $4; exit }'
+}
+
+# ---- XDP and ndpresponder state ----------------------------------------
+
+# "native", "generic", or "none": the XDP mode `ip link` reports.
+xdp_mode() { # ns, iface
+	local line
+	line=$(ip -n "$1" -d link show dev "$2" | head -n 1)
+	case $line in
+	*" xdpgeneric"*) echo generic ;;
+	*" xdpoffload"*) echo offload ;;
+	*" xdp "* | *" xdpdrv"*) echo native ;;
+	*) echo none ;;
+	esac
+}
+
+# The id of the XDP program on an interface, empty if none.
+xdp_prog_id() { # ns, iface
+	ip -n "$1" -d link show dev "$2" |
+		sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n 1
+}
+
+allmulti_on() { # ns, iface
+	ip -n "$1" link show dev "$2" | head -n 1 | grep -q '[<,]ALLMULTI[,>]'
+}
+
+# A counter of `ndpresponder stats`, empty when it cannot be read.
+counter() { # name
+	ndpr stats "$UPLINK" 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# Checks that counter NAME rose by at least MIN since BEFORE.
+counter_rose() { # name, before, min
+	local now
+	now=$(counter "$1")
+	WHY="stats $1 was ${2:-?}, is ${now:-unreadable}; expected +$3 or more"
+	[ -n "$2" ] && [ -n "$now" ] && [ "$now" -ge $(($2 + $3)) ]
+}
+
+# The line of `prefix list` naming PREFIX.
+prefix_line() { # prefix
+	ndpr prefix list "$UPLINK" 2>/dev/null |
+		grep -E "(^|[[:space:]])$1([[:space:]]|$)"
+}
+
+# `prefix list` has an entry for PREFIX (as an exclude when KIND is exclude).
+prefix_listed() { # prefix, [answer|exclude]
+	local line
+	line=$(prefix_line "$1")
+	WHY="\"prefix list $UPLINK\" has no entry $1"
+	[ -n "$line" ] || return 1
+	case ${2:-answer} in
+	exclude)
+		WHY="\"prefix list $UPLINK\" lists $1 but not as exclude: $line"
+		[[ $line == *exclude* ]] ;;
+	*)
+		WHY="\"prefix list $UPLINK\" lists $1 as exclude: $line"
+		[[ $line != *exclude* ]] ;;
+	esac
+}
+
+prefix_not_listed() { # prefix
+	WHY="\"prefix list $UPLINK\" still lists $1"
+	[ -z "$(prefix_line "$1")" ]
+}
+
+# ---- packets ----------------------------------------------------------
+
+# Starts tcpdump writing ICMPv6 Neighbor Discovery on an interface to FILE
+# and returns once it listens. The PID is in CAPTURE_PID.
+capture_start() { # ns, iface, file
+	local ns=$1 ifc=$2 file=$3
+	: >"$file.err"
+	# Not through in_ns: $! must be the command, not a subshell. The
+	# timeout ends tcpdump should this script be killed outright.
+	timeout 60 nsenter --net="/run/netns/$ns" \
+		tcpdump -i "$ifc" --immediate-mode -U -w "$file" \
+		'icmp6 and (ip6[40] == 135 or ip6[40] == 136)' 2>"$file.err" &
+	CAPTURE_PID=$!
+	BG_PIDS+=("$CAPTURE_PID")
+	wait_until 5 grep -q "listening on" "$file.err" ||
+		die "tcpdump did not start: $(cat "$file.err")"
+}
+
+capture_stop() {
+	# Let tcpdump write what just arrived.
+	sleep 0.25
+	# SIGTERM: background jobs of a script ignore SIGINT.
+	kill -TERM "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+	bg_forget "$CAPTURE_PID"
+}
+
+# Decodes a capture, one packet per line (tcpdump -e -vv continuation lines
+# joined), optionally restricted by a tcpdump filter.
+capture_text() { # file, [filter]
+	tcpdump -r "$1" -nn -e -vv ${2:+"$2"} 2>/dev/null |
+		awk '/^[0-9]/ { if (l != "") print l; l = $0; next }
+		     { gsub(/^[ \t]+/, " "); l = l $0 }
+		     END { if (l != "") print l }'
+}
+
+# Neighbor Advertisements in a capture whose target is TARGET.
+captured_na() { # file, target
+	capture_text "$1" 'icmp6 and ip6[40] == 136' | grep -F "tgt is $2,"
+}
+
+captured_ns() { # file, target
+	capture_text "$1" 'icmp6 and ip6[40] == 135' | grep -E "who has $2( |$)"
+}
+
+# Asks for TARGET with ndisc6 from the router's port; prints the link-layer
+# address of the first answer. Extra ndisc6 options may follow.
+ndisc() { # target, [ndisc6 options...]
+	local target=$1
+	shift
+	in_ns "$NS_ROUTER" ndisc6 -1 -n -q -r 2 -w 700 "$@" "$target" \
+		"$ROUTER_PORT" 2>/dev/null
+}
+
+# Checks that ndisc6 gets an answer for TARGET carrying MAC.
+ndisc_answers() { # target, mac
+	local got
+	got=$(ndisc "$1")
+	WHY="ndisc6 $1: expected $2, got ${got:-no answer}"
+	[ "${got,,}" = "${2,,}" ]
+}
+
+ndisc_unanswered() { # target
+	local got
+	got=$(ndisc "$1")
+	WHY="ndisc6 $1: expected no answer, got $got"
+	[ -z "$got" ]
+}
+
+# ---- self-test of the topology ------------------------------------------
+
+ping_from() { # ns, src, dst
+	in_ns "$1" ping -6 -n -q -c 1 -W 2 -I "$2" "$3" >/dev/null 2>&1
+}
+
+topology_selftest() {
+	local before now router_ll
+
+	setup_private_mounts "$@"
+	require ip nsenter nft ping sysctl awk sed
+	require_built xdp_pass
+	topology_up
+
+	WHY="hv-h runs XDP in mode '$(xdp_mode "$NS_HV" hv-h)'"
+	check "topology: xdp_pass on the hypervisor's port to the host" \
+		test "$(xdp_mode "$NS_HV" hv-h)" = native
+	WHY="no answer"
+	check "topology: router reaches the host from $ROUTER_IP" \
+		ping_from "$NS_ROUTER" "$ROUTER_IP" "$HOST_IP"
+	WHY="no answer"
+	check "topology: router reaches the host from $ROUTER_LO_IP" \
+		ping_from "$NS_ROUTER" "$ROUTER_LO_IP" "$HOST_IP"
+	WHY="no answer"
+	check "topology: host reaches the container" \
+		ping_from "$NS_HOST" "$HOST_IP" "$CT_IP"
+
+	router_ll=$(link_local "$NS_ROUTER" "$ROUTER_PORT")
+	ip -n "$NS_HOST" -6 neigh replace "$router_ll" lladdr "$ROUTER_MAC" \
+		dev "$UPLINK" nud permanent
+	before=$(spoofed_count)
+	WHY="ping from the host's link-local address got through"
+	check "topology: hypervisor drops the host's link-local source" \
+		not ping_from "$NS_HOST" "$UPLINK" "$router_ll"
+	now=$(spoofed_count)
+	WHY="drop counter was '$before', is '$now'"
+	check "topology: hypervisor drop counter counts it" \
+		test -n "$before" -a -n "$now" -a "${now:-0}" -gt "${before:-0}"
+	finish
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	topology_selftest "$@"
+fi
