@@ -216,14 +216,92 @@ static bool held_by_static(const struct prefix_set *have,
 	return h && h->origin == 0;
 }
 
+static __u32 map_capacity(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
+}
+
+/* Entries of set in the /128 hash ([1]) and in the prefix trie ([0]). */
+static void count_by_map(const struct prefix_set *set, size_t n[2])
+{
+	for (size_t i = 0; i < set->n; i++)
+		n[set->v[i].len == 128]++;
+}
+
+/*
+ * Whether the plan fits: adds before removals needs room for both at
+ * once; removals first needs room for the end state only. Returns 1 for
+ * adds first, 0 for removals first, -ENOSPC after a message.
+ */
+static int plan_order(const struct ndpr_maps *m, const char *ifname,
+		      const struct prefix_set *have,
+		      const struct prefix_set *adds,
+		      const struct prefix_set *gone)
+{
+	size_t now[2] = {}, add[2] = {}, del[2] = {};
+	__u32 cap[2] = { map_capacity(m->prefixes), map_capacity(m->hosts) };
+	bool peak_fits = true;
+
+	count_by_map(have, now);
+	count_by_map(adds, add);
+	count_by_map(gone, del);
+	for (int k = 0; k < 2; k++) {
+		if (now[k] - del[k] + add[k] > cap[k]) {
+			pr_err("%s: that needs %zu %s entries, the map holds %u; "
+			       "raise the limit with 'detach' then 'attach "
+			       "--max-prefixes N'",
+			       ifname, now[k] - del[k] + add[k],
+			       k ? "/128" : "prefix", cap[k]);
+			return -ENOSPC;
+		}
+		if (now[k] + add[k] > cap[k])
+			peak_fits = false;
+	}
+	return peak_fits;
+}
+
+static int apply_removals(const struct ndpr_maps *m, const char *ifname,
+			  const struct prefix_set *gone,
+			  struct sync_result *res)
+{
+	char buf[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < gone->n; i++) {
+		int ret = maps_prefix_delete(m, &gone->v[i]);
+
+		if (ret && ret != -ENOENT) {
+			prefix_format(&gone->v[i], buf, sizeof(buf));
+			pr_err("%s: couldn't remove %s: %s", ifname, buf,
+			       errstr(ret));
+			return ret;
+		}
+		res->removed++;
+	}
+	return 0;
+}
+
+static int apply_updates(const struct ndpr_maps *m, const char *ifname,
+			 const struct prefix_set *upd)
+{
+	for (size_t i = 0; i < upd->n; i++) {
+		int ret = maps_prefix_update(m, ifname, &upd->v[i]);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added)
 {
-	struct prefix_set have = {}, mine = {}, gone = {};
-	char buf[PREFIX_STRLEN];
-	size_t i = 0, j = 0;
-	int ret, c;
+	struct prefix_set have = {}, mine = {}, gone = {}, upd = {}, adds = {};
+	size_t i, j;
+	int ret, c, adds_first;
 
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < want->n; i++)
@@ -234,16 +312,14 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 	ret = maps_prefix_dump(m, &have);
 	if (ret)
 		goto out;
-	for (i = 0; i < have.n; i++) {
-		if (have.v[i].origin != origin)
-			continue;
-		ret = prefix_set_add(&mine, &have.v[i]);
-		if (ret)
-			goto out;
-	}
+	for (i = 0; i < have.n && !ret; i++)
+		if (have.v[i].origin == origin)
+			ret = prefix_set_add(&mine, &have.v[i]);
+	if (ret)
+		goto out;
 
-	/* Merge of two sorted lists: add or change first... */
-	for (i = 0, j = 0; i < want->n || j < mine.n;) {
+	/* The plan: a merge of two sorted lists. */
+	for (i = 0, j = 0; (i < want->n || j < mine.n) && !ret;) {
 		if (i == want->n)
 			c = 1;
 		else if (j == mine.n)
@@ -252,53 +328,53 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 			c = prefix_cmp(&want->v[i], &mine.v[j]);
 		if (c > 0) {
 			ret = prefix_set_add(&gone, &mine.v[j++]);
-			if (ret)
-				goto out;
-			continue;
-		}
-		if (c == 0 && want->v[i].action == mine.v[j].action &&
-		    want->v[i].flags == mine.v[j].flags) {
+		} else if (c == 0 && want->v[i].action == mine.v[j].action &&
+			   want->v[i].flags == mine.v[j].flags) {
 			res->kept++;
 			i++, j++;
-			continue;
-		}
-		if (c != 0 && origin && held_by_static(&have, &want->v[i])) {
+		} else if (c != 0 && origin &&
+			   held_by_static(&have, &want->v[i])) {
 			res->kept++;
 			i++;
-			continue;
-		}
-		ret = maps_prefix_update(m, ifname, &want->v[i]);
-		if (ret)
-			goto out;
-		if (c == 0) {
+		} else if (c == 0) {
 			res->changed++;
+			ret = prefix_set_add(&upd, &want->v[i++]);
 			j++;
 		} else {
-			res->added++;
-			if (added) {
-				ret = prefix_set_add(added, &want->v[i]);
-				if (ret)
-					goto out;
-			}
+			ret = prefix_set_add(&upd, &want->v[i]);
+			if (!ret)
+				ret = prefix_set_add(&adds, &want->v[i]);
+			i++;
 		}
-		i++;
 	}
-	/* ...then remove what is no longer wanted. */
-	for (i = 0; i < gone.n; i++) {
-		ret = maps_prefix_delete(m, &gone.v[i]);
-		if (ret && ret != -ENOENT) {
-			prefix_format(&gone.v[i], buf, sizeof(buf));
-			pr_err("%s: couldn't remove %s: %s", ifname, buf,
-			       errstr(ret));
-			goto out;
-		}
-		res->removed++;
+	if (ret)
+		goto out;
+
+	/* Normally adds and changes first, removals last, so that nothing
+	 * kept is ever missing; removals first only when the map could
+	 * not hold both, and nothing at all when the end state won't fit. */
+	adds_first = plan_order(m, ifname, &have, &adds, &gone);
+	if (adds_first < 0) {
+		ret = adds_first;
+		goto out;
 	}
-	ret = 0;
+	if (!adds_first)
+		ret = apply_removals(m, ifname, &gone, res);
+	if (!ret)
+		ret = apply_updates(m, ifname, &upd);
+	if (!ret && adds_first)
+		ret = apply_removals(m, ifname, &gone, res);
+	if (ret)
+		goto out;
+	res->added = adds.n;
+	for (i = 0; added && i < adds.n && !ret; i++)
+		ret = prefix_set_add(added, &adds.v[i]);
 out:
 	prefix_set_free(&have);
 	prefix_set_free(&mine);
 	prefix_set_free(&gone);
+	prefix_set_free(&upd);
+	prefix_set_free(&adds);
 	return ret;
 }
 

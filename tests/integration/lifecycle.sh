@@ -305,6 +305,58 @@ check "refused attach over xdp_pass left no ct0 pins" \
 	test -z "$(pins | grep ct0)"
 ip -n "$NS_HOST" link set dev ct0 xdpdrv off
 
+# Not enough privilege: an unprivileged user, with no capability at all.
+unprivileged() { # args...
+	local before after
+	before=$(state)
+	ERR=$(in_ns "$NS_HOST" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all "$NDPR_BIN" "$@" 2>&1 >/dev/null)
+	RC=$?
+	after=$(state)
+	WHY="exit $RC, stderr: '$ERR'"
+	[ "$RC" = 1 ] && [ "$(printf '%s\n' "$ERR" | grep -c .)" = 1 ] &&
+		[ "$before" = "$after" ]
+}
+check "refused without privilege: attach" \
+	unprivileged attach "$UPLINK" 2001:db8:9::/64
+check "refused without privilege: prefix add" \
+	unprivileged prefix add "$UPLINK" 2001:db8:9::/64
+check "refused without privilege: detach" unprivileged detach "$UPLINK"
+
+# A full map: the overflowing command fails, says how to raise the limit,
+# and what is there keeps answering. ct0 faces the container namespace;
+# generic mode needs no XDP program on its peer.
+ok attach ct0 --mode generic --max-prefixes 2 2001:db8:7::1 2001:db8:7::2
+before="$(state; ndpr prefix list ct0)"
+run prefix add ct0 2001:db8:7::3
+WHY="exit $RC, stderr: '$ERR'"
+check "full map: prefix add fails with exit 1" test "$RC" = 1
+check "full map: one line naming --max-prefixes" \
+	test "$(printf '%s\n' "$ERR" | grep -c .)" = 1 -a \
+	"$(printf '%s\n' "$ERR" | grep -c -- --max-prefixes)" = 1
+WHY="$(diff <(echo "$before") <(state; ndpr prefix list ct0) | oneline)"
+check "full map: nothing changed" \
+	test "$before" = "$(state; ndpr prefix list ct0)"
+WHY="ndisc6 from the container namespace got no answer"
+check "full map: entries already there still answered" \
+	in_ns "$NS_CT" ndisc6 -1 -n -q -r 2 -w 700 2001:db8:7::2 eth0
+before=$(ndpr prefix list ct0)
+run prefix sync ct0 <(printf '%s\n' 2001:db8:7::1 2001:db8:7::4 \
+	2001:db8:7::5)
+WHY="exit $RC, stderr: '$ERR'"
+check "full map: sync over the limit fails with exit 1" test "$RC" = 1
+WHY="$(diff <(echo "$before") <(ndpr prefix list ct0) | oneline)"
+check "full map: the refused sync changed nothing" \
+	test "$before" = "$(ndpr prefix list ct0)"
+run prefix sync ct0 <(printf '%s\n' 2001:db8:7::1 2001:db8:7::4)
+WHY="exit $RC, stderr: '$ERR'"
+check "full map: a sync that fits only by removing first succeeds" \
+	test "$RC" = 0
+WHY="$(ndpr prefix list ct0 | oneline)"
+check "full map: the map holds exactly the file" \
+	test "$(ndpr prefix list ct0 | grep -c -e '7::1/128' -e '7::4/128')" = 2
+ok detach ct0
+
 # --- two writers at once --------------------------------------------
 
 # 200 distinct /128s under NET, one `prefix add` each; failures logged.
