@@ -271,16 +271,14 @@ int ndpresponder(struct xdp_md *ctx)
 	if (parse_eth(&c, &eth) != ETH_P_IPV6)
 		return count(NDPR_C_passed_not_ns, XDP_PASS);
 	ns.l3off = c.pos - (void *)eth;
-	ip6 = cursor_pull(&c, IPV6_HLEN);
-	if (!ip6)
+	if (!cursor_pull(&c, IPV6_HLEN, &ip6))
 		return count(NDPR_C_invalid_truncated, XDP_PASS);
 	/* ICMPv6 directly after IPv6 only: the kernel drops fragmented ND
 	 * (RFC 6980), and an NS needs no other extension header. */
 	if (ip6->version != 6 || ip6->nexthdr != IPPROTO_ICMPV6)
 		return count(NDPR_C_passed_not_ns, XDP_PASS);
 	/* Type, code and checksum: every ICMPv6 message has them. */
-	icmp = cursor_pull(&c, 4);
-	if (!icmp)
+	if (!cursor_pull(&c, 4, &icmp))
 		return count(NDPR_C_invalid_truncated, XDP_PASS);
 	if (icmp->icmp6_type != ICMPV6_NS)
 		return count(NDPR_C_passed_not_ns, XDP_PASS);

@@ -34,15 +34,18 @@ struct cursor {
 	void *end;
 };
 
-/* Returns a pointer to the next len bytes and moves past them, or NULL. */
-static __always_inline void *cursor_pull(struct cursor *c, __u32 len)
+/*
+ * Points *p at the next len bytes and moves past them; false when the
+ * packet is shorter. A packet pointer is never compared with NULL: the
+ * verifier allows that only with CAP_PERFMON (it could leak pointers).
+ */
+static __always_inline bool cursor_pull(struct cursor *c, __u32 len, void *p)
 {
-	void *p = c->pos;
-
-	if (p + len > c->end)
-		return NULL;
-	c->pos = p + len;
-	return p;
+	if (c->pos + len > c->end)
+		return false;
+	*(void **)p = c->pos;
+	c->pos += len;
+	return true;
 }
 
 /*
@@ -55,8 +58,7 @@ static __always_inline int parse_eth(struct cursor *c, struct ethhdr **eth)
 	__u16 proto;
 	int i;
 
-	*eth = cursor_pull(c, ETH_HLEN);
-	if (!*eth)
+	if (!cursor_pull(c, ETH_HLEN, eth))
 		return -1;
 	proto = bpf_ntohs((*eth)->h_proto);
 
@@ -64,8 +66,7 @@ static __always_inline int parse_eth(struct cursor *c, struct ethhdr **eth)
 	for (i = 0; i < VLAN_MAX_DEPTH; i++) {
 		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
 			break;
-		vlan = cursor_pull(c, VLAN_HLEN);
-		if (!vlan)
+		if (!cursor_pull(c, VLAN_HLEN, &vlan))
 			return -1;
 		proto = bpf_ntohs(vlan->h_vlan_encapsulated_proto);
 	}

@@ -10,6 +10,9 @@ BUILD="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev
 # Real peers and tools of the integration tests.
 TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
 	procps kmod"
+# Packaging tests: systemd-analyze (systemd), man and groff (man-db,
+# groff-base); setpriv comes with util-linux.
+TEST="$TEST systemd man-db groff-base"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -7,7 +7,7 @@
 #include "caps.h"
 #include "log.h"
 
-int caps_drop_for_service(bool keep_net_raw)
+int caps_drop_for_service(void)
 {
 	int ret;
 
@@ -18,11 +18,6 @@ int caps_drop_for_service(bool keep_net_raw)
 			    CAPNG_EFFECTIVE | CAPNG_PERMITTED |
 				    CAPNG_BOUNDING_SET,
 			    CAP_BPF, CAP_NET_ADMIN, -1);
-	if (!ret && keep_net_raw)
-		ret = capng_update(CAPNG_ADD,
-				   CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-					   CAPNG_BOUNDING_SET,
-				   CAP_NET_RAW);
 	if (!ret)
 		ret = capng_apply(CAPNG_SELECT_BOTH);
 	if (ret) {

@@ -72,7 +72,9 @@ static const char detach_usage[] =
 	"Usage: ndpresponder detach IFACE\n"
 	"\n"
 	"Detaches the responder from IFACE, removes every pin and restores\n"
-	"the all-multicast flag as it was before attach.\n";
+	"the all-multicast flag as it was before attach.\n"
+	"\n"
+	"  -h, --help  this text\n";
 
 int cmd_detach(int argc, char **argv)
 {

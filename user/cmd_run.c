@@ -47,8 +47,9 @@ static const char run_usage[] =
 	"\n"
 	"  -i, --ifname IFACE      the uplink (required)\n"
 	"  -n, --subnet PREFIX     answer inside PREFIX (repeatable)\n"
-	"  -c, --config FILE       prefixes, one a line: PREFIX or\n"
-	"                          'exclude PREFIX'; '#' comments\n"
+	"  -c, --config FILE       prefixes, one a line: PREFIX, 'PREFIX\n"
+	"                          route-check[=neigh]' or 'exclude PREFIX';\n"
+	"                          '#' comments\n"
 	"  -N, --docker-network N  answer for the containers of Docker network\n"
 	"                          N (repeatable), followed as they come and\n"
 	"                          go; DOCKER_HOST=unix://PATH names the socket\n"
@@ -438,8 +439,8 @@ static int run_service(int argc, char **argv, bool go_form)
 		.ann = { .fd = -1 },
 	};
 	struct prefix_set want = {};
-	struct attach_result r;
-	bool attached = false;
+	struct attach_result r = {};
+	bool attached = false, serving = false;
 	int ret;
 
 	s.ev.ring_fd = s.ev.evlimit_fd = -1;
@@ -494,15 +495,15 @@ static int run_service(int argc, char **argv, bool go_form)
 		if (ret)
 			goto out;
 	}
-	/* Attached and mounted: from here on, only maps, links, netlink
-	 * and, for Docker's new addresses, the packet socket. */
-	ret = caps_drop_for_service(s.ndocker > 0);
+	/* Attached, mounted, sockets open: from here on, only maps, links
+	 * and netlink. */
+	ret = caps_drop_for_service();
 	if (ret)
 		goto out;
-	slog(&s.log, SLOG_DEBUG, "capabilities dropped to CAP_BPF, "
-				 "CAP_NET_ADMIN%s",
-	     s.ndocker ? ", CAP_NET_RAW" : "");
+	slog(&s.log, SLOG_DEBUG,
+	     "capabilities dropped to CAP_BPF, CAP_NET_ADMIN");
 
+	serving = true;
 	ret = serve(&s);
 out:
 	event_reader_close(&s.ev);
@@ -512,6 +513,10 @@ out:
 		docker_free(&s.docker);
 	announcer_close(&s.ann);
 	maps_close(&s.maps);
+	/* A responder this run adopted stays when the run fails to start:
+	 * a restart must never leave the host without one. */
+	if (ret && !serving && r.upgraded)
+		s.keep = true;
 	if (attached && !s.keep && ret != -ENOLINK) {
 		if (!responder_detach(s.o.ifname))
 			slog(&s.log, SLOG_INFO, "detached from %s",

@@ -209,7 +209,10 @@ static const char status_usage[] =
 	"Usage: ndpresponder status [--json]\n"
 	"\n"
 	"Lists every interface with a responder: mode, program id, prefix\n"
-	"count and options.\n";
+	"count and options.\n"
+	"\n"
+	"  -j, --json  as JSON\n"
+	"  -h, --help  this text\n";
 
 struct iface_status {
 	char ifname[NAME_MAX + 1];

@@ -72,8 +72,7 @@ const char *errstr(int err)
 	if (err < 0)
 		err = -err;
 	if (err == EPERM || err == EACCES)
-		snprintf(b, sizeof(buf[0]),
-			 "%s (%d): needs root (CAP_BPF, CAP_NET_ADMIN)",
+		snprintf(b, sizeof(buf[0]), "%s (%d): run as root",
 			 strerror(err), err);
 	else
 		snprintf(b, sizeof(buf[0]), "%s (%d)", strerror(err), err);

@@ -364,7 +364,7 @@ int responder_detach(const char *ifname)
 	struct ndpr_state st = {};
 	char path[PATH_MAX];
 	struct pin_dir pd;
-	int ret, fd;
+	int ret, fd, allmulti_err = 0;
 
 	ret = pin_dir_init(&pd, ifname, false);
 	if (ret)
@@ -391,10 +391,11 @@ int responder_detach(const char *ifname)
 	}
 	if ((st.flags & NDPR_STATE_ALLMULTI_SET) &&
 	    (int)if_nametoindex(ifname) == (int)st.ifindex && st.ifindex)
-		iface_set_allmulti(ifname, false);
+		allmulti_err = iface_set_allmulti(ifname, false);
 
 	maps_close(&m);
 	ret = pin_dir_remove(&pd);
 	pin_unlock(&pd);
-	return ret;
+	/* The pins are gone either way; a flag left on is still a failure. */
+	return ret ?: allmulti_err;
 }
