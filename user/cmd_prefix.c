@@ -194,6 +194,10 @@ int cmd_prefix(int argc, char **argv)
 	if (ret)
 		goto out;
 
+	if (strcmp(sub, "sync") && maps_sync_partial(&m))
+		pr_err("%s: warning: an earlier prefix sync was cut short; the "
+		       "prefixes mix its old and new sets until it runs again",
+		       ifname);
 	prefix_format(&p, buf, sizeof(buf));
 	if (!strcmp(sub, "list")) {
 		ret = prefix_list(&m, json);

@@ -216,6 +216,8 @@ static const char status_usage[] =
 
 struct iface_status {
 	char ifname[NAME_MAX + 1];
+	bool broken; /* pins missing: an attach or detach was cut short */
+	bool sync_partial;
 	bool link_ok;
 	__u32 prog_id;
 	struct ndpr_state st;
@@ -235,11 +237,14 @@ static int read_status(const char *ifname, struct iface_status *s)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	ret = pin_dir_init(&pd, ifname, false);
-	if (!ret)
-		ret = maps_open(&pd, ifname, &m);
 	if (ret)
 		return ret;
+	if (maps_open_quiet(&pd, &m)) {
+		s->broken = true;
+		return 0;
+	}
 	maps_state_read(&m, &s->st);
+	s->sync_partial = maps_sync_partial(&m);
 	if (!maps_prefix_dump(&m, &set))
 		s->prefixes = set.n;
 	prefix_set_free(&set);
@@ -299,11 +304,24 @@ int cmd_status(int argc, char **argv)
 			continue;
 		count++;
 		mac_format(s.st.config.mac, mac, sizeof(mac));
+		if (!json && s.broken) {
+			printf("%s: INCOMPLETE: pins are missing (an attach or "
+			       "detach was cut short); 'ndpresponder attach %s' "
+			       "repairs, 'ndpresponder detach %s' removes\n",
+			       s.ifname, s.ifname, s.ifname);
+			continue;
+		}
+		if (!json && s.sync_partial)
+			printf("%s: warning: a prefix sync was cut short; run "
+			       "it again\n",
+			       s.ifname);
 		if (!json) {
 			printf("%s: %s, %s mode, program id %u, %zu prefixes, "
 			       "mac %s, router %s, override %s, dad %s, "
 			       "unicast %s\n",
-			       s.ifname, s.link_ok ? "attached" : "NOT ATTACHED",
+			       s.ifname,
+			       s.link_ok ? "attached" :
+					   "NOT ATTACHED (attach repairs)",
 			       mode_name(s.st.mode), s.prog_id, s.prefixes, mac,
 			       s.st.config.flags & NDPR_CFG_ROUTER ? "on" : "off",
 			       override_name(s.st.config.override),
@@ -315,6 +333,10 @@ int cmd_status(int argc, char **argv)
 		o = json_object_new_object();
 		json_object_object_add(o, "interface",
 				       json_object_new_string(s.ifname));
+		json_object_object_add(o, "complete",
+				       json_object_new_boolean(!s.broken));
+		json_object_object_add(o, "sync_partial",
+				       json_object_new_boolean(s.sync_partial));
 		json_object_object_add(o, "attached",
 				       json_object_new_boolean(s.link_ok));
 		json_object_object_add(o, "mode", json_object_new_string(

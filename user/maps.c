@@ -22,8 +22,7 @@ static int open_one(const struct pin_dir *pd, const char *name, int *fd)
 	return *fd < 0 ? -errno : 0;
 }
 
-int maps_open(const struct pin_dir *pd, const char *ifname,
-	      struct ndpr_maps *m)
+int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m)
 {
 	int ret;
 
@@ -37,13 +36,21 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 		ret = open_one(pd, "ndpr_state", &m->state);
 	if (!ret)
 		ret = open_one(pd, "ndpr_origins", &m->origins);
+	if (ret)
+		maps_close(m);
+	return ret;
+}
+
+int maps_open(const struct pin_dir *pd, const char *ifname,
+	      struct ndpr_maps *m)
+{
+	int ret = maps_open_quiet(pd, m);
+
 	if (ret == -ENOENT)
 		pr_err("%s: not attached (no pins in %s)", ifname, pd->dir);
 	else if (ret)
 		pr_err("%s: couldn't open the pinned maps in %s: %s", ifname,
 		       pd->dir, errstr(ret));
-	if (ret)
-		maps_close(m);
 	return ret;
 }
 
@@ -295,6 +302,26 @@ static int apply_updates(const struct ndpr_maps *m, const char *ifname,
 	return 0;
 }
 
+static int sync_mark(const struct ndpr_maps *m, bool partial)
+{
+	struct ndpr_state st;
+	int ret = maps_state_read(m, &st);
+
+	if (ret)
+		return ret;
+	if (!!(st.flags & NDPR_STATE_SYNC_PARTIAL) == partial)
+		return 0;
+	st.flags ^= NDPR_STATE_SYNC_PARTIAL;
+	return maps_state_write(m, &st);
+}
+
+bool maps_sync_partial(const struct ndpr_maps *m)
+{
+	struct ndpr_state st;
+
+	return !maps_state_read(m, &st) && (st.flags & NDPR_STATE_SYNC_PARTIAL);
+}
+
 int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added)
@@ -358,12 +385,21 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		ret = adds_first;
 		goto out;
 	}
+	/* Killed in the middle, a sync leaves a mix of old and new: the
+	 * mark tells the next command to say so; the next sync repairs. */
+	if (upd.n || gone.n) {
+		ret = sync_mark(m, true);
+		if (ret)
+			goto out;
+	}
 	if (!adds_first)
 		ret = apply_removals(m, ifname, &gone, res);
 	if (!ret)
 		ret = apply_updates(m, ifname, &upd);
 	if (!ret && adds_first)
 		ret = apply_removals(m, ifname, &gone, res);
+	if (!ret)
+		ret = sync_mark(m, false);
 	if (ret)
 		goto out;
 	res->added = adds.n;

@@ -20,6 +20,8 @@ struct ndpr_maps {
 /* Opens the pins of pd; -ENOENT with "IFACE: not attached" when absent. */
 int maps_open(const struct pin_dir *pd, const char *ifname,
 	      struct ndpr_maps *m);
+/* The same without a message. */
+int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m);
 /* Wraps the fds of freshly loaded maps (not owned: not closed). */
 void maps_close(struct ndpr_maps *m);
 
@@ -52,6 +54,9 @@ int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,
 		    const char *name);
 void maps_origin_name(const struct ndpr_maps *m, uint16_t origin, char *buf,
 		      size_t len);
+
+/* Whether a prefix sync was cut short (and no sync since repaired it). */
+bool maps_sync_partial(const struct ndpr_maps *m);
 
 int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st);
 int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st);
