@@ -13,7 +13,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 VMLINUX_DIR := vmlinux/$(ARCH)
 
-LIBS_PKG := libbpf libelf zlib json-c libmnl libcap-ng libcurl
+LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libcap-ng libcurl
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
 
@@ -175,3 +175,91 @@ install: all
 uninstall:
 	$(Q)rm -f $(addprefix $(DESTDIR),$(PKG_FILES))
 	$(Q)rmdir $(DESTDIR)$(SYSCONFDIR)/ndpresponder 2>/dev/null || true
+
+# ---- make fuzz: libFuzzer targets (tests/fuzz/README.md). fuzz_xdp runs
+# frames through the loaded program (needs root), fuzz_parsers the control
+# plane's parsers. Each runs FUZZ_SECONDS on a copy of the seed corpus in
+# $(OUTPUT)/fuzz/corpus; a mismatch or crash fails with its input saved.
+# clang's libFuzzer runtime comes with libclang-rt-14-dev on Debian 12.
+FUZZ_DIR := $(OUTPUT)/fuzz
+FUZZ_SECONDS ?= 120
+FUZZ_CC ?= $(CLANG)
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(WARN) -std=gnu11 -D_GNU_SOURCE -DNDPR_VERSION='"$(VERSION)"' \
+	-Iinclude -Iuser -I$(OUTPUT) -Itests/unit -Itests/fuzz $(LIBS_CFLAGS)
+# The user/ sources the parsers need, built into the fuzzer with the
+# sanitizers rather than linked from $(OUTPUT)/user (built without).
+FUZZ_USER_SRCS := user/prefix.c user/attach_args.c user/cli.c user/log.c \
+	user/iface.c
+FUZZ_BINS := $(FUZZ_DIR)/fuzz_xdp $(FUZZ_DIR)/fuzz_parsers
+
+.PHONY: fuzz fuzz-build fuzz-check-deps
+fuzz: fuzz-build
+	$(Q)OUTPUT=$(OUTPUT) tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-build: fuzz-check-deps $(FUZZ_BINS)
+
+fuzz-check-deps: check-deps
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }\n' | \
+		$(FUZZ_CC) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null || { \
+		echo "$(FUZZ_CC) -fsanitize=fuzzer fails: install libclang-rt-14-dev (tools/install-deps.sh)"; \
+		exit 1; }
+
+$(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_xdp: tests/fuzz/fuzz_xdp.c tests/fuzz/model.c \
+		tests/fuzz/xdp_input.c tests/fuzz/*.h tests/unit/frames.h \
+		include/ndpresponder.h $(SKEL) | $(FUZZ_DIR)
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)
+
+$(FUZZ_DIR)/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_USER_SRCS) \
+		$(USER_HDRS) | $(FUZZ_DIR)
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)
+
+# Writes the seed corpus; run by hand, its output is committed.
+$(FUZZ_DIR)/gen_corpus: tests/fuzz/gen_corpus.c tests/fuzz/xdp_input.c \
+		tests/fuzz/model.c tests/fuzz/*.h tests/unit/frames.h | $(FUZZ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/fuzz -o $@ $(filter %.c,$^)
+
+# ---- make static: $(OUTPUT)/static/ndpresponder, linked statically with
+# the BPF object embedded (skeleton), to copy onto a host that has nothing
+# installed. Debian's libcurl has no static form (its GSS-API and LDAP
+# libraries ship no .a), so this build has no Docker mode: -N says so.
+# Stripped; `make static STATIC_LDFLAGS=` keeps the symbols.
+STATIC_DIR := $(OUTPUT)/static
+STATIC_LDFLAGS ?= -s
+STATIC_PKG := $(filter-out libcurl,$(LIBS_PKG))
+STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs $(STATIC_PKG) \
+	2>/dev/null) -lpthread -lm
+STATIC_OBJS := $(patsubst user/%.c,$(STATIC_DIR)/user/%.o,user/main.c \
+	$(USER_SRCS))
+
+.PHONY: static
+static: check-deps $(STATIC_DIR)/ndpresponder
+
+$(STATIC_DIR)/user:
+	$(Q)mkdir -p $@
+
+$(STATIC_DIR)/user/%.o: user/%.c $(USER_HDRS) $(SKEL) | $(STATIC_DIR)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DNDPR_NO_DOCKER -c $< -o $@
+
+# glibc's linker warnings about getaddrinfo, getpwuid and friends concern
+# library code that ndpresponder never calls (libnl's and libcap-ng's).
+$(STATIC_DIR)/ndpresponder: $(STATIC_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -static -o $@ $^ $(STATIC_LDLIBS)
+
+# ---- the VM test (tests/vm/run.sh, run by `make test` through
+# tests/integration/vm.sh): the static binary in Debian 12's 6.1 kernel
+# under qemu. `make vm-test` runs it alone.
+.PHONY: vm-test
+test integration: static
+
+vm-test: static
+	$(Q)OUTPUT=$(OUTPUT) tests/vm/run.sh

@@ -66,6 +66,10 @@ static __always_inline int validate_ns(struct ipv6hdr *ip6,
 		return NDPR_C_invalid_length;
 	if (len > NDPR_MAX_ICMP_LEN)
 		return NDPR_C_passed_too_long;
+	/* A new value for clang: it must not reload an unchecked copy it
+	 * spilled before the checks. 6.1's verifier keeps no bounds on a
+	 * spilled unbounded scalar, so the bounds would be lost. */
+	asm volatile("" : "+r"(len));
 	/* The second test is implied by the first; the verifier needs it. */
 	if ((void *)icmp + len > end || (void *)icmp + NS_MIN_LEN > end)
 		return NDPR_C_invalid_truncated;

@@ -5,7 +5,7 @@
 set -eu
 
 BUILD="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev
-	zlib1g-dev libjson-c-dev libmnl-dev libcap-ng-dev
+	zlib1g-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcap-ng-dev
 	libcurl4-openssl-dev"
 # Real peers and tools of the integration tests.
 TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
@@ -13,8 +13,21 @@ TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
 # Packaging tests: systemd-analyze (systemd), man and groff (man-db,
 # groff-base); setpriv comes with util-linux.
 TEST="$TEST systemd man-db groff-base"
+# Docker mode's test: a real engine, and busybox-static for its image.
+TEST="$TEST docker.io busybox-static"
+# The VM test (tests/vm/run.sh): qemu boots Debian 12's 6.1 cloud kernel,
+# which it fetches with apt-get download, never installed; cpio packs the
+# guest's initramfs.
+TEST="$TEST qemu-system-x86 cpio"
+
+# The fuzzers (`make fuzz`, and their smoke run in `make test`): clang's
+# libFuzzer and sanitizer runtimes, which clang-14 does not pull in.
+TEST="$TEST libclang-rt-14-dev"
+
+# `make bench`: ndppd to compare with, gnuplot for the plot.
+BENCH="ndppd gnuplot-nox"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $BUILD $TEST
+apt-get install -y -qq --no-install-recommends $BUILD $TEST $BENCH

@@ -424,6 +424,11 @@ static int parse_run_args(struct service *s, int argc, char **argv)
 		pr_err("run: which interface? (-i IFACE)");
 		return -EINVAL;
 	}
+	if (s->ndocker && !docker_supported()) {
+		pr_err("run: this build of ndpresponder has no Docker mode "
+		       "(-N); use the dynamically linked build");
+		return -EOPNOTSUPP;
+	}
 	return attach_opts_finish(&s->o);
 }
 

@@ -15,6 +15,11 @@
  * GSS-API and LDAP have no static libraries), so that binary has no
  * Docker mode and says so.
  */
+bool docker_supported(void)
+{
+	return false;
+}
+
 int docker_init(struct docker *d, const char *const *names, int n,
 		uint16_t first_origin, docker_apply_fn apply, void *ctx,
 		const struct slog *log)
@@ -79,6 +84,11 @@ static int buf_add(struct buf *b, const char *data, size_t n)
 static size_t collect(char *data, size_t size, size_t n, void *userp)
 {
 	return buf_add(userp, data, size * n) ? 0 : size * n;
+}
+
+bool docker_supported(void)
+{
+	return true;
 }
 
 int docker_init(struct docker *d, const char *const *names, int n,

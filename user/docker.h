@@ -46,6 +46,9 @@ struct docker {
 	const struct slog *log;
 };
 
+/* Whether this build has Docker mode (the static one has not). */
+bool docker_supported(void);
+
 /* DOCKER_HOST=unix://PATH or /var/run/docker.sock; -EINVAL for others. */
 int docker_init(struct docker *d, const char *const *names, int n,
 		uint16_t first_origin, docker_apply_fn apply, void *ctx,

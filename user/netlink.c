@@ -1,198 +1,210 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Route and neighbour look-ups over rtnetlink, through libnl-route-3: it
+ * ships a static library in Debian, so the static build can use it too.
+ */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <libmnl/libmnl.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
 
 #include "netlink.h"
 
-/* One request, its answers passed to cb; returns 0 or a negative errno. */
-static int nl_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data)
+/* libnl reports its own error codes; the callers print errnos. */
+static int nle_errno(int nle)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
-	unsigned int portid, seq;
+	switch (nle < 0 ? -nle : nle) {
+	case 0:
+		return 0;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_INVAL:
+	case NLE_MISSING_ATTR:
+		return -EINVAL;
+	case NLE_RANGE:
+		return -ERANGE;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+		return -EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_NOADDR:
+		return -EADDRNOTAVAIL;
+	default:
+		return -EIO;
+	}
+}
+
+static int sock_open(struct nl_sock **sk)
+{
 	int ret;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
+	*sk = nl_socket_alloc();
+	if (!*sk)
+		return -ENOMEM;
+	ret = nl_connect(*sk, NETLINK_ROUTE);
+	if (ret < 0) {
+		nl_socket_free(*sk);
+		*sk = NULL;
+		return nle_errno(ret);
 	}
-	portid = mnl_socket_get_portid(nl);
-	seq = (unsigned int)time(NULL);
-	req->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (ret <= 0) {
-			ret = ret < 0 ? -errno : 0;
-			break;
-		}
-	}
-out:
-	mnl_socket_close(nl);
-	return ret;
+	return 0;
 }
 
 struct route_query {
 	int ifindex;
-	struct in6_addr gw;
 	bool found;
+	uint32_t metric;
+	struct in6_addr gw;
 };
 
-static int route_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(a);
+struct nh_query {
+	int ifindex;
+	struct nl_addr *gw;
+};
 
-	if (mnl_attr_type_valid(a, RTA_MAX) < 0)
-		return MNL_CB_OK;
-	tb[type] = a;
-	return MNL_CB_OK;
+static void nh_match(struct rtnl_nexthop *nh, void *data)
+{
+	struct nh_query *q = data;
+	struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+
+	if (!q->gw && gw && rtnl_route_nh_get_ifindex(nh) == q->ifindex &&
+	    nl_addr_get_family(gw) == AF_INET6 &&
+	    nl_addr_get_len(gw) == sizeof(struct in6_addr))
+		q->gw = gw;
 }
 
-static int route_cb(const struct nlmsghdr *nlh, void *data)
+static void route_match(struct nl_object *obj, void *data)
 {
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[RTA_MAX + 1] = {};
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+	struct nl_addr *dst = rtnl_route_get_dst(r);
 	struct route_query *q = data;
-	uint32_t table;
+	struct nh_query nq = { .ifindex = q->ifindex };
 
-	if (rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len != 0 ||
-	    rtm->rtm_type != RTN_UNICAST)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), route_attr, tb);
-	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) :
-				rtm->rtm_table;
-	if (table != RT_TABLE_MAIN || !tb[RTA_GATEWAY] || !tb[RTA_OIF] ||
-	    (int)mnl_attr_get_u32(tb[RTA_OIF]) != q->ifindex ||
-	    mnl_attr_get_payload_len(tb[RTA_GATEWAY]) != sizeof(q->gw))
-		return MNL_CB_OK;
-	memcpy(&q->gw, mnl_attr_get_payload(tb[RTA_GATEWAY]), sizeof(q->gw));
+	if (rtnl_route_get_family(r) != AF_INET6 ||
+	    rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+	    rtnl_route_get_type(r) != RTN_UNICAST ||
+	    (dst && nl_addr_get_prefixlen(dst) != 0))
+		return;
+	rtnl_route_foreach_nexthop(r, nh_match, &nq);
+	/* Of several, the kernel uses the lowest metric. */
+	if (!nq.gw || (q->found && rtnl_route_get_priority(r) >= q->metric))
+		return;
+	memcpy(&q->gw, nl_addr_get_binary_addr(nq.gw), sizeof(q->gw));
+	q->metric = rtnl_route_get_priority(r);
 	q->found = true;
-	return MNL_CB_OK;
 }
 
 int nl_default_gateway(int ifindex, struct in6_addr *gw)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct route_query q = { .ifindex = ifindex };
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
+	struct nl_cache *routes;
+	struct nl_sock *sk;
 	int ret;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET6;
-	ret = nl_talk(nlh, route_cb, &q);
+	ret = sock_open(&sk);
 	if (ret)
 		return ret;
+	ret = nle_errno(rtnl_route_alloc_cache(sk, AF_INET6, 0, &routes));
+	nl_socket_free(sk);
+	if (ret)
+		return ret;
+	nl_cache_foreach(routes, route_match, &q);
+	nl_cache_free(routes);
 	if (!q.found)
 		return -ENOENT;
 	*gw = q.gw;
 	return 0;
 }
 
-struct neigh_query {
-	int ifindex;
-	struct in6_addr addr;
-	uint16_t state;
-	uint8_t mac[6];
-	bool found;
-};
-
-static int neigh_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(a, NDA_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(a)] = a;
-	return MNL_CB_OK;
-}
-
-static int neigh_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[NDA_MAX + 1] = {};
-	struct neigh_query *q = data;
-
-	if (ndm->ndm_family != AF_INET6 || ndm->ndm_ifindex != q->ifindex)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ndm), neigh_attr, tb);
-	if (!tb[NDA_DST] ||
-	    mnl_attr_get_payload_len(tb[NDA_DST]) != sizeof(q->addr) ||
-	    memcmp(mnl_attr_get_payload(tb[NDA_DST]), &q->addr,
-		   sizeof(q->addr)))
-		return MNL_CB_OK;
-	q->found = true;
-	q->state = ndm->ndm_state;
-	memset(q->mac, 0, sizeof(q->mac));
-	if (tb[NDA_LLADDR] && mnl_attr_get_payload_len(tb[NDA_LLADDR]) == 6)
-		memcpy(q->mac, mnl_attr_get_payload(tb[NDA_LLADDR]), 6);
-	return MNL_CB_OK;
-}
-
 int nl_neigh_get(int ifindex, const struct in6_addr *addr, uint16_t *state,
 		 uint8_t mac[6])
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct neigh_query q = { .ifindex = ifindex, .addr = *addr };
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
+	struct nl_cache *neighs;
+	struct rtnl_neigh *n;
+	struct nl_addr *dst, *ll;
+	struct nl_sock *sk;
 	int ret;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET6;
-	ndm->ndm_ifindex = ifindex;
-	ret = nl_talk(nlh, neigh_cb, &q);
+	dst = nl_addr_build(AF_INET6, addr, sizeof(*addr));
+	if (!dst)
+		return -ENOMEM;
+	ret = sock_open(&sk);
 	if (ret)
-		return ret;
-	if (!q.found)
-		return -ENOENT;
-	*state = q.state;
-	memcpy(mac, q.mac, 6);
-	return 0;
+		goto out_addr;
+	ret = nle_errno(rtnl_neigh_alloc_cache(sk, &neighs));
+	nl_socket_free(sk);
+	if (ret)
+		goto out_addr;
+	n = rtnl_neigh_get(neighs, ifindex, dst);
+	if (!n) {
+		ret = -ENOENT;
+		goto out_cache;
+	}
+	*state = (uint16_t)rtnl_neigh_get_state(n);
+	memset(mac, 0, 6);
+	ll = rtnl_neigh_get_lladdr(n);
+	if (ll && nl_addr_get_len(ll) == 6)
+		memcpy(mac, nl_addr_get_binary_addr(ll), 6);
+	rtnl_neigh_put(n);
+out_cache:
+	nl_cache_free(neighs);
+out_addr:
+	nl_addr_put(dst);
+	return ret;
 }
 
 int nl_neigh_set(int ifindex, const struct in6_addr *addr,
 		 const uint8_t mac[6], uint16_t state)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
+	struct nl_addr *dst = NULL, *ll = NULL;
+	struct rtnl_neigh *n;
+	struct nl_sock *sk;
+	int ret = -ENOMEM;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE |
-			   NLM_F_ACK;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET6;
-	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_state = state;
-	mnl_attr_put(nlh, NDA_DST, sizeof(*addr), addr);
-	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
-	return nl_talk(nlh, NULL, NULL);
+	n = rtnl_neigh_alloc();
+	dst = nl_addr_build(AF_INET6, addr, sizeof(*addr));
+	ll = nl_addr_build(AF_LLC, mac, 6);
+	if (!n || !dst || !ll)
+		goto out;
+	rtnl_neigh_set_family(n, AF_INET6);
+	rtnl_neigh_set_ifindex(n, ifindex);
+	rtnl_neigh_set_dst(n, dst);
+	rtnl_neigh_set_lladdr(n, ll);
+	rtnl_neigh_set_state(n, state);
+	ret = sock_open(&sk);
+	if (ret)
+		goto out;
+	ret = nle_errno(rtnl_neigh_add(sk, n, NLM_F_CREATE | NLM_F_REPLACE));
+	nl_socket_free(sk);
+out:
+	nl_addr_put(ll);
+	nl_addr_put(dst);
+	rtnl_neigh_put(n);
+	return ret;
 }

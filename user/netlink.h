@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Route and neighbour look-ups over rtnetlink, through libmnl. */
+/* Route and neighbour look-ups over rtnetlink, through libnl-route-3. */
 #ifndef NDPR_NETLINK_H
 #define NDPR_NETLINK_H
 
