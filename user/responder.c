@@ -20,6 +20,7 @@
 #include "ndpresponder.h"
 #include "ndpresponder.skel.h"
 #include "iface.h"
+#include "kernel.h"
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
@@ -208,6 +209,9 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	uint8_t mac[6];
 
 	memset(r, 0, sizeof(*r));
+	ret = kernel_check();
+	if (ret)
+		return ret;
 	ifindex = iface_index(o->ifname);
 	if (ifindex < 0)
 		return ifindex;
