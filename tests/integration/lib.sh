@@ -503,3 +503,92 @@ topology_selftest() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	topology_selftest "$@"
 fi
+
+# ---- background ndpresponder (run, monitor) ------------------------------
+
+# Starts ndpresponder ARGS in the host namespace in the background, stdout
+# and stderr to LOG. Its PID is in NDPR_BG_PID; cleanup kills it. Variables
+# set before the call (NDPRESPONDER_LOG=DEBUG ndpr_bg ...) reach it.
+ndpr_bg() { # log, args...
+	local log=$1
+	shift
+	# nsenter execs ndpresponder: $! is ndpresponder itself.
+	nsenter --net="/run/netns/$NS_HOST" "$NDPR_BIN" "$@" >"$log" 2>&1 &
+	NDPR_BG_PID=$!
+	BG_PIDS+=("$NDPR_BG_PID")
+}
+
+# PID is a running process (not gone, not a zombie).
+proc_alive() { # pid
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "${st%% *}" != Z ]
+}
+
+# Waits up to TIMEOUT seconds for background job PID to end by itself; BG_RC
+# is its exit status, empty (and the job still running) on a timeout.
+bg_wait() { # pid, timeout
+	BG_RC=
+	wait_until "$2" not proc_alive "$1" || return 1
+	# (bash reports a job killed by a signal on stderr: not a failure)
+	wait "$1" 2>/dev/null
+	BG_RC=$?
+	bg_forget "$1"
+}
+
+# Sends SIGNAL to background job PID and waits up to TIMEOUT seconds for it
+# to end; BG_RC is its exit status (128 + the signal if it died of it). A
+# job still running then is killed, and BG_RC left empty.
+bg_stop() { # pid, signal, timeout
+	kill -s "$2" "$1" 2>/dev/null
+	bg_wait "$1" "$3" && return 0
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	bg_forget "$1"
+	return 1
+}
+
+# The effective capabilities of PID, as /proc/PID/status shows them.
+cap_eff() { # pid
+	awk '$1 == "CapEff:" { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# `run` is serving: it drops every capability but CAP_BPF and CAP_NET_ADMIN
+# once attached and reading its event ring, so events from now on are logged.
+run_ready() { # pid
+	WHY="ndpresponder (pid $1) not serving: CapEff '$(cap_eff "$1")'"
+	proc_alive "$1" && [ "$(cap_eff "$1")" = 0000008000001000 ]
+}
+
+# FILE has a line matching the extended regular expression RE.
+log_has() { # file, re
+	WHY="no line matching '$2' in $(basename "$1"); last lines: $(tail -n 3 "$1" | oneline)"
+	grep -Eq -- "$2" "$1"
+}
+
+# The id of the bpf_link pinned for the uplink, empty if none.
+pinned_link_id() {
+	bpftool link show pinned "$NDPRESPONDER_PIN_ROOT/$UPLINK/link" \
+		2>/dev/null | awk -F: 'NR == 1 { print $1 }'
+}
+
+# Adds a counter "spoofed_nd" to the hypervisor's filter: the Neighbor
+# Discovery messages (ICMPv6 types 133 to 137) among what it drops. The
+# kernels send MLD reports from link-local addresses whenever they like,
+# which "spoofed" counts too; this one tells a test about ND alone.
+hv_nd_counter_up() {
+	in_ns "$NS_HV" nft -f - <<-EOF ||
+		add counter bridge ndpr_hv spoofed_nd
+		insert rule bridge ndpr_hv prerouting iifname "hv-h" \
+			ether type ip6 ip6 saddr != $PREFIX64 \
+			icmpv6 type { nd-router-solicit, nd-router-advert, \
+				nd-neighbor-solicit, nd-neighbor-advert, \
+				nd-redirect } counter name "spoofed_nd"
+	EOF
+		die "cannot add the ND counter in $NS_HV"
+}
+
+spoofed_nd_count() {
+	in_ns "$NS_HV" nft list counter bridge ndpr_hv spoofed_nd |
+		awk '$1 == "packets" { print $2 }'
+}
