@@ -150,19 +150,19 @@ int attach_opt(int c, const char *arg, struct attach_opts *o)
 
 int attach_opts_finish(struct attach_opts *o)
 {
-	char buf[PREFIX_STRLEN];
+	char buf[PREFIX_STRLEN], err[256];
+	struct prefix p;
 
 	for (size_t i = 0; i < o->prefixes.n; i++)
 		if (o->prefixes.v[i].action == NDPR_ACT_ANSWER)
 			o->prefixes.v[i].flags |= o->route_flags;
+	/* Parsed leniently before --force was known: now the strict way. */
 	for (size_t i = 0; i < o->prefixes.n && !o->force; i++) {
-		if (o->prefixes.v[i].len)
-			continue;
 		prefix_format(&o->prefixes.v[i], buf, sizeof(buf));
-		pr_err("'%s' would answer for every address on the link; add "
-		       "--force if that is meant",
-		       buf);
-		return -EINVAL;
+		if (prefix_parse(buf, 0, &p, err, sizeof(err))) {
+			pr_err("%s", err);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

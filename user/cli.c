@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* What every verb's argument parsing shares. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +37,12 @@ int parse_uint(const char *s, unsigned long min, unsigned long max,
 {
 	char *end;
 
+	/* Digits only: strtoul alone takes blanks, signs and wraps '-1'. */
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
 	errno = 0;
 	*out = strtoul(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || *out < min || *out > max)
+	if (*end || errno || *out < min || *out > max)
 		return -EINVAL;
 	return 0;
 }

@@ -319,8 +319,58 @@ static void docker_forget(struct service *s)
 	pin_unlock(&s->pd);
 }
 
+/*
+ * Docker entries are owned by network name, across runs: a network keeps
+ * its origin, and the entries of a network this run no longer follows
+ * (kept by an earlier run's --keep) are removed.
+ */
+static int docker_origins(struct service *s, uint16_t *origins)
+{
+	char name[sizeof(struct ndpr_origin)];
+	struct prefix_set none = {};
+	struct sync_result res;
+	int ret = 0, o;
+
+	ret = pin_lock(&s->pd);
+	if (ret)
+		return ret;
+	for (int i = 0; i < s->ndocker && !ret; i++) {
+		snprintf(name, sizeof(name), "docker:%s", s->docker_nets[i]);
+		o = maps_origin_find(&s->maps, name);
+		if (o < 0)
+			ret = o;
+		else
+			origins[i] = (uint16_t)o;
+	}
+	for (uint16_t k = 1; k < NDPR_MAX_ORIGINS && !ret; k++) {
+		bool ours = false;
+
+		maps_origin_name(&s->maps, k, name, sizeof(name));
+		if (strncmp(name, "docker:", 7))
+			continue;
+		for (int i = 0; i < s->ndocker; i++)
+			ours |= origins[i] == k;
+		if (ours)
+			continue;
+		ret = maps_prefix_sync(&s->maps, s->o.ifname, &none, k, &res,
+				       NULL);
+		if (!ret && res.removed)
+			slog(&s->log, SLOG_INFO,
+			     "%s: not followed any more, %zu entries removed",
+			     name, res.removed);
+		if (!ret)
+			ret = maps_origin_set(&s->maps, k, "");
+	}
+	pin_unlock(&s->pd);
+	if (ret)
+		pr_err("%s: couldn't assign the Docker networks' origins: %s",
+		       s->o.ifname, errstr(ret));
+	return ret;
+}
+
 static int start_docker(struct service *s)
 {
+	uint16_t origins[DOCKER_MAX_NETWORKS];
 	struct ndpr_state st;
 	uint8_t mac[6];
 	int ret;
@@ -328,6 +378,8 @@ static int start_docker(struct service *s)
 	ret = maps_open(&s->pd, s->o.ifname, &s->maps);
 	if (!ret)
 		ret = maps_state_read(&s->maps, &st);
+	if (!ret)
+		ret = docker_origins(s, origins);
 	if (ret)
 		return ret;
 	memcpy(mac, st.config.mac, sizeof(mac));
@@ -338,7 +390,7 @@ static int start_docker(struct service *s)
 		       errstr(ret));
 		return ret;
 	}
-	ret = docker_init(&s->docker, s->docker_nets, s->ndocker, 1,
+	ret = docker_init(&s->docker, s->docker_nets, s->ndocker, origins,
 			  docker_apply, s, &s->log);
 	if (ret)
 		return ret;

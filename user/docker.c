@@ -21,7 +21,7 @@ bool docker_supported(void)
 }
 
 int docker_init(struct docker *d, const char *const *names, int n,
-		uint16_t first_origin, docker_apply_fn apply, void *ctx,
+		const uint16_t *origins, docker_apply_fn apply, void *ctx,
 		const struct slog *log)
 {
 	memset(d, 0, sizeof(*d));
@@ -92,7 +92,7 @@ bool docker_supported(void)
 }
 
 int docker_init(struct docker *d, const char *const *names, int n,
-		uint16_t first_origin, docker_apply_fn apply, void *ctx,
+		const uint16_t *origins, docker_apply_fn apply, void *ctx,
 		const struct slog *log)
 {
 	const char *host = getenv("DOCKER_HOST");
@@ -114,7 +114,7 @@ int docker_init(struct docker *d, const char *const *names, int n,
 	}
 	for (int i = 0; i < n; i++) {
 		d->nets[i].name = names[i];
-		d->nets[i].origin = (uint16_t)(first_origin + i);
+		d->nets[i].origin = origins[i];
 	}
 	d->nnets = n;
 	d->apply = apply;

@@ -51,7 +51,7 @@ bool docker_supported(void);
 
 /* DOCKER_HOST=unix://PATH or /var/run/docker.sock; -EINVAL for others. */
 int docker_init(struct docker *d, const char *const *names, int n,
-		uint16_t first_origin, docker_apply_fn apply, void *ctx,
+		const uint16_t *origins, docker_apply_fn apply, void *ctx,
 		const struct slog *log);
 void docker_free(struct docker *d);
 

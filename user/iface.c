@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -96,16 +97,22 @@ int iface_set_allmulti(const char *ifname, bool on)
 
 int mac_parse(const char *s, uint8_t mac[6])
 {
-	unsigned int b[6];
-	char end;
+	static const char hex[] = "0123456789abcdef";
 	int i;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6 ||
-	    strlen(s) != 17)
+	/* Exactly aa:bb:cc:dd:ee:ff; sscanf would take signs and 0x. */
+	if (strlen(s) != 17)
 		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+	for (i = 0; i < 6; i++) {
+		const char *hi = strchr(hex, tolower((unsigned char)s[3 * i]));
+		const char *lo =
+			strchr(hex, tolower((unsigned char)s[3 * i + 1]));
+
+		if (!s[3 * i] || !s[3 * i + 1] || !hi || !lo ||
+		    (i < 5 && s[3 * i + 2] != ':'))
+			return -EINVAL;
+		mac[i] = (uint8_t)((hi - hex) << 4 | (lo - hex));
+	}
 	if (mac[0] & 1)
 		return -EINVAL;
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))

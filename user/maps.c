@@ -443,6 +443,24 @@ void maps_origin_name(const struct ndpr_maps *m, uint16_t origin, char *buf,
 		snprintf(buf, len, "%s", o.name);
 }
 
+int maps_origin_find(const struct ndpr_maps *m, const char *name)
+{
+	struct ndpr_origin o;
+	int free_slot = -1;
+
+	for (__u32 key = 1; key < NDPR_MAX_ORIGINS; key++) {
+		if (bpf_map_lookup_elem(m->origins, &key, &o))
+			return -errno;
+		if (!strncmp(o.name, name, sizeof(o.name)))
+			return (int)key;
+		if (!o.name[0] && free_slot < 0)
+			free_slot = (int)key;
+	}
+	if (free_slot < 0)
+		return -ENOSPC;
+	return maps_origin_set(m, (uint16_t)free_slot, name) ?: free_slot;
+}
+
 int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st)
 {
 	__u32 zero = 0;

@@ -54,6 +54,8 @@ int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,
 		    const char *name);
 void maps_origin_name(const struct ndpr_maps *m, uint16_t origin, char *buf,
 		      size_t len);
+/* The origin named name, else a free one (named then); -ENOSPC if none. */
+int maps_origin_find(const struct ndpr_maps *m, const char *name);
 
 /* Whether a prefix sync was cut short (and no sync since repaired it). */
 bool maps_sync_partial(const struct ndpr_maps *m);

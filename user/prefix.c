@@ -22,6 +22,16 @@ static void mask_addr(struct in6_addr *a, unsigned int len)
 	}
 }
 
+/* Whether the prefix a/len holds the address r. */
+static bool covers(const struct in6_addr *a, unsigned int len, const char *r)
+{
+	struct in6_addr x;
+
+	inet_pton(AF_INET6, r, &x);
+	mask_addr(&x, len);
+	return !memcmp(&x, a, sizeof(x));
+}
+
 /* The ranges that can never be a neighbour's target on a link. */
 static const char *refused_range(const struct in6_addr *a, unsigned int len)
 {
@@ -33,6 +43,16 @@ static const char *refused_range(const struct in6_addr *a, unsigned int len)
 		return "is the unspecified address";
 	if (len == 128 && IN6_IS_ADDR_LOOPBACK(a))
 		return "is the loopback address";
+	return NULL;
+}
+
+/* A prefix short enough to hold link-local or multicast addresses too. */
+static const char *broad_range(const struct in6_addr *a, unsigned int len)
+{
+	if (len <= 10 && covers(a, len, "fe80::"))
+		return "covers link-local addresses";
+	if (len <= 8 && covers(a, len, "ff00::"))
+		return "covers multicast addresses";
 	return NULL;
 }
 
@@ -100,6 +120,14 @@ int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
 			 "'%s' would answer for every address on the link; "
 			 "add --force if that is meant",
 			 s);
+		return -EINVAL;
+	}
+	why = broad_range(&p->addr, p->len);
+	if (why && !(flags & PREFIX_ALLOW_DEFAULT)) {
+		snprintf(err, errlen,
+			 "'%s' %s (the router's own, for one); add --force if "
+			 "that is meant",
+			 s, why);
 		return -EINVAL;
 	}
 	return 0;
@@ -202,16 +230,14 @@ static int split_words(char *line, char **w)
 	return n;
 }
 
-/* The word after an answered prefix: route-check[=route|neigh]. */
+/* The word after an answered prefix: route-check or route-check=neigh. */
 static int parse_entry_flag(const char *w, uint8_t *flags)
 {
-	if (strncmp(w, "route-check", 11))
-		return -EINVAL;
-	if (!w[11])
+	if (!strcmp(w, "route-check"))
 		return route_check_parse(NULL, flags);
-	if (w[11] != '=')
-		return -EINVAL;
-	return route_check_parse(w + 12, flags);
+	if (!strcmp(w, "route-check=neigh"))
+		return route_check_parse("neigh", flags);
+	return -EINVAL;
 }
 
 int prefix_file_read(const char *path, unsigned int flags,

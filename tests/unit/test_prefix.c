@@ -9,6 +9,8 @@
 #include "ndpresponder.h"
 #include "harness.h"
 #include "prefix.h"
+#include "iface.h"
+#include "cli.h"
 
 struct parse_case {
 	const char *in;
@@ -48,6 +50,14 @@ static const struct parse_case cases[] = {
 	{ "2001:db8::zz/64", 0, 0, NULL, 0, "not an IPv6 prefix" },
 	{ "2001:0db8:0000:0000:0000:0000:0000:0000:0000/64", 0, 0, NULL, 0,
 	  "not an IPv6 prefix" },
+	/* Broad enough to hold the router's link-local or multicast. */
+	{ "8000::/1", 0, 0, NULL, 0, "covers link-local" },
+	{ "fe00::/7", 0, 0, NULL, 0, "covers link-local" },
+	{ "fe00::/7", PREFIX_ALLOW_DEFAULT, 1, "fe00::", 7, NULL },
+	{ "f000::/4", 0, 0, NULL, 0, "covers link-local" },
+	{ "fc00::/7", 0, 1, "fc00::", 7, NULL },
+	{ "fe00::/9", 0, 1, "fe00::", 9, NULL },
+	{ "2000::/3", PREFIX_ALLOW_DEFAULT, 1, "2000::", 3, NULL },
 };
 
 static void test_parse(void)
@@ -151,8 +161,49 @@ static void test_file(void)
 	harness_result(ret == -2, "file: missing file", "ret %d", ret);
 }
 
+static void test_mac_and_numbers(void)
+{
+	static const struct {
+		const char *in;
+		int ok;
+	} macs[] = {
+		{ "02:00:00:00:00:01", 1 }, { "0A:1b:2C:3d:4E:5f", 1 },
+		{ "02:-1:00:00:00:01", 0 }, { "02:00:00:00:00:0x", 0 },
+		{ "02:+f:00:00:00:01", 0 }, { "02:00:00:00:00", 0 },
+		{ "02:00:00:00:00:01:", 0 }, { "03:00:00:00:00:01", 0 },
+		{ "00:00:00:00:00:00", 0 }, { "02-00-00-00-00-01", 0 },
+		{ " 2:00:00:00:00:01", 0 },
+	};
+	static const struct {
+		const char *in;
+		int ok;
+	} nums[] = {
+		{ "5", 1 },  { "65536", 1 }, { " 5", 0 }, { "+5", 0 },
+		{ "-1", 0 }, { "5x", 0 },    { "", 0 },   { "0", 0 },
+		{ "99999999999999999999", 0 },
+	};
+	uint8_t mac[6];
+	unsigned long n;
+	char name[96];
+
+	for (size_t i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
+		snprintf(name, sizeof(name), "mac '%s' %s", macs[i].in,
+			 macs[i].ok ? "accepted" : "refused");
+		harness_result((mac_parse(macs[i].in, mac) == 0) == macs[i].ok, name,
+			       "wrong verdict");
+	}
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		snprintf(name, sizeof(name), "number '%s' %s", nums[i].in,
+			 nums[i].ok ? "accepted" : "refused");
+		harness_result((parse_uint(nums[i].in, 1, 1u << 24, &n) == 0) ==
+				       nums[i].ok,
+			       name, "wrong verdict");
+	}
+}
+
 int main(void)
 {
+	test_mac_and_numbers();
 	test_parse();
 	test_format_roundtrip();
 	test_file();

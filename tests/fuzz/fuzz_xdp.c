@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * libFuzzer target: frames from xdp_input.c go through the real, loaded
+ * XDP program with BPF_PROG_TEST_RUN, and each result is held against the
+ * model (model.c): the verdict, the whole output frame (the NA byte for
+ * byte, or the frame unchanged when it passes), the NA's checksum by our
+ * own arithmetic, and the counters (exactly the expected one, by one).
+ * A difference prints both sides and aborts, so that libFuzzer keeps the
+ * input as a crash file.
+ *
+ * libFuzzer sees only this process's branches, not the program's. The
+ * model mirrors every decision the program makes, and the outcome the
+ * kernel reported feeds libFuzzer's extra counters too, so an input that
+ * makes the program do something new is kept even where the model does
+ * not branch. Needs root; pins nothing; runs single-threaded.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ndpresponder.h"
+#include "ndpresponder.skel.h"
+#include "frames.h"
+#include "model.h"
+#include "xdp_input.h"
+
+_Static_assert(sizeof(struct ndpr_counters) == NDPR_C_MAX * sizeof(__u64),
+	       "the counter struct is read as an array of __u64");
+_Static_assert(MODEL_XDP_PASS == XDP_PASS && MODEL_XDP_TX == XDP_TX,
+	       "the model's verdicts are XDP's");
+
+#define COUNTER_NAME(name) #name,
+static const char *const counter_names[NDPR_C_MAX] = {
+	NDPR_COUNTERS(COUNTER_NAME)
+};
+#undef COUNTER_NAME
+
+#define ALL_FLAGS (NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST)
+
+/* One load each: .rodata is frozen at load. Events are on in some, as
+ * in service: they must not change verdicts or counters. */
+static const struct {
+	const char *name;
+	struct ndpr_config cfg;
+} cfgs[] = {
+	{ "default",
+	  { { 0x02, 0, 0, 0, 0, 0x01 }, ALL_FLAGS, NDPR_OVERRIDE_MULTICAST,
+	    NDPR_DEFAULT_EVENT_RATE } },
+	{ "no-router, override never",
+	  { { 0x02, 0, 0, 0, 0, 0x01 }, NDPR_CFG_DAD | NDPR_CFG_UNICAST,
+	    NDPR_OVERRIDE_NEVER, 0 } },
+	{ "DAD and unicast off, override always",
+	  { { 0x02, 0, 0, 0, 0, 0x01 }, NDPR_CFG_ROUTER,
+	    NDPR_OVERRIDE_ALWAYS, 1 } },
+	{ "other MAC",
+	  { { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f }, ALL_FLAGS,
+	    NDPR_OVERRIDE_MULTICAST, 1000000 } },
+};
+
+#define NCFG (sizeof(cfgs) / sizeof(cfgs[0]))
+
+/*
+ * Plain answer and exclude entries, nested three deep, at odd lengths;
+ * xin_addrs[] names addresses in and around each. No route-checked entry:
+ * those ask the kernel's FIB, which the model does not have.
+ */
+static const struct {
+	const char *addr;
+	uint8_t len;
+	uint8_t action;
+} entries[] = {
+	{ "2001:db8:1::", 64, NDPR_ACT_ANSWER },
+	{ "2001:db8:1:0:dead:beef::", 96, NDPR_ACT_EXCLUDE },
+	{ "2001:db8:1:0:dead:beef:cafe:0", 112, NDPR_ACT_ANSWER },
+	{ "2001:db8:1:0:dead:beef:cafe:1", 128, NDPR_ACT_EXCLUDE },
+	{ "2001:db8:1::bad", 128, NDPR_ACT_EXCLUDE },
+	{ "2001:db8:2::42", 128, NDPR_ACT_ANSWER },
+	{ "2001:db8:4::", 127, NDPR_ACT_ANSWER },
+	{ "2001:db8:5::", 63, NDPR_ACT_EXCLUDE },
+	{ "2001:db8:6:8000::", 49, NDPR_ACT_ANSWER },
+	{ "2001:db8:7::", 61, NDPR_ACT_ANSWER },
+	{ "2001:db8:7:6::", 63, NDPR_ACT_EXCLUDE },
+	{ "fd00::", 8, NDPR_ACT_ANSWER },
+	{ "fdff::", 16, NDPR_ACT_EXCLUDE },
+};
+
+#define NENTRIES (sizeof(entries) / sizeof(entries[0]))
+
+static struct model_entry table[NENTRIES];
+
+struct fixture {
+	struct ndpresponder_bpf *skel;
+	int prog_fd;
+	int counters_fd;
+};
+
+/* Kept reachable for the whole run (and so for LeakSanitizer). */
+static struct fixture fixtures[NCFG];
+static struct ndpr_counters *percpu;
+static int ncpu;
+
+/* Outcomes the kernel reported, per config, for the summary at exit. */
+static unsigned long long outcomes[NCFG][NDPR_C_MAX];
+
+/* What the kernel reported, as libFuzzer features: config x outcome x
+ * verdict. Cleared by libFuzzer before each input. */
+__attribute__((section("__libfuzzer_extra_counters"), used))
+static uint8_t seen[NCFG][NDPR_C_MAX][2];
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fuzz_xdp: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void fill_maps(const struct fixture *fx)
+{
+	int hosts = bpf_map__fd(fx->skel->maps.ndpr_hosts);
+	int prefixes = bpf_map__fd(fx->skel->maps.ndpr_prefixes);
+	size_t i;
+
+	for (i = 0; i < NENTRIES; i++) {
+		struct ndpr_prefix_val val = { .action = table[i].action };
+		struct ndpr_prefix_key key = { .prefixlen = table[i].len };
+		int err;
+
+		memcpy(key.addr, table[i].addr, 16);
+		if (table[i].len == 128)
+			err = bpf_map_update_elem(hosts, key.addr, &val,
+						  BPF_NOEXIST);
+		else
+			err = bpf_map_update_elem(prefixes, &key, &val,
+						  BPF_NOEXIST);
+		if (err)
+			die("adding %s: %s", entries[i].addr,
+			    strerror(errno));
+	}
+}
+
+static void load(struct fixture *fx, const struct ndpr_config *cfg)
+{
+	struct bpf_map *map;
+	int err;
+
+	fx->skel = ndpresponder_bpf__open();
+	if (!fx->skel)
+		die("open: %s", strerror(errno));
+	fx->skel->rodata->ndpr_cfg = *cfg;
+	/* LIBBPF_PIN_BY_NAME would pin, or reuse a running responder's
+	 * maps: the fuzzer must not touch either. */
+	bpf_object__for_each_map(map, fx->skel->obj)
+		if (bpf_map__set_pin_path(map, NULL))
+			die("unpinning %s", bpf_map__name(map));
+	err = ndpresponder_bpf__load(fx->skel);
+	if (err)
+		die("load: %s (root needed)", strerror(-err));
+	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
+	fx->counters_fd = bpf_map__fd(fx->skel->maps.ndpr_counters);
+	fill_maps(fx);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * With NDPR_FUZZ_STATS set: which outcomes the run reached, per config,
+ * so that "no mismatch" can be read against what was tried.
+ */
+static void print_outcomes(void)
+{
+	size_t c;
+	int i;
+
+	fprintf(stderr, "fuzz_xdp: outcomes reached (per config:");
+	for (c = 0; c < NCFG; c++)
+		fprintf(stderr, " %zu '%s'%s", c, cfgs[c].name,
+			c + 1 < NCFG ? "," : ")\n");
+	for (i = 0; i < NDPR_C_MAX; i++) {
+		fprintf(stderr, "  %-26s", counter_names[i]);
+		for (c = 0; c < NCFG; c++)
+			fprintf(stderr, " %10llu", outcomes[c][i]);
+		fprintf(stderr, "\n");
+	}
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	size_t i;
+
+	if (getenv("NDPR_FUZZ_STATS"))
+		atexit(print_outcomes);
+
+	for (i = 0; i < NENTRIES; i++) {
+		fr_ip6(entries[i].addr, table[i].addr);
+		table[i].len = entries[i].len;
+		table[i].action = entries[i].action;
+	}
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		die("no CPU count: %s", strerror(-ncpu));
+	percpu = calloc((size_t)ncpu, sizeof(*percpu));
+	if (!percpu)
+		die("out of memory");
+	for (i = 0; i < NCFG; i++)
+		load(&fixtures[i], &cfgs[i].cfg);
+	return 0;
+}
+
+static void read_counters(const struct fixture *fx, __u64 sum[NDPR_C_MAX])
+{
+	__u32 key = 0;
+	int cpu, i;
+
+	if (bpf_map_lookup_elem(fx->counters_fd, &key, percpu))
+		die("reading counters: %s", strerror(errno));
+	memset(sum, 0, NDPR_C_MAX * sizeof(sum[0]));
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		const __u64 *c = (const __u64 *)&percpu[cpu];
+
+		for (i = 0; i < NDPR_C_MAX; i++)
+			sum[i] += c[i];
+	}
+}
+
+/* ingress_ifindex names lo, as a real receive names a device. */
+static __u32 run(const struct fixture *fx, const struct frame *in,
+		 struct frame *out)
+{
+	struct xdp_md ctx = {
+		.data_end = (__u32)in->len,
+		.ingress_ifindex = 1,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b,
+		    .data_size_in = (__u32)in->len, .data_out = out->b,
+		    .data_size_out = sizeof(out->b), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	if (bpf_prog_test_run_opts(fx->prog_fd, &opts))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	out->len = opts.data_size_out;
+	return opts.retval;
+}
+
+static const char *verdict_name(__u32 v)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP",
+					     "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+
+	return v < 5 ? names[v] : "?";
+}
+
+static void print_hex(const char *what, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	fprintf(stderr, "  %s (%zu octets):", what, n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%02x", i % 16 ? " " : "\n    ", b[i]);
+	fprintf(stderr, "\n");
+}
+
+static void print_diff(const struct frame *got, const struct frame *want)
+{
+	size_t n = got->len > want->len ? got->len : want->len, i;
+
+	for (i = 0; i < n; i++) {
+		int g = i < got->len ? got->b[i] : -1;
+		int w = i < want->len ? want->b[i] : -1;
+
+		if (g != w)
+			fprintf(stderr, "    octet %zu: got %02x, want %02x\n",
+				i, g & 0xff, w & 0xff);
+	}
+}
+
+/* The NA the program wrote must verify by frames.h's arithmetic. */
+static bool checksum_ok(const struct frame *f)
+{
+	size_t l3 = model_l3_offset(f->b, f->len), plen;
+	const uint8_t *ip6 = f->b + l3;
+
+	if (!l3 || f->len < l3 + FR_IP6_HLEN)
+		return false;
+	plen = fr_get16(ip6 + 4);
+	if (f->len < l3 + FR_IP6_HLEN + plen)
+		return false;
+	return !fr_icmp6_csum(ip6 + 8, ip6 + 24, ip6 + FR_IP6_HLEN, plen);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct frame in, got;
+	static struct model_result want;
+	__u64 before[NDPR_C_MAX], after[NDPR_C_MAX];
+	const struct fixture *fx;
+	unsigned int c;
+	bool ok = true;
+	__u32 verdict;
+	int i, moved = -1, nmoved = 0;
+
+	if (xin_decode(data, size, &c, &in))
+		return 0;
+	c %= NCFG;
+	fx = &fixtures[c];
+
+	read_counters(fx, before);
+	verdict = run(fx, &in, &got);
+	read_counters(fx, after);
+	model_run(&cfgs[c].cfg, table, NENTRIES, in.b, in.len, &want);
+
+	for (i = 0; i < NDPR_C_MAX; i++) {
+		if (after[i] == before[i])
+			continue;
+		nmoved++;
+		moved = i;
+		if (after[i] - before[i] != 1 || i != want.counter)
+			ok = false;
+	}
+	if (nmoved != 1)
+		ok = false;
+	if (moved >= 0) {
+		seen[c][moved][verdict == XDP_TX]++;
+		outcomes[c][moved]++;
+	}
+
+	if (verdict != (__u32)want.verdict)
+		ok = false;
+	if (got.len != want.out.len || memcmp(got.b, want.out.b, got.len))
+		ok = false;
+	if (verdict == XDP_TX && !checksum_ok(&got))
+		ok = false;
+	if (ok)
+		return 0;
+
+	fprintf(stderr, "\nfuzz_xdp: MISMATCH with config '%s'\n",
+		cfgs[c].name);
+	fprintf(stderr, "  verdict: got %s, want %s\n", verdict_name(verdict),
+		verdict_name((__u32)want.verdict));
+	fprintf(stderr, "  counter: want %s +1, got",
+		counter_names[want.counter]);
+	for (i = 0; i < NDPR_C_MAX; i++)
+		if (after[i] != before[i])
+			fprintf(stderr, " %s %+lld", counter_names[i],
+				(long long)(after[i] - before[i]));
+	fprintf(stderr, "%s\n", nmoved ? "" : " none");
+	if (verdict == XDP_TX && !checksum_ok(&got))
+		fprintf(stderr, "  the NA's ICMPv6 checksum does not verify\n");
+	print_hex("input frame", in.b, in.len);
+	print_hex("output frame", got.b, got.len);
+	if (got.len != want.out.len || memcmp(got.b, want.out.b, got.len)) {
+		print_hex("model's frame", want.out.b, want.out.len);
+		fprintf(stderr, "  output vs model:\n");
+		print_diff(&got, &want.out);
+	}
+	abort();
+}
