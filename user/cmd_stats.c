@@ -271,6 +271,7 @@ int cmd_status(int argc, char **argv)
 	};
 	json_object *arr = NULL, *o;
 	struct iface_status s;
+	char now[IF_NAMESIZE];
 	struct dirent *de;
 	char mac[18];
 	bool json = false;
@@ -311,6 +312,12 @@ int cmd_status(int argc, char **argv)
 			       s.ifname, s.ifname, s.ifname);
 			continue;
 		}
+		if (!json && s.link_ok && s.st.ifindex &&
+		    if_indextoname(s.st.ifindex, now) && strcmp(now, s.ifname))
+			printf("%s: note: the interface is now named %s; "
+			       "'ndpresponder detach %s' and attach it again "
+			       "under its new name\n",
+			       s.ifname, now, s.ifname);
 		if (!json && s.sync_partial)
 			printf("%s: warning: a prefix sync was cut short; run "
 			       "it again\n",

@@ -6,7 +6,9 @@
  * swaps the program under it with bpf_link_update: the interface is never
  * without a responder during an upgrade.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,9 +122,48 @@ static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
 						     NDPR_DEFAULT_EVENT_RATE);
 }
 
-/* Another program on the interface must not be replaced behind its back. */
-static int check_no_other_xdp(const char *ifname, int ifindex)
+/* The name under which a responder for ifindex is pinned, if any. */
+static bool pinned_as(const struct pin_dir *pd, int ifindex, char *name,
+		      size_t len)
 {
+	struct bpf_link_info info = {};
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	d = opendir(pd->root);
+	while (d && !found && (de = readdir(d))) {
+		__u32 ilen = sizeof(info);
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%.*s/%s", pd->root,
+			     NAME_MAX, de->d_name, PIN_LINK) >= (int)sizeof(path))
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &ilen) &&
+		    (int)info.xdp.ifindex == ifindex) {
+			snprintf(name, len, "%s", de->d_name);
+			found = true;
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Another program on the interface must not be replaced behind its back. */
+static int check_no_other_xdp(const struct pin_dir *pd, const char *ifname,
+			      int ifindex)
+{
+	char old[NAME_MAX + 1];
+
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	int ret;
 
@@ -137,9 +178,15 @@ static int check_no_other_xdp(const char *ifname, int ifindex)
 			   q.drv_prog_id ? q.drv_prog_id :
 			   q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
 
-		pr_err("%s: another XDP program (id %u) is attached; remove it "
-		       "first (ip link set dev %s xdp off)",
-		       ifname, id, ifname);
+		if (pinned_as(pd, ifindex, old, sizeof(old)))
+			pr_err("%s: already has the responder pinned as '%s' "
+			       "(renamed since?); 'ndpresponder detach %s' "
+			       "first",
+			       ifname, old, old);
+		else
+			pr_err("%s: another XDP program (id %u) is attached; "
+			       "remove it first (ip link set dev %s xdp off)",
+			       ifname, id, ifname);
 		return -EBUSY;
 	}
 	return 0;
@@ -265,7 +312,7 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 		goto out;
 	}
 	if (!r->upgraded) {
-		ret = check_no_other_xdp(o->ifname, ifindex);
+		ret = check_no_other_xdp(&pd, o->ifname, ifindex);
 		if (ret)
 			goto out;
 	}
@@ -368,6 +415,7 @@ int responder_detach(const char *ifname)
 	struct ndpr_state st = {};
 	char path[PATH_MAX];
 	struct pin_dir pd;
+	char now_name[IF_NAMESIZE];
 	int ret, fd, allmulti_err = 0;
 
 	ret = pin_dir_init(&pd, ifname, false);
@@ -393,9 +441,10 @@ int responder_detach(const char *ifname)
 			close(fd);
 		}
 	}
-	if ((st.flags & NDPR_STATE_ALLMULTI_SET) &&
-	    (int)if_nametoindex(ifname) == (int)st.ifindex && st.ifindex)
-		allmulti_err = iface_set_allmulti(ifname, false);
+	/* By index: the interface may have been renamed since attach. */
+	if ((st.flags & NDPR_STATE_ALLMULTI_SET) && st.ifindex &&
+	    if_indextoname(st.ifindex, now_name))
+		allmulti_err = iface_set_allmulti(now_name, false);
 
 	maps_close(&m);
 	ret = pin_dir_remove(&pd);
