@@ -573,6 +573,48 @@ out=$(ndpr detach "$UPLINK" 2>&1)
 WHY="exit $?: $out"
 check "detach after run --keep" test -z "$(xdp_prog_id "$NS_HOST" "$UPLINK")"
 
+# ---- Docker entries belong to their network's name, across runs ----------
+
+# A run that follows two networks and keeps its entries; then one
+# container goes while nothing runs, and the next run follows only the
+# second network: its entries must equal the truth, and the first
+# network's, no longer followed, must go.
+NET_B=ndpr-v6b
+SUBNET_B=2001:db8:1:0:e::/112
+B1=2001:db8:1:0:e::10
+out=$(dk network create --ipv6 --subnet "$SUBNET_B" "$NET_B" 2>&1)
+WHY="$out"
+check "docker network create $NET_B" test -n "$(dk network ls -q -f name="$NET_B")"
+dk run -d --name ndpr-cb --stop-signal KILL --network "$NET_B" \
+	--ip6 "$B1" "$IMAGE" sleep 600 >/dev/null
+run_start "$WORK_DIR/run-two.log" -N "$NET_B" --keep
+check "run -N $NET -N $NET_B lists $B1 as docker:$NET_B" \
+	wait_until 5 listed_as "$B1" "docker:$NET_B"
+check "run -N $NET -N $NET_B lists $NET's containers" wait_until 3 map_is_truth
+run_stop TERM
+dk rm -f ndpr-cb >/dev/null
+RUN_LOG=$WORK_DIR/run-b.log
+nsenter --net="/run/netns/$NS_HOST" "$NDPR_BIN" run -i "$UPLINK" \
+	-N "$NET_B" >"$RUN_LOG" 2>&1 &
+RUN_PID=$!
+BG_PIDS+=("$RUN_PID")
+check "a later run -N $NET_B alone attaches" \
+	wait_until 10 logged "adopted the responder on $UPLINK"
+unlisted() { # addr
+	WHY="$(ndpr prefix list "$UPLINK" | oneline)"
+	! ndpr prefix list "$UPLINK" | grep -q "^$1/128 "
+}
+check "$B1, whose container went while nothing ran, is removed" \
+	wait_until 5 unlisted "$B1"
+check "the entries of $NET, no longer followed, are removed" \
+	wait_until 5 test -z "$(map_docker)"
+check "the run says so" logged "docker:$NET: not followed any more"
+check "$B1 is no longer answered" ndisc_unanswered "$B1"
+run_stop TERM
+WHY="run exited $RC: $(tail -n 3 "$RUN_LOG" | oneline)"
+check "SIGTERM stops the later run with status 0" test "$RC" = 0
+dk network rm "$NET_B" >/dev/null 2>&1
+
 # ---- the engine goes, and leaves nothing ------------------------------------
 
 docker_down
