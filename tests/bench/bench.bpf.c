@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The benchmark's own XDP programs; none of them is the responder.
+ *
+ *   empty     the baseline of the per-packet figures: XDP_PASS, nothing else
+ *   bounce    the limit of the flood: every frame back out with XDP_TX,
+ *             unchanged
+ *   touch     the limit for a program that reads the frame: reads its 86
+ *             octets, swaps the MAC addresses, XDP_TX; the frame comes
+ *             from another CPU, and bounce never brings it into cache
+ *   reset     writes the next NS of reset_ns over the packet, then
+ *             tail-calls the program under test: BPF_PROG_TEST_RUN runs a
+ *             program `repeat` times over one buffer without restoring it,
+ *             and the responder turns the NS into its NA in place; a new
+ *             target each time also keeps a large map from staying in cache
+ *   gen       the flood's generator, run by BPF_PROG_TEST_RUN in
+ *             live-frames mode: writes the next NS of gen_ns and sends it
+ *             with XDP_TX; live frames come from a recycled page pool, and
+ *             a page may come back rewritten into an NA by the responder
+ *   count_na  the router's side of the flood: counts NAs, and the NS that
+ *             bounce sends back, before the kernel's stack sees them
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "bench.h"
+
+#define ETH_P_IPV6     0x86DD
+#define IPPROTO_ICMPV6 58
+#define ICMPV6_NS      135
+#define ICMPV6_NA      136
+#define ND_TYPE_OFF    (14 + 40)
+
+/* Set by userspace once loaded (the .bss is mapped into its memory). */
+struct ns_gen reset_ns;
+struct ns_gen gen_ns;
+
+/* Pacing of gen: one frame every gen_gap_ns, 0 for flat out. Frames
+ * before their time are dropped unsent, so the generator spins. */
+__u64 gen_gap_ns;
+__u64 gen_next_ns;
+
+/* Slot 0: the program under test, for reset's tail call. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} reset_target SEC(".maps");
+
+/* What count_na does with an NA or NS once counted: XDP_DROP for the
+ * flood, XDP_PASS for the latency probe, which reads NAs from a packet
+ * socket. */
+const volatile __u32 na_verdict = XDP_DROP;
+
+/* Per-CPU counts of the router's side, indexed by enum bench_count. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BENCH_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} na_counts SEC(".maps");
+
+SEC("xdp")
+int empty(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int bounce(struct xdp_md *ctx)
+{
+	return XDP_TX;
+}
+
+SEC("xdp")
+int touch(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u64 *w = data, x = 0;
+	__u8 mac[6];
+	int i;
+
+	if (data + BENCH_FRAME_LEN > end)
+		return XDP_PASS;
+#pragma unroll
+	for (i = 0; i < BENCH_FRAME_LEN / 8; i++)
+		x ^= w[i];
+	__builtin_memcpy(mac, data, 6);
+	__builtin_memcpy(data, data + 6, 6);
+	__builtin_memcpy(data + 6, mac, 6);
+	/* Keeps the reads: the NS carries no octet at 80 that matters. */
+	*(__u8 *)(data + 80) ^= (__u8)(x == 0x1234567887654321ULL);
+	return XDP_TX;
+}
+
+/* The same mixer as tests/bench/entries.h, so targets name entries. */
+static __always_inline __u64 splitmix64(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Writes g's next NS over the packet, which must be BENCH_FRAME_LEN
+ * octets long. */
+static __always_inline int write_ns(struct xdp_md *ctx, struct ns_gen *g)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u8 *p = data;
+	__u64 iid, sum;
+	__u32 i;
+
+	if (data + BENCH_FRAME_LEN > end)
+		return -1;
+	__builtin_memcpy(data, g->frame, BENCH_FRAME_LEN);
+	i = g->n ? (__u32)(g->seq % g->n) : 0;
+	g->seq++;
+	iid = (splitmix64(g->seed + i) & g->iid_mask) | g->iid_base;
+
+	*(__u64 *)(p + BENCH_OFF_TARGET_IID) = bpf_cpu_to_be64(iid);
+	p[BENCH_OFF_ETH_GROUP] = p[BENCH_OFF_DST_WORD + 1] = iid >> 16;
+	p[BENCH_OFF_ETH_GROUP + 1] = p[BENCH_OFF_DST_WORD + 2] = iid >> 8;
+	p[BENCH_OFF_ETH_GROUP + 2] = p[BENCH_OFF_DST_WORD + 3] = iid;
+
+	sum = g->base_sum + *(__u32 *)(p + BENCH_OFF_TARGET_IID) +
+	      *(__u32 *)(p + BENCH_OFF_TARGET_IID + 4) +
+	      *(__u32 *)(p + BENCH_OFF_DST_WORD);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	*(__u16 *)(p + BENCH_OFF_CSUM) = ~(__u16)sum;
+	return 0;
+}
+
+SEC("xdp")
+int reset(struct xdp_md *ctx)
+{
+	if (write_ns(ctx, &reset_ns))
+		return XDP_ABORTED;
+	bpf_tail_call(ctx, &reset_target, 0);
+	return XDP_ABORTED;
+}
+
+SEC("xdp")
+int gen(struct xdp_md *ctx)
+{
+	__u64 now;
+
+	if (gen_gap_ns) {
+		now = bpf_ktime_get_ns();
+		if (now < gen_next_ns)
+			return XDP_DROP;
+		/* No catching up on more than a millisecond's backlog. */
+		gen_next_ns = gen_next_ns + 1000000 < now ? now : gen_next_ns;
+		gen_next_ns += gen_gap_ns;
+	}
+	if (write_ns(ctx, &gen_ns))
+		return XDP_ABORTED;
+	return XDP_TX;
+}
+
+static __always_inline void count(__u32 slot)
+{
+	__u64 *c = bpf_map_lookup_elem(&na_counts, &slot);
+
+	if (c)
+		(*c)++;
+}
+
+SEC("xdp")
+int count_na(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct ethhdr *eth = data;
+	__u8 *type = data + ND_TYPE_OFF;
+
+	if ((void *)(type + 1) > end || eth->h_proto != bpf_htons(ETH_P_IPV6) ||
+	    ip6->nexthdr != IPPROTO_ICMPV6 ||
+	    (*type != ICMPV6_NA && *type != ICMPV6_NS)) {
+		count(BENCH_CNT_OTHER);
+		return XDP_PASS;
+	}
+	count(*type == ICMPV6_NA ? BENCH_CNT_NA : BENCH_CNT_NS);
+	return na_verdict;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

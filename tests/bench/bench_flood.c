@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The router's side of the answer-rate and latency benchmarks, run in the
+ * router's network namespace on its veth (tests/bench/run.sh sets it up):
+ *
+ *   attach IFACE PROG native|generic   attaches bench.bpf.c's PROG (bounce,
+ *                                      touch: the limits) and leaves it
+ *                                      there
+ *   flood IFACE [options]              floods NS, counts the NAs back
+ *   latency IFACE [options]            one NS at a time, NS-to-NA delay
+ *
+ * The flood's generator is BPF_PROG_TEST_RUN in live-frames mode, as
+ * xdp-trafficgen does it: bench.bpf.c's `gen` runs in the kernel on a page
+ * pool of frames, writes an NS into each and returns XDP_TX, which sends
+ * it out of IFACE (ctx ingress_ifindex). count_na, attached to IFACE,
+ * counts the NAs coming back and drops them before the kernel's stack.
+ * --rate paces it: `gen` drops the frames that come before their time.
+ *
+ * The generator runs on --cpu (default 0), the responder on --resp-cpu
+ * (default 1): run.sh pins there the NAPI thread of the responder's veth
+ * and ndppd. CPU time per answer: all busy time of the responder's CPU
+ * plus the softirq time of the others (/proc/stat), so a responder pays
+ * for its process, its NAPI and its softirqs wherever they ran.
+ * Kernels without IRQ_TIME_ACCOUNTING sample it on the tick.
+ *
+ * Prints one line per figure (stats.h), labelled with --label.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench.h" /* before its skeleton: struct ns_gen */
+#include "bench.skel.h"
+#include "entries.h"
+#include "frames.h"
+#include "nsgen.h"
+#include "stats.h"
+
+/* Frames per BPF_PROG_TEST_RUN call of the flood: more than it can send
+ * before the alarm stops it. */
+#define FLOOD_REPEAT (1U << 31)
+#define FLOOD_BATCH 64
+#define WARMUP_FRAMES 65536
+
+struct opts {
+	const char *ifname;
+	const char *label;
+	uint8_t src_ip[16];
+	int runs;
+	double seconds;
+	uint32_t targets;
+	long rate; /* frames a second; 0: as fast as possible */
+	int resp_cpu; /* the responder's CPU, for its CPU time */
+	int count; /* latency: probes a run */
+	int cpu;      /* the generator's (and prober's) CPU, -1: any */
+};
+
+static int verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int iface_mac(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr = {};
+	int fd, ret = 0;
+
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		ret = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return ret;
+}
+
+/* ---- CPU time ---- */
+
+/*
+ * CPU time that the responder costs, in seconds so far: all the time the
+ * responder's CPU was busy (NAPI of its veth, its process, the softirqs
+ * there), plus softirq time of the other CPUs. The generator's own work,
+ * system time on its CPU, is left out. /proc/stat counts in USER_HZ,
+ * sampled on the tick here (no IRQ_TIME_ACCOUNTING).
+ */
+static double responder_cpu_s(int resp_cpu)
+{
+	unsigned long long v[8];
+	double sum = 0;
+	char line[512];
+	FILE *f;
+	int cpu;
+
+	f = fopen("/proc/stat", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		/* cpuN user nice system idle iowait irq softirq steal */
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7]) != 9)
+			continue;
+		if (cpu == resp_cpu)
+			sum += (double)(v[0] + v[1] + v[2] + v[5] + v[6]);
+		else
+			sum += (double)v[6];
+	}
+	fclose(f);
+	return sum / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* ---- the router's programs ---- */
+
+struct router {
+	struct bench_bpf *skel;
+	int ifindex;
+	bool attached;
+	uint8_t mac[6];
+};
+
+static void router_close(struct router *r)
+{
+	if (r->attached)
+		bpf_xdp_detach(r->ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	bench_bpf__destroy(r->skel);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Loads bench.bpf.c and attaches count_na to the router's veth: it counts
+ * the NAs, and lets native XDP_TX frames of the peer reach this veth. */
+static int router_open(struct router *r, const struct opts *o,
+		       __u32 na_verdict)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->ifindex = (int)if_nametoindex(o->ifname);
+	if (!r->ifindex || iface_mac(o->ifname, r->mac)) {
+		fprintf(stderr, "bench_flood: no interface %s\n", o->ifname);
+		return -1;
+	}
+	r->skel = bench_bpf__open();
+	if (!r->skel)
+		return -1;
+	r->skel->rodata->na_verdict = na_verdict;
+	err = bench_bpf__load(r->skel);
+	if (!err)
+		err = bpf_xdp_attach(r->ifindex,
+				     bpf_program__fd(r->skel->progs.count_na),
+				     XDP_FLAGS_DRV_MODE, NULL);
+	if (err) {
+		fprintf(stderr, "bench_flood: count_na on %s: %s\n",
+			o->ifname, strerror(-err));
+		router_close(r);
+		return -1;
+	}
+	r->attached = true;
+	return 0;
+}
+
+/* Frames back at the router: NAs, and the NS that the limit bounces. */
+static long long answers_count(const struct router *r)
+{
+	int ncpu = libbpf_num_possible_cpus(), cpu;
+	__u32 slots[] = { BENCH_CNT_NA, BENCH_CNT_NS };
+	long long sum = 0;
+	size_t i;
+	__u64 *v;
+
+	if (ncpu <= 0)
+		return -1;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.na_counts),
+					&slots[i], v))
+			continue;
+		for (cpu = 0; cpu < ncpu; cpu++)
+			sum += (long long)v[cpu];
+	}
+	free(v);
+	return sum;
+}
+
+/* ---- flood ---- */
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* Sends up to n frames through gen; returns 0 or -errno (-EINTR when the
+ * alarm cut it short). */
+static int gen_send(const struct router *r, uint32_t n)
+{
+	static uint8_t frame[BENCH_FRAME_LEN];
+	struct xdp_md ctx = {
+		.data_end = BENCH_FRAME_LEN,
+		.ingress_ifindex = (__u32)r->ifindex,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
+		    .data_size_in = sizeof(frame), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = n,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		    .batch_size = FLOOD_BATCH);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(r->skel->progs.gen), &o))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Floods for o->seconds; returns the frames sent. Each BPF_PROG_TEST_RUN
+ * call sets up and tears down a page pool, which takes milliseconds of
+ * waiting: one long call, which SIGALRM interrupts, sends it all.
+ */
+static long long flood_once(const struct router *r, const struct opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = {};
+	double end = now_s() + o->seconds;
+	uint64_t seq0 = r->skel->bss->gen_ns.seq;
+	int err;
+
+	r->skel->bss->gen_gap_ns = o->rate ? 1000000000ULL / o->rate : 0;
+	r->skel->bss->gen_next_ns = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
+	it.it_value.tv_sec = (time_t)o->seconds;
+	it.it_value.tv_usec =
+		(suseconds_t)((o->seconds - (double)(time_t)o->seconds) * 1e6);
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (now_s() < end) {
+		err = gen_send(r, FLOOD_REPEAT);
+		if (err && err != -EINTR) {
+			fprintf(stderr, "bench_flood: live test run: %s\n",
+				strerror(-err));
+			return -1;
+		}
+	}
+	return (long long)(r->skel->bss->gen_ns.seq - seq0);
+}
+
+static int cmd_flood(const struct opts *o)
+{
+	struct figure answers = {}, sent_rate = {}, cpu = {}, ratio = {};
+	long long sent, got, na0;
+	double t0, t, cpu0, used;
+	struct router r;
+	int i;
+
+	if (router_open(&r, o, XDP_DROP))
+		return 1;
+	ns_gen_init(&r.skel->bss->gen_ns, r.mac, o->src_ip, bench_host_net, 0,
+		    ~0ULL, 0, o->targets);
+	/* Warm-up: the responder's first answers, the page pool. */
+	if (gen_send(&r, WARMUP_FRAMES)) {
+		fprintf(stderr, "bench_flood: live test run: %s\n",
+			strerror(errno));
+		router_close(&r);
+		return 1;
+	}
+	usleep(200000);
+
+	for (i = 0; i < o->runs; i++) {
+		na0 = answers_count(&r);
+		cpu0 = responder_cpu_s(o->resp_cpu);
+		t0 = now_s();
+		sent = flood_once(&r, o);
+		if (sent < 0)
+			break;
+		t = now_s() - t0;
+		/* What is still on its way back arrives within this. */
+		usleep(20000);
+		got = answers_count(&r) - na0;
+		used = responder_cpu_s(o->resp_cpu) - cpu0;
+		fig_add(&answers, (double)got / t);
+		fig_add(&sent_rate, (double)sent / t);
+		fig_add(&ratio, sent ? (double)got / (double)sent : 0);
+		if (got)
+			fig_add(&cpu, used / (double)got * 1e6);
+		usleep(100000);
+	}
+	router_close(&r);
+	if (i < o->runs)
+		return 1;
+	fig_print("flood", "answers", o->label, "1/s", &answers);
+	fig_print("flood", "sent", o->label, "1/s", &sent_rate);
+	fig_print("flood", "answered-fraction", o->label, "", &ratio);
+	fig_print("flood", "cpu-per-million", o->label, "s", &cpu);
+	return 0;
+}
+
+/* ---- latency ---- */
+
+static int open_packet_socket(int ifindex)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IPV6),
+		.sll_ifindex = ifindex,
+	};
+	int fd, on = 1;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static double ts_diff_us(const struct timespec *a, const struct timespec *b)
+{
+	return (double)((long long)(a->tv_sec - b->tv_sec) * 1000000000LL +
+			(a->tv_nsec - b->tv_nsec)) / 1e3;
+}
+
+/*
+ * Waits up to timeout_s for the NA for target; returns 0 and the kernel's
+ * receive time (CLOCK_REALTIME, SO_TIMESTAMPNS) in rx, or -1 on timeout.
+ */
+static int wait_na(int fd, const uint8_t target[16], double timeout_s,
+		   struct timespec *rx)
+{
+	const size_t l4 = FR_ETH_HLEN + FR_IP6_HLEN;
+	double end = now_s() + timeout_s, left;
+	char cbuf[CMSG_SPACE(sizeof(struct timespec))];
+	struct sockaddr_ll from;
+	uint8_t buf[256];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t len;
+
+	while ((left = end - now_s()) > 0) {
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &from;
+		mh.msg_namelen = sizeof(from);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		len = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (len < (ssize_t)(l4 + 24) ||
+		    from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		if (buf[FR_ETH_HLEN + 6] != FR_IPPROTO_ICMPV6 ||
+		    buf[l4] != FR_ND_NA || memcmp(buf + l4 + 8, target, 16))
+			continue;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPNS) {
+				memcpy(rx, CMSG_DATA(cm), sizeof(*rx));
+				return 0;
+			}
+	}
+	return -1;
+}
+
+static int cmd_latency(const struct opts *o)
+{
+	struct figure med = {}, p99 = {}, lost = {};
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = 6 };
+	double *rtt, interval = o->rate ? 1.0 / (double)o->rate : 0.01;
+	struct timespec tx, rx;
+	struct ns_gen g;
+	struct router r;
+	struct frame f;
+	uint8_t t[16];
+	uint64_t seq = 0;
+	int fd, i, k, n;
+
+	rtt = calloc((size_t)o->count, sizeof(*rtt));
+	if (!rtt || router_open(&r, o, XDP_PASS)) {
+		free(rtt);
+		return 1;
+	}
+	fd = open_packet_socket(r.ifindex);
+	if (fd < 0) {
+		fprintf(stderr, "bench_flood: packet socket: %s\n",
+			strerror(errno));
+		router_close(&r);
+		free(rtt);
+		return 1;
+	}
+	to.sll_ifindex = r.ifindex;
+	ns_gen_init(&g, r.mac, o->src_ip, bench_host_net, 0, ~0ULL, 0,
+		    o->targets);
+
+	for (i = 0; i < o->runs; i++) {
+		double start = now_s();
+
+		for (k = 0, n = 0; k < o->count; k++) {
+			double slot = start + interval * k, d = slot - now_s();
+
+			if (d > 0)
+				usleep((useconds_t)(d * 1e6));
+			ns_gen_target(&g, seq++, t);
+			ns_gen_frame(&f, r.mac, o->src_ip, t);
+			memcpy(to.sll_addr, f.b, 6);
+			clock_gettime(CLOCK_REALTIME, &tx);
+			if (sendto(fd, f.b, f.len, 0, (struct sockaddr *)&to,
+				   sizeof(to)) < 0)
+				continue;
+			if (!wait_na(fd, t, 0.2, &rx))
+				rtt[n++] = ts_diff_us(&rx, &tx);
+		}
+		if (n) {
+			fig_add(&med, median(rtt, (size_t)n));
+			fig_add(&p99, quantile(rtt, (size_t)n, 0.99));
+		}
+		fig_add(&lost, o->count - n);
+	}
+	close(fd);
+	router_close(&r);
+	free(rtt);
+	fig_print("latency", "median", o->label, "us", &med);
+	fig_print("latency", "p99", o->label, "us", &p99);
+	fig_print("latency", "lost", o->label, "", &lost);
+	return 0;
+}
+
+/* ---- attach ---- */
+
+static int cmd_attach(const char *ifname, const char *prog, const char *mode)
+{
+	__u32 flags = strcmp(mode, "generic") ? XDP_FLAGS_DRV_MODE :
+						XDP_FLAGS_SKB_MODE;
+	struct bench_bpf *skel;
+	struct bpf_program *p;
+	int ifindex = (int)if_nametoindex(ifname), err;
+
+	skel = bench_bpf__open_and_load();
+	if (!skel || !ifindex) {
+		fprintf(stderr, "bench_flood: load, or no interface %s\n",
+			ifname);
+		bench_bpf__destroy(skel);
+		return 1;
+	}
+	p = bpf_object__find_program_by_name(skel->obj, prog);
+	err = p ? bpf_xdp_attach(ifindex, bpf_program__fd(p), flags, NULL) :
+		  -ENOENT;
+	if (err)
+		fprintf(stderr, "bench_flood: attaching %s to %s: %s\n", prog,
+			ifname, strerror(-err));
+	/* The netlink attachment keeps the program once we are gone. */
+	bench_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: bench_flood attach IFACE PROG native|generic\n"
+		"       bench_flood flood IFACE [--seconds S] [--runs N] "
+		"[--rate PPS]\n"
+		"                   [--targets N] [--pid PID] [--cpu CPU] "
+		"[--src ADDR] [--label L]\n"
+		"       bench_flood latency IFACE [--count N] [--rate PPS] "
+		"[--runs N]\n"
+		"                   [--targets N] [--src ADDR] [--label L]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "targets", required_argument, NULL, 't' },
+		{ "resp-cpu", required_argument, NULL, 'p' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "src", required_argument, NULL, 'S' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct opts o = {
+		.label = "-",
+		.runs = 5,
+		.seconds = 2,
+		.targets = 4096,
+		.count = 1000,
+		.cpu = 0,
+		.resp_cpu = 1,
+	};
+	const char *verb;
+	cpu_set_t set;
+	int c;
+
+	fr_ip6("fe80::1", o.src_ip);
+	while ((c = getopt_long(argc, argv, "v", lopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o.seconds = atof(optarg);
+			break;
+		case 'r':
+			o.runs = atoi(optarg);
+			break;
+		case 'R':
+			o.rate = atol(optarg);
+			break;
+		case 't':
+			o.targets = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			o.resp_cpu = atoi(optarg);
+			break;
+		case 'c':
+			o.cpu = atoi(optarg);
+			break;
+		case 'n':
+			o.count = atoi(optarg);
+			break;
+		case 'S':
+			if (inet_pton(AF_INET6, optarg, o.src_ip) != 1) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'l':
+			o.label = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind < 2 || o.runs < 1 || o.runs > BENCH_MAX_RUNS ||
+	    o.count < 1 || !o.targets || o.seconds <= 0) {
+		usage(stderr);
+		return 2;
+	}
+	libbpf_set_print(libbpf_print);
+	if (o.cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(o.cpu, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	verb = argv[optind];
+	o.ifname = argv[optind + 1];
+	if (!strcmp(verb, "attach") && argc - optind == 4)
+		return cmd_attach(o.ifname, argv[optind + 2], argv[optind + 3]);
+	if (!strcmp(verb, "flood"))
+		return cmd_flood(&o);
+	if (!strcmp(verb, "latency"))
+		return cmd_latency(&o);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Per-packet cost of the responder through BPF_PROG_TEST_RUN: each case
+ * runs `repeat` times in the kernel, which reports the mean ns per run
+ * (.duration). The empty program of bench.bpf.c, run the same way, is the
+ * harness's own cost and is subtracted.
+ *
+ * IPv6 TCP and IPv4, which the responder leaves alone, run directly. Every
+ * NS runs behind bench.bpf.c's `reset`, which writes a new NS over the
+ * buffer and tail-calls the responder: the kernel does not restore the
+ * buffer between repeats, and the responder turns an NS into its NA in
+ * place. `reset` asks for a different target each run (every entry in
+ * turn, or targets no entry holds), so a large map is not measured from
+ * the cache alone; one case asks for the same entry over and over. The
+ * baseline of the NS cases is `reset` tail-calling the empty program.
+ * Every run checks the verdict and the responder's outcome counters, so a
+ * figure always describes the path it names.
+ *
+ * Usage: bench_prog [--runs N] [--repeat N] [--sizes N,N,...]
+ *                   [--cases NAME,...] [--obj FILE]
+ *        bench_prog --entries N   (prints a `prefix sync` file of the
+ *                                  same entries, for the control plane)
+ * --obj loads another build of the responder instead of the one compiled
+ * in (its object's own configuration then, MAC included): a design change
+ * is measured before it is made. --cases runs only the cases named, for
+ * perf record.
+ * Prints one line per figure (stats.h). Needs root; pins nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ndpresponder.h"
+#include "ndpresponder.skel.h"
+#include "bench.h" /* before its skeleton: struct ns_gen */
+#include "bench.skel.h"
+#include "entries.h"
+#include "frames.h"
+#include "nsgen.h"
+#include "stats.h"
+
+#define MAX_SIZES 8
+#define FILL_CHUNK 65536
+
+static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
+static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+
+static int verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- frames ---- */
+
+static const uint8_t net_hosts[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0 };
+static const uint8_t net_prefix[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0 };
+
+/* Indexes past any entry count: splitmix64 is a bijection, so these
+ * targets in the hosts' /64 are in no entry. */
+#define NOMATCH_SEED (1ULL << 40)
+#define NOMATCH_N    (1U << 20)
+
+static void build_tcp(struct frame *f)
+{
+	uint8_t s[16], d[16];
+
+	fr_ip6("2001:db8:1::1", s);
+	fr_ip6("2001:db8:1::10", d);
+	fr_build_ipv6_tcp(f, host_mac, asker_mac, s, d);
+}
+
+/* ---- the loaded programs ---- */
+
+struct setup {
+	struct ndpresponder_bpf *ndpr; /* the built responder, or NULL */
+	struct bpf_object *obj;	       /* ndpr->obj, or one from --obj */
+	struct bench_bpf *bench;
+	int ndpr_fd, empty_fd, reset_fd;
+	int hosts_fd, prefixes_fd, counters_fd, target_fd;
+	size_t entries;
+	double fill_s; /* time to load the /128 entries */
+};
+
+static void setup_destroy(struct setup *s)
+{
+	if (s->ndpr)
+		ndpresponder_bpf__destroy(s->ndpr);
+	else
+		bpf_object__close(s->obj);
+	bench_bpf__destroy(s->bench);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The /128 entries in chunks through BPF_MAP_UPDATE_BATCH, the prefixes
+ * one by one (an LPM trie has no batch update). */
+static int fill_maps(struct setup *s, size_t n)
+{
+	int hosts = s->hosts_fd, prefixes = s->prefixes_fd;
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	struct ndpr_prefix_val *vals = NULL;
+	struct ndpr_host_key *keys = NULL;
+	size_t i, done;
+	double t0;
+	int ret = -1;
+
+	keys = calloc(FILL_CHUNK, sizeof(*keys));
+	vals = calloc(FILL_CHUNK, sizeof(*vals));
+	if (!keys || !vals)
+		goto out;
+	for (i = 0; i < FILL_CHUNK; i++)
+		vals[i].action = NDPR_ACT_ANSWER;
+	t0 = now_s();
+	for (done = 0; done < n;) {
+		__u32 cnt = (__u32)(n - done < FILL_CHUNK ? n - done :
+							     FILL_CHUNK);
+
+		for (i = 0; i < cnt; i++)
+			bench_host_addr(done + i, keys[i].addr);
+		if (bpf_map_update_batch(hosts, keys, vals, &cnt, &bo)) {
+			fprintf(stderr, "bench_prog: batch update of %zu "
+					"entries: %s\n",
+				n, strerror(errno));
+			goto out;
+		}
+		done += cnt;
+	}
+	s->fill_s = now_s() - t0;
+	for (i = 0; i < BENCH_N_PREFIXES; i++) {
+		struct ndpr_prefix_val v = {
+			.action = bench_prefixes[i].action,
+		};
+		struct ndpr_prefix_key k = {
+			.prefixlen = bench_prefixes[i].len,
+		};
+
+		fr_ip6(bench_prefixes[i].addr, k.addr);
+		if (bpf_map_update_elem(prefixes, &k, &v, BPF_NOEXIST)) {
+			fprintf(stderr, "bench_prog: adding %s/%u: %s\n",
+				bench_prefixes[i].addr, bench_prefixes[i].len,
+				strerror(errno));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(keys);
+	free(vals);
+	return ret;
+}
+
+/* Another build of the responder, for trying a design change: --obj. */
+static const char *alt_obj;
+/* Only these cases (and their baselines), for profiling: --cases. */
+static char only_cases[256];
+
+static bool selected(const char *name)
+{
+	char want[64];
+
+	if (!only_cases[0])
+		return true;
+	snprintf(want, sizeof(want), ",%s,", name);
+	return strstr(only_cases, want) != NULL;
+}
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	return map ? bpf_map__fd(map) : -1;
+}
+
+static int setup_load(struct setup *s, size_t n)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	__u32 max = n > NDPR_DEFAULT_MAX_PREFIXES ? (__u32)n :
+						   NDPR_DEFAULT_MAX_PREFIXES;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->entries = n;
+	if (alt_obj) {
+		s->obj = bpf_object__open_file(alt_obj, NULL);
+		if (!s->obj) {
+			fprintf(stderr, "bench_prog: open %s: %s\n", alt_obj,
+				strerror(errno));
+			return -1;
+		}
+	} else {
+		s->ndpr = ndpresponder_bpf__open();
+		if (!s->ndpr) {
+			fprintf(stderr, "bench_prog: open: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		s->obj = s->ndpr->obj;
+		/* The object's defaults, as `attach` without options gives
+		 * them; only the MAC is the interface's. */
+		memcpy((void *)s->ndpr->rodata->ndpr_cfg.mac, host_mac, 6);
+	}
+	/* As in tests/unit: no pins under /sys/fs/bpf, no shared state
+	 * with a live responder. */
+	bpf_object__for_each_map(map, s->obj) {
+		err = bpf_map__set_pin_path(map, NULL);
+		if (err)
+			goto fail_err;
+	}
+	map = bpf_object__find_map_by_name(s->obj, "ndpr_hosts");
+	if (map)
+		bpf_map__set_max_entries(map, max);
+	err = s->ndpr ? ndpresponder_bpf__load(s->ndpr) :
+			bpf_object__load(s->obj);
+	if (err)
+		goto fail_err;
+	s->bench = bench_bpf__open_and_load();
+	if (!s->bench) {
+		err = -errno;
+		goto fail_err;
+	}
+	prog = bpf_object__find_program_by_name(s->obj, "ndpresponder");
+	s->ndpr_fd = prog ? bpf_program__fd(prog) : -1;
+	s->hosts_fd = map_fd(s->obj, "ndpr_hosts");
+	s->prefixes_fd = map_fd(s->obj, "ndpr_prefixes");
+	s->counters_fd = map_fd(s->obj, "ndpr_counters");
+	s->empty_fd = bpf_program__fd(s->bench->progs.empty);
+	s->reset_fd = bpf_program__fd(s->bench->progs.reset);
+	s->target_fd = bpf_map__fd(s->bench->maps.reset_target);
+	if (s->ndpr_fd < 0 || s->hosts_fd < 0 || s->prefixes_fd < 0 ||
+	    s->counters_fd < 0) {
+		fprintf(stderr, "bench_prog: the object lacks the program "
+				"ndpresponder or its maps\n");
+		goto fail;
+	}
+	if (fill_maps(s, n))
+		goto fail;
+	return 0;
+fail_err:
+	fprintf(stderr, "bench_prog: loading the programs: %s\n",
+		strerror(-err));
+fail:
+	setup_destroy(s);
+	return -1;
+}
+
+/* Sum over CPUs of one outcome counter. */
+static long long counter(const struct setup *s, int idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct ndpr_counters *v;
+	long long sum = 0;
+	__u32 key = 0;
+	int cpu;
+
+	if (ncpu <= 0)
+		return -1;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -1;
+	if (bpf_map_lookup_elem(s->counters_fd, &key, v)) {
+		free(v);
+		return -1;
+	}
+	for (cpu = 0; cpu < ncpu; cpu++)
+		sum += (long long)((const __u64 *)&v[cpu])[idx];
+	free(v);
+	return sum;
+}
+
+/* ---- the cases ---- */
+
+enum how {
+	DIRECT, /* the program itself, on the case's frame */
+	RESET,	/* reset writing the case's NS, tail-calling the program */
+};
+
+struct bcase {
+	const char *name;
+	enum how how;
+	bool responder; /* the responder, else the empty program */
+	__u32 verdict;
+	int counter; /* -1: not the responder */
+	struct frame f;	 /* DIRECT */
+	struct ns_gen g; /* RESET */
+	struct figure ns;
+};
+
+static int set_target(const struct setup *s, int prog)
+{
+	__u32 key = 0;
+
+	if (bpf_map_update_elem(s->target_fd, &key, &prog, BPF_ANY)) {
+		fprintf(stderr, "bench_prog: prog array: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs one case `repeat` times; returns the kernel's ns per run, or a
+ * negative value when the run failed or took another path than it names.
+ */
+static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
+{
+	static uint8_t out[FR_MAX + 256];
+	struct frame blank = { .len = BENCH_FRAME_LEN };
+	const struct frame *in = c->how == RESET ? &blank : &c->f;
+	struct xdp_md ctx = {
+		.data_end = (__u32)in->len,
+		.ingress_ifindex = 1, /* lo: a device, as a real receive has */
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->b,
+		    .data_size_in = (__u32)in->len, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
+	int prog = c->responder ? s->ndpr_fd : s->empty_fd;
+	long long before = 0, after;
+
+	if (c->how == RESET) {
+		if (set_target(s, prog))
+			return -1;
+		s->bench->bss->reset_ns = c->g;
+		prog = s->reset_fd;
+	}
+	if (c->counter >= 0)
+		before = counter(s, c->counter);
+	if (bpf_prog_test_run_opts(prog, &o)) {
+		fprintf(stderr, "bench_prog: %s: test run: %s\n", c->name,
+			strerror(errno));
+		return -1;
+	}
+	if (o.retval != c->verdict) {
+		fprintf(stderr, "bench_prog: %s: verdict %u, expected %u\n",
+			c->name, o.retval, c->verdict);
+		return -1;
+	}
+	if (c->counter >= 0) {
+		after = counter(s, c->counter);
+		if (after - before != (long long)repeat) {
+			fprintf(stderr, "bench_prog: %s: outcome counter rose "
+					"by %lld, expected %u\n",
+				c->name, after - before, repeat);
+			return -1;
+		}
+	}
+	return o.duration;
+}
+
+/* The generator in the kernel must write what frames.h writes. */
+static int check_generator(const struct setup *s, const struct ns_gen *g)
+{
+	static uint8_t out[FR_MAX + 256];
+	struct frame blank = { .len = BENCH_FRAME_LEN }, want;
+	struct xdp_md ctx = { .data_end = BENCH_FRAME_LEN,
+			      .ingress_ifindex = 1 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = blank.b,
+		    .data_size_in = BENCH_FRAME_LEN, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	uint8_t t[16], src[16];
+	uint64_t i;
+
+	fr_ip6("fe80::1", src);
+	if (set_target(s, s->empty_fd))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		s->bench->bss->reset_ns = *g;
+		s->bench->bss->reset_ns.seq = i;
+		o.data_size_out = sizeof(out);
+		if (bpf_prog_test_run_opts(s->reset_fd, &o) ||
+		    o.retval != XDP_PASS) {
+			fprintf(stderr, "bench_prog: generator check: run "
+					"failed\n");
+			return -1;
+		}
+		ns_gen_target(g, i, t);
+		ns_gen_frame(&want, asker_mac, src, t);
+		if (o.data_size_out != want.len ||
+		    memcmp(out, want.b, want.len)) {
+			fprintf(stderr, "bench_prog: the BPF generator's NS "
+					"differs from frames.h's\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum {
+	C_EMPTY,
+	C_TCP,
+	C_IPV4,
+	C_RESET_EMPTY,
+	C_MATCH,
+	C_MATCH_HOT,
+	C_MATCH_PREFIX,
+	C_NOMATCH,
+	C_MAX
+};
+
+static int bench_size(size_t n, int runs, __u32 repeat)
+{
+	struct bcase cs[C_MAX] = {
+		[C_EMPTY] = { "empty", DIRECT, false, XDP_PASS, -1 },
+		[C_TCP] = { "tcp6", DIRECT, true, XDP_PASS,
+			    NDPR_C_passed_not_ns },
+		[C_IPV4] = { "ipv4", DIRECT, true, XDP_PASS,
+			     NDPR_C_passed_not_ns },
+		[C_RESET_EMPTY] = { "reset-empty", RESET, false, XDP_PASS,
+				    -1 },
+		[C_MATCH] = { "ns-match", RESET, true, XDP_TX,
+			      NDPR_C_answered },
+		[C_MATCH_HOT] = { "ns-match-hot", RESET, true, XDP_TX,
+				  NDPR_C_answered },
+		[C_MATCH_PREFIX] = { "ns-match-prefix", RESET, true, XDP_TX,
+				     NDPR_C_answered },
+		[C_NOMATCH] = { "ns-nomatch", RESET, true, XDP_PASS,
+				NDPR_C_passed_no_match },
+	};
+	struct figure diff[C_MAX] = {};
+	uint8_t src[16];
+	struct setup s;
+	char param[32];
+	int r, i, bad = 0;
+
+	if (setup_load(&s, n))
+		return -1;
+	fr_ip6("fe80::1", src);
+	/* Every entry in turn; one entry over and over; the /112 of the
+	 * trie; targets of the hosts' /64 that no entry holds. */
+	ns_gen_init(&cs[C_MATCH].g, asker_mac, src, net_hosts, 0, ~0ULL, 0,
+		    (uint32_t)n);
+	ns_gen_init(&cs[C_MATCH_HOT].g, asker_mac, src, net_hosts, 0, ~0ULL,
+		    0, 1);
+	ns_gen_init(&cs[C_MATCH_PREFIX].g, asker_mac, src, net_prefix, 0,
+		    0xffff, 0, 65536);
+	ns_gen_init(&cs[C_NOMATCH].g, asker_mac, src, net_hosts,
+		    NOMATCH_SEED, ~0ULL, 0, NOMATCH_N);
+	cs[C_RESET_EMPTY].g = cs[C_MATCH].g;
+	build_tcp(&cs[C_TCP].f);
+	cs[C_EMPTY].f = cs[C_TCP].f;
+	fr_build_ipv4_udp(&cs[C_IPV4].f, host_mac, asker_mac);
+	if (check_generator(&s, &cs[C_MATCH].g)) {
+		setup_destroy(&s);
+		return -1;
+	}
+
+	/* Cases interleaved within a run, so that drift hits them all. */
+	for (r = 0; r < runs && !bad; r++) {
+		double v[C_MAX];
+
+		for (i = 0; i < C_MAX; i++) {
+			if (i != C_EMPTY && i != C_RESET_EMPTY &&
+			    !selected(cs[i].name)) {
+				v[i] = 0;
+				continue;
+			}
+			v[i] = run_case(&s, &cs[i], repeat);
+			if (v[i] < 0) {
+				bad = 1;
+				break;
+			}
+			fig_add(&cs[i].ns, v[i]);
+		}
+		if (bad)
+			break;
+		for (i = 0; i < C_MAX; i++) {
+			if (i == C_EMPTY || i == C_RESET_EMPTY ||
+			    !selected(cs[i].name))
+				continue;
+			fig_add(&diff[i],
+				v[i] - v[cs[i].how == RESET ? C_RESET_EMPTY :
+							      C_EMPTY]);
+		}
+	}
+	if (!bad) {
+		snprintf(param, sizeof(param), "%zu", n);
+		for (i = 0; i < C_MAX; i++)
+			fig_print("prog-raw", cs[i].name, param, "ns",
+				  &cs[i].ns);
+		for (i = 0; i < C_MAX; i++)
+			fig_print("prog", cs[i].name, param, "ns", &diff[i]);
+		fig_print_one("fill", "batch-update", param, "s", s.fill_s);
+	}
+	setup_destroy(&s);
+	return bad ? -1 : 0;
+}
+
+/* What the verifier and the JIT made of the responder. */
+static int prog_info(void)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct setup s;
+
+	if (setup_load(&s, 1))
+		return -1;
+	if (bpf_obj_get_info_by_fd(s.ndpr_fd, &info, &len)) {
+		setup_destroy(&s);
+		return -1;
+	}
+	fig_print_one("verifier", "verified-insns", "-", "insns",
+		      info.verified_insns);
+	fig_print_one("verifier", "xlated", "-", "bytes",
+		      info.xlated_prog_len);
+	fig_print_one("verifier", "jited", "-", "bytes", info.jited_prog_len);
+	setup_destroy(&s);
+	return 0;
+}
+
+static void print_entries(size_t n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bench_host_addr(i, a);
+		printf("%s\n", inet_ntop(AF_INET6, a, buf, sizeof(buf)));
+	}
+	for (i = 0; i < BENCH_N_PREFIXES; i++)
+		printf("%s%s/%u\n",
+		       bench_prefixes[i].action == NDPR_ACT_EXCLUDE ?
+			       "exclude " : "",
+		       bench_prefixes[i].addr, bench_prefixes[i].len);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: bench_prog [-v] [--runs N] [--repeat N] "
+		   "[--sizes N,N,...]\n"
+		   "                  [--cases NAME,...] [--obj FILE]\n"
+		   "       bench_prog --entries N\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "sizes", required_argument, NULL, 's' },
+		{ "entries", required_argument, NULL, 'e' },
+		{ "obj", required_argument, NULL, 'o' },
+		{ "cases", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	size_t sizes[MAX_SIZES] = { 1, 1000, 65536, 1000000 };
+	int nsizes = 4, runs = 5, c, i, ret = 0;
+	unsigned long repeat = 1000000;
+	char *tok, *save;
+
+	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			runs = atoi(optarg);
+			break;
+		case 'n':
+			repeat = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			nsizes = 0;
+			for (tok = strtok_r(optarg, ",", &save);
+			     tok && nsizes < MAX_SIZES;
+			     tok = strtok_r(NULL, ",", &save))
+				sizes[nsizes++] = strtoul(tok, NULL, 0);
+			break;
+		case 'e':
+			print_entries(strtoul(optarg, NULL, 0));
+			return 0;
+		case 'o':
+			alt_obj = optarg;
+			break;
+		case 'c':
+			snprintf(only_cases, sizeof(only_cases), ",%s,",
+				 optarg);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (runs < 1 || runs > BENCH_MAX_RUNS || !repeat ||
+	    repeat > UINT32_MAX || !nsizes) {
+		usage(stderr);
+		return 2;
+	}
+	libbpf_set_print(libbpf_print);
+	if (prog_info())
+		return 1;
+	for (i = 0; i < nsizes; i++)
+		if (bench_size(sizes[i], runs, (__u32)repeat))
+			ret = 1;
+	return ret;
+}
