@@ -1,38 +1,35 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Reports answers and invalid solicitations to userspace through two ring
- * buffers (the service's log and `monitor`). A per-CPU one-second window
- * bounds the rate, so a flood costs the program one map lookup per NS and
- * the log a bounded number of lines; what the window refuses is counted.
+ * buffers (the service's log and `monitor`). Per-CPU tokens, refilled by
+ * the readers once a second, bound the rate: a flood costs the program two
+ * array lookups per NS and no clock read, and the log a bounded number of
+ * lines; what the limit refuses is counted.
  */
 #ifndef NDPR_EVENTS_H
 #define NDPR_EVENTS_H
 
 #include "maps.h"
 
-#define NSEC_PER_SEC 1000000000ULL
-
 /* Whether this CPU may report one more event now. */
-static __always_inline bool event_allowed(__u32 per_cpu)
+static __always_inline bool event_allowed(void)
 {
 	struct ndpr_evlimit *l;
+	__u64 *tokens;
 	__u32 zero = 0;
-	__u64 now;
 
-	if (!per_cpu)
+	/* Events configured off: folded away at load. */
+	if (!ndpr_cfg.events_per_cpu)
 		return false;
+	tokens = bpf_map_lookup_elem(&ndpr_evtokens, &zero);
 	l = bpf_map_lookup_elem(&ndpr_evlimit, &zero);
-	if (!l)
+	if (!tokens || !l)
 		return false;
-	now = bpf_ktime_get_ns();
-	if (now - l->window_ns >= NSEC_PER_SEC) {
-		l->window_ns = now;
-		l->sent = 0;
-	}
-	if (l->sent >= per_cpu) {
+	if (!*tokens) {
 		l->suppressed++;
 		return false;
 	}
+	(*tokens)--;
 	l->sent++;
 	return true;
 }
@@ -43,6 +40,7 @@ static __always_inline void event_fill(struct ndpr_event *ev,
 				       struct ipv6hdr *ip6, void *icmp,
 				       void *end, __u8 kind)
 {
+	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->kind = kind;

@@ -52,7 +52,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_monitor SEC(".maps");
 
-/* Rate limit of the events, per CPU, and what it suppressed. */
+/* Event tokens per CPU, refilled by the readers once a second. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_evtokens SEC(".maps");
+
+/* What the event rate limit let through and suppressed, per CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

@@ -13,15 +13,9 @@
 #include "parsing.h"
 #include "csum.h"
 #include "maps.h"
+#include "config.h"
 #include "events.h"
 #include "route.h"
-
-/* Set by the loader before load; frozen, so the verifier folds it. */
-const volatile struct ndpr_config ndpr_cfg = {
-	.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
-	.override = NDPR_OVERRIDE_MULTICAST,
-	.events_per_cpu = NDPR_DEFAULT_EVENT_RATE,
-};
 
 static __always_inline int count(__u32 outcome, int verdict)
 {
@@ -264,7 +258,7 @@ int ndpresponder(struct xdp_md *ctx)
 	};
 	struct ndpr_prefix_val *match;
 	struct ns_info ns = {};
-	struct ndpr_event ev = {};
+	struct ndpr_event ev;
 	struct icmp6hdr *icmp;
 	bool report;
 	__u8 kind;
@@ -296,7 +290,7 @@ int ndpresponder(struct xdp_md *ctx)
 	if (outcome != NDPR_C_MAX) {
 		if (outcome >= NDPR_C_invalid_truncated &&
 		    outcome <= NDPR_C_invalid_checksum &&
-		    event_allowed(ndpr_cfg.events_per_cpu)) {
+		    event_allowed()) {
 			event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
 			event_send(&ev, outcome);
 		}
@@ -323,7 +317,7 @@ int ndpresponder(struct xdp_md *ctx)
 	}
 
 	/* The event is taken from the NS before it becomes the NA. */
-	report = event_allowed(ndpr_cfg.events_per_cpu);
+	report = event_allowed();
 	if (report)
 		event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
 	/* A failed resize leaves the NS as it came: the kernel may have it. */

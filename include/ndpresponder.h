@@ -88,11 +88,15 @@ struct ndpr_event {
 	__u8 target[16];
 };
 
-/* Per-CPU state of the event rate limit: a one-second window. */
+/*
+ * The event rate limit, per CPU. The readers (run, monitor) set the tokens
+ * of ndpr_evtokens to config.events_per_cpu once a second; the program
+ * spends one per event, so it never reads a clock, and without a reader it
+ * reports nothing. What it sent and what it refused is counted here.
+ */
 struct ndpr_evlimit {
-	__u64 window_ns;
-	__u64 sent;	  /* in this window */
-	__u64 suppressed; /* since attach */
+	__u64 sent;
+	__u64 suppressed;
 };
 
 /*

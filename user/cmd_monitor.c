@@ -66,7 +66,7 @@ int cmd_monitor(int argc, char **argv)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec != last.tv_sec) {
-			event_reader_report_suppressed(&r);
+			event_reader_tick(&r);
 			last = now;
 		}
 	}

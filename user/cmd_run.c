@@ -250,7 +250,7 @@ static int serve(struct service *s)
 		}
 		if (!ready[1] || read(s->tfd, &ticks, sizeof(ticks)) < 0)
 			continue;
-		event_reader_report_suppressed(&s->ev);
+		event_reader_tick(&s->ev);
 		if (s->pin_gateway && s->gw.state != GW_PINNED)
 			gw_pin_step(&s->gw);
 		if (s->ndocker)
@@ -500,7 +500,7 @@ static int run_service(int argc, char **argv, bool go_form)
 	bool attached = false, serving = false;
 	int ret;
 
-	s.ev.ring_fd = s.ev.evlimit_fd = -1;
+	s.ev.ring_fd = s.ev.evlimit_fd = s.ev.tokens_fd = -1;
 	ret = parse_run_args(&s, argc, argv);
 	if (ret)
 		goto out;

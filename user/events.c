@@ -81,6 +81,41 @@ static __u64 suppressed_total(int fd)
 	return sum;
 }
 
+/* The rate the attach configured, from the attach record. */
+static int read_rate(const struct pin_dir *pd, __u64 *per_cpu)
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct ndpr_state st;
+	int ret = maps_open_quiet(pd, &m);
+
+	if (!ret)
+		ret = maps_state_read(&m, &st);
+	if (!ret)
+		*per_cpu = st.config.events_per_cpu;
+	maps_close(&m);
+	return ret;
+}
+
+/* Sets, not adds: two readers refilling cannot pile tokens up. */
+static void refill(const struct event_reader *r)
+{
+	int n = libbpf_num_possible_cpus();
+	__u64 *v;
+	__u32 zero = 0;
+
+	if (n <= 0 || r->tokens_fd < 0)
+		return;
+	v = calloc((size_t)n, sizeof(*v));
+	if (!v)
+		return;
+	for (int i = 0; i < n; i++)
+		v[i] = r->per_cpu;
+	bpf_map_update_elem(r->tokens_fd, &zero, v, BPF_ANY);
+	free(v);
+}
+
+static void report_suppressed(struct event_reader *r);
+
 int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		      const char *ifname, const char *ring,
 		      const struct slog *log)
@@ -90,7 +125,7 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	r->ring_fd = r->evlimit_fd = -1;
+	r->ring_fd = r->evlimit_fd = r->tokens_fd = -1;
 	r->log = log;
 	r->ifname = ifname;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -102,6 +137,11 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	if (!ret && !pin_path(pd, "ndpr_evlimit", path, sizeof(path)) &&
 	    (r->evlimit_fd = bpf_obj_get(path)) < 0)
 		ret = -errno;
+	if (!ret && !pin_path(pd, "ndpr_evtokens", path, sizeof(path)) &&
+	    (r->tokens_fd = bpf_obj_get(path)) < 0)
+		ret = -errno;
+	if (!ret)
+		ret = read_rate(pd, &r->per_cpu);
 	if (ret) {
 		pr_err("%s: couldn't open the event ring %s: %s", ifname, path,
 		       errstr(ret));
@@ -115,6 +155,7 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		goto err;
 	}
 	r->suppressed = suppressed_total(r->evlimit_fd);
+	refill(r);
 	return 0;
 err:
 	event_reader_close(r);
@@ -129,7 +170,9 @@ void event_reader_close(struct event_reader *r)
 		close(r->ring_fd);
 	if (r->evlimit_fd >= 0)
 		close(r->evlimit_fd);
-	r->ring_fd = r->evlimit_fd = -1;
+	if (r->tokens_fd >= 0)
+		close(r->tokens_fd);
+	r->ring_fd = r->evlimit_fd = r->tokens_fd = -1;
 }
 
 int event_reader_fd(const struct event_reader *r)
@@ -142,7 +185,13 @@ int event_reader_drain(struct event_reader *r)
 	return ring_buffer__consume(r->rb);
 }
 
-void event_reader_report_suppressed(struct event_reader *r)
+void event_reader_tick(struct event_reader *r)
+{
+	refill(r);
+	report_suppressed(r);
+}
+
+static void report_suppressed(struct event_reader *r)
 {
 	__u64 now = suppressed_total(r->evlimit_fd);
 	char n[32];

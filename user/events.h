@@ -13,6 +13,8 @@ struct event_reader {
 	struct ring_buffer *rb;
 	int ring_fd;
 	int evlimit_fd;
+	int tokens_fd;
+	__u64 per_cpu; /* tokens a CPU gets each second */
 	__u64 suppressed; /* total seen at the last report */
 	__u64 since_ns;	  /* events older than this are stale */
 	const struct slog *log;
@@ -28,8 +30,12 @@ void event_reader_close(struct event_reader *r);
 int event_reader_fd(const struct event_reader *r);
 /* Logs every waiting event; returns how many or a negative errno. */
 int event_reader_drain(struct event_reader *r);
-/* Logs, at WARN, how many events the rate limit dropped since last time. */
-void event_reader_report_suppressed(struct event_reader *r);
+/*
+ * Once a second: gives every CPU its tokens for the next second (the
+ * program spends them; without a reader it reports nothing), and logs at
+ * WARN how many events the limit refused since last time.
+ */
+void event_reader_tick(struct event_reader *r);
 
 /* Logs one event: INFO "RESPOND" for answers, DEBUG "INVALID" else. */
 void event_log(const struct slog *log, const char *ifname,

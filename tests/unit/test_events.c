@@ -53,6 +53,26 @@ static void fixture_destroy(struct fixture *fx)
 	fx->skel = NULL;
 }
 
+static int refill_tokens(const struct fixture *fx, __u64 n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *v;
+	__u32 zero = 0;
+	int ret;
+
+	if (ncpu <= 0)
+		return -1;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -1;
+	for (int i = 0; i < ncpu; i++)
+		v[i] = n;
+	ret = bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_evtokens),
+				  &zero, v, BPF_ANY);
+	free(v);
+	return ret;
+}
+
 /*
  * Opens, sets the event limit, loads without pinning (a pinned ring or
  * window would be shared with a running responder) and adds the answered
@@ -93,6 +113,13 @@ static int fixture_load(struct fixture *fx, __u32 events_per_cpu, char *why,
 		goto fail;
 	}
 	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
+	/* What a reader (run, monitor) does each second: every CPU gets
+	 * events_per_cpu tokens. */
+	if (refill_tokens(fx, events_per_cpu)) {
+		snprintf(why, whylen, "refilling ndpr_evtokens: %s",
+			 strerror(errno));
+		goto fail;
+	}
 	fr_ip6(ANSWERED_PREFIX, key.addr);
 	if (bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_prefixes),
 				&key, &val, BPF_NOEXIST)) {
