@@ -29,6 +29,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_prefixes SEC(".maps");
 
+/* Which of the two prefix maps are known empty (set by the control plane). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ndpr_empty);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_empty SEC(".maps");
+
 /* One outcome counter per packet, per CPU; summed by `stats`. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

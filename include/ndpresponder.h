@@ -147,6 +147,14 @@ enum ndpr_counter {
 };
 #undef NDPR_COUNTER_ENUM
 
+/* The prefix maps known to be empty, which the program then skips: a
+ * flag is set once the map was seen empty, cleared before an insert.
+ * Zero (the default) means "look it up". */
+struct ndpr_empty {
+	__u32 hosts;
+	__u32 prefixes;
+};
+
 /* Who owns entries of a non-zero origin, for `prefix list`: the value of
  * ndpr_origins at that index, written by the service that owns them. */
 #define NDPR_MAX_ORIGINS 256

@@ -36,6 +36,8 @@ int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m)
 		ret = open_one(pd, "ndpr_state", &m->state);
 	if (!ret)
 		ret = open_one(pd, "ndpr_origins", &m->origins);
+	if (!ret)
+		ret = open_one(pd, "ndpr_empty", &m->empty);
 	if (ret)
 		maps_close(m);
 	return ret;
@@ -57,7 +59,7 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 void maps_close(struct ndpr_maps *m)
 {
 	int *fds[] = { &m->hosts, &m->prefixes, &m->counters, &m->state,
-		       &m->origins };
+		       &m->origins, &m->empty };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -92,8 +94,59 @@ static int map_full(const struct ndpr_maps *m, const char *ifname, int fd)
 	return -ENOSPC;
 }
 
+static bool map_empty(int fd)
+{
+	__u8 next[sizeof(struct ndpr_prefix_key)];
+
+	return bpf_map_get_next_key(fd, NULL, next) && errno == ENOENT;
+}
+
+/* Before entries go into a map the program may skip, it must not. */
+static int empty_clear(const struct ndpr_maps *m, bool hosts, bool prefixes)
+{
+	struct ndpr_empty e;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->empty, &zero, &e))
+		return -errno;
+	if ((!hosts || !e.hosts) && (!prefixes || !e.prefixes))
+		return 0;
+	if (hosts)
+		e.hosts = 0;
+	if (prefixes)
+		e.prefixes = 0;
+	return bpf_map_update_elem(m->empty, &zero, &e, BPF_ANY) ? -errno : 0;
+}
+
+int maps_empty_refresh(const struct ndpr_maps *m)
+{
+	struct ndpr_empty e = {
+		.hosts = map_empty(m->hosts),
+		.prefixes = map_empty(m->prefixes),
+	};
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(m->empty, &zero, &e, BPF_ANY) ? -errno : 0;
+}
+
+static int prefix_write(const struct ndpr_maps *m, const char *ifname,
+			const struct prefix *p);
+
 int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
 		       const struct prefix *p)
+{
+	int ret = empty_clear(m, p->len == 128, p->len != 128);
+
+	if (ret) {
+		pr_err("%s: couldn't update ndpr_empty: %s", ifname,
+		       errstr(ret));
+		return ret;
+	}
+	return prefix_write(m, ifname, p);
+}
+
+static int prefix_write(const struct ndpr_maps *m, const char *ifname,
+			const struct prefix *p)
 {
 	struct ndpr_prefix_val v;
 	struct ndpr_prefix_key k;
@@ -118,7 +171,7 @@ int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
 	return ret;
 }
 
-int maps_prefix_delete(const struct ndpr_maps *m, const struct prefix *p)
+static int prefix_remove(const struct ndpr_maps *m, const struct prefix *p)
 {
 	struct ndpr_prefix_key k;
 
@@ -126,6 +179,16 @@ int maps_prefix_delete(const struct ndpr_maps *m, const struct prefix *p)
 		return bpf_map_delete_elem(m->hosts, &p->addr) ? -errno : 0;
 	to_lpm_key(p, &k);
 	return bpf_map_delete_elem(m->prefixes, &k) ? -errno : 0;
+}
+
+int maps_prefix_delete(const struct ndpr_maps *m, const struct prefix *p)
+{
+	int ret = prefix_remove(m, p);
+
+	/* A map seen empty is no longer looked up. */
+	if (!ret)
+		maps_empty_refresh(m);
+	return ret;
 }
 
 static int dump_hosts(int fd, struct prefix_set *out)
@@ -277,7 +340,7 @@ static int apply_removals(const struct ndpr_maps *m, const char *ifname,
 	char buf[PREFIX_STRLEN];
 
 	for (size_t i = 0; i < gone->n; i++) {
-		int ret = maps_prefix_delete(m, &gone->v[i]);
+		int ret = prefix_remove(m, &gone->v[i]);
 
 		if (ret && ret != -ENOENT) {
 			prefix_format(&gone->v[i], buf, sizeof(buf));
@@ -293,13 +356,14 @@ static int apply_removals(const struct ndpr_maps *m, const char *ifname,
 static int apply_updates(const struct ndpr_maps *m, const char *ifname,
 			 const struct prefix_set *upd)
 {
-	for (size_t i = 0; i < upd->n; i++) {
-		int ret = maps_prefix_update(m, ifname, &upd->v[i]);
+	size_t n[2] = {};
+	int ret;
 
-		if (ret)
-			return ret;
-	}
-	return 0;
+	count_by_map(upd, n);
+	ret = empty_clear(m, n[1] > 0, n[0] > 0);
+	for (size_t i = 0; i < upd->n && !ret; i++)
+		ret = prefix_write(m, ifname, &upd->v[i]);
+	return ret;
 }
 
 static int sync_mark(const struct ndpr_maps *m, bool partial)
@@ -398,6 +462,8 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		ret = apply_updates(m, ifname, &upd);
 	if (!ret && adds_first)
 		ret = apply_removals(m, ifname, &gone, res);
+	if (!ret && gone.n)
+		maps_empty_refresh(m);
 	if (!ret)
 		ret = sync_mark(m, false);
 	if (ret)

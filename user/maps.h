@@ -13,9 +13,10 @@ struct ndpr_maps {
 	int counters; /* per-CPU outcome counters */
 	int state;    /* the attach record */
 	int origins;  /* names of dynamic origins */
+	int empty;    /* which prefix maps the program may skip */
 };
 
-#define NDPR_MAPS_INIT { -1, -1, -1, -1, -1 }
+#define NDPR_MAPS_INIT { -1, -1, -1, -1, -1, -1 }
 
 /* Opens the pins of pd; -ENOENT with "IFACE: not attached" when absent. */
 int maps_open(const struct pin_dir *pd, const char *ifname,
@@ -24,6 +25,9 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m);
 /* Wraps the fds of freshly loaded maps (not owned: not closed). */
 void maps_close(struct ndpr_maps *m);
+
+/* Sets ndpr_empty from what the prefix maps hold (after a load). */
+int maps_empty_refresh(const struct ndpr_maps *m);
 
 /* Adds or replaces one entry; -ENOSPC with a message when full. */
 int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,

@@ -350,8 +350,16 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	m.counters = bpf_map__fd(skel->maps.ndpr_counters);
 	m.state = bpf_map__fd(skel->maps.ndpr_state);
 	m.origins = bpf_map__fd(skel->maps.ndpr_origins);
+	m.empty = bpf_map__fd(skel->maps.ndpr_empty);
 	prog_fd = bpf_program__fd(skel->progs.ndpresponder);
 
+	/* Which maps to skip, from what they hold now. */
+	ret = maps_empty_refresh(&m);
+	if (ret) {
+		pr_err("%s: couldn't set ndpr_empty: %s", o->ifname,
+		       errstr(ret));
+		goto out;
+	}
 	/* Prefixes go in before the program sees its first packet. */
 	for (size_t i = 0; i < o->prefixes.n; i++) {
 		ret = maps_prefix_update(&m, o->ifname, &o->prefixes.v[i]);
