@@ -46,3 +46,12 @@ int parse_uint(const char *s, unsigned long min, unsigned long max,
 		return -EINVAL;
 	return 0;
 }
+
+const char *verb_iface(int argc, char **argv)
+{
+	if (optind + 1 == argc)
+		return argv[optind];
+	pr_err("%s: expected one interface (ndpresponder %s IFACE)", argv[0],
+	       argv[0]);
+	return NULL;
+}

@@ -28,6 +28,10 @@ int cmd_run_go_form(int argc, char **argv);
 int verb_getopt(int argc, char **argv, const char *shortopts,
 		const struct option *longopts, const char *usage);
 
+/* The one interface a verb takes after its options, or NULL after a line
+ * naming the verb's usage. */
+const char *verb_iface(int argc, char **argv);
+
 /* Parses a whole decimal number in [min, max]; -EINVAL otherwise. */
 int parse_uint(const char *s, unsigned long min, unsigned long max,
 	       unsigned long *out);

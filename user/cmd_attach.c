@@ -82,17 +82,16 @@ int cmd_detach(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
+	const char *ifname;
 	int c, ret;
 
 	while ((c = verb_getopt(argc, argv, "h", opts, detach_usage)) != -1)
 		return c == 'h' ? 0 : -EINVAL;
-	if (optind + 1 != argc) {
-		pr_err("detach: expected one interface (ndpresponder detach "
-		       "IFACE)");
+	ifname = verb_iface(argc, argv);
+	if (!ifname)
 		return -EINVAL;
-	}
-	ret = responder_detach(argv[optind]);
+	ret = responder_detach(ifname);
 	if (!ret)
-		pr_info("%s: detached", argv[optind]);
+		pr_info("%s: detached", ifname);
 	return ret;
 }

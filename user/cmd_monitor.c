@@ -33,6 +33,7 @@ int cmd_monitor(int argc, char **argv)
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	struct event_reader r;
 	struct timespec last, now;
+	const char *ifname;
 	struct pin_dir pd;
 	int c, ret;
 
@@ -43,18 +44,14 @@ int cmd_monitor(int argc, char **argv)
 			return -EINVAL;
 		log.json = true;
 	}
-	if (optind + 1 != argc) {
-		pr_err("monitor: expected one interface (ndpresponder monitor "
-		       "IFACE)");
+	ifname = verb_iface(argc, argv);
+	if (!ifname)
 		return -EINVAL;
-	}
-	ret = pin_dir_init(&pd, argv[optind], false);
-	if (!ret)
-		ret = maps_open(&pd, argv[optind], &m);
+	ret = maps_open_iface(ifname, &pd, &m);
 	if (ret)
 		return ret;
 	maps_close(&m);
-	ret = event_reader_open(&r, &pd, argv[optind], "ndpr_monitor", &log);
+	ret = event_reader_open(&r, &pd, ifname, "ndpr_monitor", &log);
 	if (ret)
 		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &last);

@@ -130,6 +130,7 @@ int cmd_stats(int argc, char **argv)
 	struct ndpr_counters sum, prev, delta, *pcpu = NULL;
 	bool json = false, per_cpu = false;
 	unsigned long watch = 0;
+	const char *ifname;
 	struct pin_dir pd;
 	int c, ncpus, ret;
 
@@ -155,14 +156,10 @@ int cmd_stats(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	if (optind + 1 != argc) {
-		pr_err("stats: expected one interface (ndpresponder stats "
-		       "IFACE)");
+	ifname = verb_iface(argc, argv);
+	if (!ifname)
 		return -EINVAL;
-	}
-	ret = pin_dir_init(&pd, argv[optind], false);
-	if (!ret)
-		ret = maps_open(&pd, argv[optind], &m);
+	ret = maps_open_iface(ifname, &pd, &m);
 	if (ret)
 		return ret;
 	ncpus = libbpf_num_possible_cpus();
@@ -170,7 +167,7 @@ int cmd_stats(int argc, char **argv)
 		pcpu = calloc((size_t)ncpus, sizeof(*pcpu));
 	ret = counters_read(&m, &sum, pcpu, &ncpus);
 	if (ret) {
-		pr_err("%s: couldn't read the counters: %s", argv[optind],
+		pr_err("%s: couldn't read the counters: %s", ifname,
 		       errstr(ret));
 		goto out;
 	}
@@ -187,14 +184,14 @@ int cmd_stats(int argc, char **argv)
 		ret = counters_read(&m, &sum, NULL, NULL);
 		if (ret) {
 			pr_err("%s: couldn't read the counters: %s",
-			       argv[optind], errstr(ret));
+			       ifname, errstr(ret));
 			goto out;
 		}
 		counters_sub(&delta, &sum, &prev);
 		if (json) {
 			print_json(&delta, NULL, 0, (double)watch);
 		} else {
-			printf("--- %s, per second over %lus\n", argv[optind],
+			printf("--- %s, per second over %lus\n", ifname,
 			       watch);
 			print_text(&delta, NULL, 0, (double)watch);
 		}

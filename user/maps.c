@@ -43,6 +43,14 @@ int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m)
 	return ret;
 }
 
+int maps_open_iface(const char *ifname, struct pin_dir *pd,
+		    struct ndpr_maps *m)
+{
+	int ret = pin_dir_init(pd, ifname, false);
+
+	return ret ?: maps_open(pd, ifname, m);
+}
+
 int maps_open(const struct pin_dir *pd, const char *ifname,
 	      struct ndpr_maps *m)
 {
@@ -130,22 +138,6 @@ int maps_empty_refresh(const struct ndpr_maps *m)
 }
 
 static int prefix_write(const struct ndpr_maps *m, const char *ifname,
-			const struct prefix *p);
-
-int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
-		       const struct prefix *p)
-{
-	int ret = empty_clear(m, p->len == 128, p->len != 128);
-
-	if (ret) {
-		pr_err("%s: couldn't update ndpr_empty: %s", ifname,
-		       errstr(ret));
-		return ret;
-	}
-	return prefix_write(m, ifname, p);
-}
-
-static int prefix_write(const struct ndpr_maps *m, const char *ifname,
 			const struct prefix *p)
 {
 	struct ndpr_prefix_val v;
@@ -171,6 +163,19 @@ static int prefix_write(const struct ndpr_maps *m, const char *ifname,
 	return ret;
 }
 
+int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
+		       const struct prefix *p)
+{
+	int ret = empty_clear(m, p->len == 128, p->len != 128);
+
+	if (ret) {
+		pr_err("%s: couldn't update ndpr_empty: %s", ifname,
+		       errstr(ret));
+		return ret;
+	}
+	return prefix_write(m, ifname, p);
+}
+
 static int prefix_remove(const struct ndpr_maps *m, const struct prefix *p)
 {
 	struct ndpr_prefix_key k;
@@ -191,34 +196,13 @@ int maps_prefix_delete(const struct ndpr_maps *m, const struct prefix *p)
 	return ret;
 }
 
-static int dump_hosts(int fd, struct prefix_set *out)
-{
-	struct ndpr_host_key key, next;
-	struct ndpr_prefix_val v;
-	struct prefix p = { .len = 128 };
-	void *cur = NULL;
-	int ret;
-
-	while (!bpf_map_get_next_key(fd, cur, &next)) {
-		key = next;
-		cur = &key;
-		if (bpf_map_lookup_elem(fd, &key, &v))
-			continue; /* deleted under us */
-		memcpy(&p.addr, key.addr, sizeof(p.addr));
-		p.action = v.action;
-		p.flags = v.flags;
-		p.origin = v.origin;
-		ret = prefix_set_add(out, &p);
-		if (ret)
-			return ret;
-	}
-	return errno == ENOENT ? 0 : -errno;
-}
-
-static int dump_prefixes(int fd, struct prefix_set *out)
+/* Every entry of one prefix map: keys are a bare address in the /128
+ * hash, prefixlen + address in the trie. */
+static int dump_map(int fd, bool trie, struct prefix_set *out)
 {
 	struct ndpr_prefix_key key, next;
 	struct ndpr_prefix_val v;
+	const __u8 *addr = trie ? key.addr : (const __u8 *)&key;
 	struct prefix p = {};
 	void *cur = NULL;
 	int ret;
@@ -227,9 +211,9 @@ static int dump_prefixes(int fd, struct prefix_set *out)
 		key = next;
 		cur = &key;
 		if (bpf_map_lookup_elem(fd, &key, &v))
-			continue;
-		memcpy(&p.addr, key.addr, sizeof(p.addr));
-		p.len = (uint8_t)key.prefixlen;
+			continue; /* deleted under us */
+		memcpy(&p.addr, addr, sizeof(p.addr));
+		p.len = trie ? (uint8_t)key.prefixlen : 128;
 		p.action = v.action;
 		p.flags = v.flags;
 		p.origin = v.origin;
@@ -242,10 +226,10 @@ static int dump_prefixes(int fd, struct prefix_set *out)
 
 int maps_prefix_dump(const struct ndpr_maps *m, struct prefix_set *out)
 {
-	int ret = dump_hosts(m->hosts, out);
+	int ret = dump_map(m->hosts, false, out);
 
 	if (!ret)
-		ret = dump_prefixes(m->prefixes, out);
+		ret = dump_map(m->prefixes, true, out);
 	if (ret)
 		pr_err("couldn't read the prefix maps: %s", errstr(ret));
 	prefix_set_sort(out);

@@ -21,6 +21,9 @@ struct ndpr_maps {
 /* Opens the pins of pd; -ENOENT with "IFACE: not attached" when absent. */
 int maps_open(const struct pin_dir *pd, const char *ifname,
 	      struct ndpr_maps *m);
+/* pin_dir_init and maps_open for a command on an attached interface. */
+int maps_open_iface(const char *ifname, struct pin_dir *pd,
+		    struct ndpr_maps *m);
 /* The same without a message. */
 int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m);
 /* Wraps the fds of freshly loaded maps (not owned: not closed). */
