@@ -129,7 +129,8 @@ $(BENCH_SKEL): $(BENCH_BPF)
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
 
 $(BENCH_DIR)/bench_%: tests/bench/bench_%.c tests/bench/*.h \
-		tests/unit/frames.h $(SKEL) $(BENCH_SKEL) | $(BENCH_DIR)
+		tests/unit/frames.h tests/unit/skel_fixture.h $(SKEL) \
+		$(BENCH_SKEL) | $(BENCH_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/bench -Itests/unit -I$(BENCH_DIR) \
 		-o $@ $< $(LIBS_LDLIBS)
@@ -211,6 +212,7 @@ $(FUZZ_DIR):
 
 $(FUZZ_DIR)/fuzz_xdp: tests/fuzz/fuzz_xdp.c tests/fuzz/model.c \
 		tests/fuzz/xdp_input.c tests/fuzz/*.h tests/unit/frames.h \
+		tests/unit/skel_fixture.h tests/unit/harness.h \
 		include/ndpresponder.h $(SKEL) | $(FUZZ_DIR)
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)

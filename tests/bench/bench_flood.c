@@ -52,6 +52,7 @@
 
 #include "bench.h" /* before its skeleton: struct ns_gen */
 #include "bench.skel.h"
+#include "common.h"
 #include "entries.h"
 #include "frames.h"
 #include "nsgen.h"
@@ -75,26 +76,6 @@ struct opts {
 	int count; /* latency: probes a run */
 	int cpu;      /* the generator's (and prober's) CPU, -1: any */
 };
-
-static int verbose;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (level == LIBBPF_DEBUG && verbose < 2)
-		return 0;
-	if (level == LIBBPF_INFO && !verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int iface_mac(const char *ifname, uint8_t mac[6])
 {

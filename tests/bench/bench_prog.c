@@ -45,9 +45,11 @@
 #include "ndpresponder.skel.h"
 #include "bench.h" /* before its skeleton: struct ns_gen */
 #include "bench.skel.h"
+#include "common.h"
 #include "entries.h"
 #include "frames.h"
 #include "nsgen.h"
+#include "skel_fixture.h"
 #include "stats.h"
 
 #define MAX_SIZES 8
@@ -55,26 +57,6 @@
 
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
 static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-
-static int verbose;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (level == LIBBPF_DEBUG && verbose < 2)
-		return 0;
-	if (level == LIBBPF_INFO && !verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- frames ---- */
 
@@ -227,11 +209,9 @@ static int setup_load(struct setup *s, size_t n)
 	}
 	/* As in tests/unit: no pins under /sys/fs/bpf, no shared state
 	 * with a live responder. */
-	bpf_object__for_each_map(map, s->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err)
-			goto fail_err;
-	}
+	err = skel_unpin_maps(s->obj, NULL, 0);
+	if (err)
+		goto fail_err;
 	map = bpf_object__find_map_by_name(s->obj, "ndpr_hosts");
 	if (map)
 		bpf_map__set_max_entries(map, max);
@@ -272,25 +252,11 @@ fail:
 /* Sum over CPUs of one outcome counter. */
 static long long counter(const struct setup *s, int idx)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct ndpr_counters *v;
-	long long sum = 0;
-	__u32 key = 0;
-	int cpu;
+	__u64 sum[NDPR_C_MAX];
 
-	if (ncpu <= 0)
+	if (counters_sum(s->counters_fd, sum))
 		return -1;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -1;
-	if (bpf_map_lookup_elem(s->counters_fd, &key, v)) {
-		free(v);
-		return -1;
-	}
-	for (cpu = 0; cpu < ncpu; cpu++)
-		sum += (long long)((const __u64 *)&v[cpu])[idx];
-	free(v);
-	return sum;
+	return (long long)sum[idx];
 }
 
 /* ---- the cases ---- */
@@ -332,16 +298,10 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 	static uint8_t out[FR_MAX + 256];
 	struct frame blank = { .len = BENCH_FRAME_LEN };
 	const struct frame *in = c->how == RESET ? &blank : &c->f;
-	struct xdp_md ctx = {
-		.data_end = (__u32)in->len,
-		.ingress_ifindex = 1, /* lo: a device, as a real receive has */
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->b,
-		    .data_size_in = (__u32)in->len, .data_out = out,
-		    .data_size_out = sizeof(out), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
 	int prog = c->responder ? s->ndpr_fd : s->empty_fd;
+	__u32 out_len = sizeof(out), retval, duration;
 	long long before = 0, after;
+	int err;
 
 	if (c->how == RESET) {
 		if (set_target(s, prog))
@@ -351,14 +311,16 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 	}
 	if (c->counter >= 0)
 		before = counter(s, c->counter);
-	if (bpf_prog_test_run_opts(prog, &o)) {
+	err = xdp_run_repeat(prog, LO_IFINDEX, in->b, (__u32)in->len, out,
+			     &out_len, repeat, &retval, &duration);
+	if (err) {
 		fprintf(stderr, "bench_prog: %s: test run: %s\n", c->name,
-			strerror(errno));
+			strerror(err));
 		return -1;
 	}
-	if (o.retval != c->verdict) {
+	if (retval != c->verdict) {
 		fprintf(stderr, "bench_prog: %s: verdict %u, expected %u\n",
-			c->name, o.retval, c->verdict);
+			c->name, retval, c->verdict);
 		return -1;
 	}
 	if (c->counter >= 0) {
@@ -370,21 +332,15 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 			return -1;
 		}
 	}
-	return o.duration;
+	return duration;
 }
 
 /* The generator in the kernel must write what frames.h writes. */
 static int check_generator(const struct setup *s, const struct ns_gen *g)
 {
-	static uint8_t out[FR_MAX + 256];
-	struct frame blank = { .len = BENCH_FRAME_LEN }, want;
-	struct xdp_md ctx = { .data_end = BENCH_FRAME_LEN,
-			      .ingress_ifindex = 1 };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = blank.b,
-		    .data_size_in = BENCH_FRAME_LEN, .data_out = out,
-		    .data_size_out = sizeof(out), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	static struct frame blank = { .len = BENCH_FRAME_LEN }, want, out;
 	uint8_t t[16], src[16];
+	__u32 retval;
 	uint64_t i;
 
 	fr_ip6("fe80::1", src);
@@ -393,17 +349,16 @@ static int check_generator(const struct setup *s, const struct ns_gen *g)
 	for (i = 0; i < 3; i++) {
 		s->bench->bss->reset_ns = *g;
 		s->bench->bss->reset_ns.seq = i;
-		o.data_size_out = sizeof(out);
-		if (bpf_prog_test_run_opts(s->reset_fd, &o) ||
-		    o.retval != XDP_PASS) {
+		if (xdp_run_frame(s->reset_fd, LO_IFINDEX, &blank, &out,
+				  &retval) ||
+		    retval != XDP_PASS) {
 			fprintf(stderr, "bench_prog: generator check: run "
 					"failed\n");
 			return -1;
 		}
 		ns_gen_target(g, i, t);
 		ns_gen_frame(&want, asker_mac, src, t);
-		if (o.data_size_out != want.len ||
-		    memcmp(out, want.b, want.len)) {
+		if (out.len != want.len || memcmp(out.b, want.b, want.len)) {
 			fprintf(stderr, "bench_prog: the BPF generator's NS "
 					"differs from frames.h's\n");
 			return -1;

@@ -31,18 +31,11 @@
 #include "ndpresponder.skel.h"
 #include "frames.h"
 #include "model.h"
+#include "skel_fixture.h"
 #include "xdp_input.h"
 
-_Static_assert(sizeof(struct ndpr_counters) == NDPR_C_MAX * sizeof(__u64),
-	       "the counter struct is read as an array of __u64");
 _Static_assert(MODEL_XDP_PASS == XDP_PASS && MODEL_XDP_TX == XDP_TX,
 	       "the model's verdicts are XDP's");
-
-#define COUNTER_NAME(name) #name,
-static const char *const counter_names[NDPR_C_MAX] = {
-	NDPR_COUNTERS(COUNTER_NAME)
-};
-#undef COUNTER_NAME
 
 #define ALL_FLAGS (NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST)
 
@@ -97,16 +90,8 @@ static const struct {
 
 static struct model_entry table[NENTRIES];
 
-struct fixture {
-	struct ndpresponder_bpf *skel;
-	int prog_fd;
-	int counters_fd;
-};
-
 /* Kept reachable for the whole run (and so for LeakSanitizer). */
-static struct fixture fixtures[NCFG];
-static struct ndpr_counters *percpu;
-static int ncpu;
+static struct skel_fixture fixtures[NCFG];
 
 /* Outcomes the kernel reported, per config, for the summary at exit. */
 static unsigned long long outcomes[NCFG][NDPR_C_MAX];
@@ -129,50 +114,21 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-static void fill_maps(const struct fixture *fx)
+/* One load with cfg and the entries; a failure ends the fuzzer. */
+static void load(struct skel_fixture *fx, const struct ndpr_config *cfg)
 {
-	int hosts = bpf_map__fd(fx->skel->maps.ndpr_hosts);
-	int prefixes = bpf_map__fd(fx->skel->maps.ndpr_prefixes);
+	char why[256];
 	size_t i;
 
+	if (skel_fixture_load(fx, cfg, why, sizeof(why)))
+		die("%s%s", why, geteuid() ? " (root needed)" : "");
 	for (i = 0; i < NENTRIES; i++) {
-		struct ndpr_prefix_val val = { .action = table[i].action };
-		struct ndpr_prefix_key key = { .prefixlen = table[i].len };
-		int err;
+		struct ndpr_prefix_val val = { .action = entries[i].action };
 
-		memcpy(key.addr, table[i].addr, 16);
-		if (table[i].len == 128)
-			err = bpf_map_update_elem(hosts, key.addr, &val,
-						  BPF_NOEXIST);
-		else
-			err = bpf_map_update_elem(prefixes, &key, &val,
-						  BPF_NOEXIST);
-		if (err)
-			die("adding %s: %s", entries[i].addr,
-			    strerror(errno));
+		if (skel_add_entry(fx->skel, entries[i].addr, entries[i].len,
+				   &val, why, sizeof(why)))
+			die("%s", why);
 	}
-}
-
-static void load(struct fixture *fx, const struct ndpr_config *cfg)
-{
-	struct bpf_map *map;
-	int err;
-
-	fx->skel = ndpresponder_bpf__open();
-	if (!fx->skel)
-		die("open: %s", strerror(errno));
-	fx->skel->rodata->ndpr_cfg = *cfg;
-	/* LIBBPF_PIN_BY_NAME would pin, or reuse a running responder's
-	 * maps: the fuzzer must not touch either. */
-	bpf_object__for_each_map(map, fx->skel->obj)
-		if (bpf_map__set_pin_path(map, NULL))
-			die("unpinning %s", bpf_map__name(map));
-	err = ndpresponder_bpf__load(fx->skel);
-	if (err)
-		die("load: %s (root needed)", strerror(-err));
-	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
-	fx->counters_fd = bpf_map__fd(fx->skel->maps.ndpr_counters);
-	fill_maps(fx);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -192,7 +148,7 @@ static void print_outcomes(void)
 		fprintf(stderr, " %zu '%s'%s", c, cfgs[c].name,
 			c + 1 < NCFG ? "," : ")\n");
 	for (i = 0; i < NDPR_C_MAX; i++) {
-		fprintf(stderr, "  %-26s", counter_names[i]);
+		fprintf(stderr, "  %-26s", counter_id(i));
 		for (c = 0; c < NCFG; c++)
 			fprintf(stderr, " %10llu", outcomes[c][i]);
 		fprintf(stderr, "\n");
@@ -211,59 +167,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		table[i].len = entries[i].len;
 		table[i].action = entries[i].action;
 	}
-	ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0)
-		die("no CPU count: %s", strerror(-ncpu));
-	percpu = calloc((size_t)ncpu, sizeof(*percpu));
-	if (!percpu)
-		die("out of memory");
 	for (i = 0; i < NCFG; i++)
 		load(&fixtures[i], &cfgs[i].cfg);
 	return 0;
 }
 
-static void read_counters(const struct fixture *fx, __u64 sum[NDPR_C_MAX])
+static void read_counters(const struct skel_fixture *fx,
+			  __u64 sum[NDPR_C_MAX])
 {
-	__u32 key = 0;
-	int cpu, i;
-
-	if (bpf_map_lookup_elem(fx->counters_fd, &key, percpu))
+	if (counters_sum(fx->counters_fd, sum))
 		die("reading counters: %s", strerror(errno));
-	memset(sum, 0, NDPR_C_MAX * sizeof(sum[0]));
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		const __u64 *c = (const __u64 *)&percpu[cpu];
-
-		for (i = 0; i < NDPR_C_MAX; i++)
-			sum[i] += c[i];
-	}
 }
 
 /* ingress_ifindex names lo, as a real receive names a device. */
-static __u32 run(const struct fixture *fx, const struct frame *in,
+static __u32 run(const struct skel_fixture *fx, const struct frame *in,
 		 struct frame *out)
 {
-	struct xdp_md ctx = {
-		.data_end = (__u32)in->len,
-		.ingress_ifindex = 1,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b,
-		    .data_size_in = (__u32)in->len, .data_out = out->b,
-		    .data_size_out = sizeof(out->b), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	__u32 retval;
+	int err;
 
-	if (bpf_prog_test_run_opts(fx->prog_fd, &opts))
-		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
-	out->len = opts.data_size_out;
-	return opts.retval;
-}
-
-static const char *verdict_name(__u32 v)
-{
-	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP",
-					     "XDP_PASS", "XDP_TX",
-					     "XDP_REDIRECT" };
-
-	return v < 5 ? names[v] : "?";
+	err = xdp_run_frame(fx->prog_fd, LO_IFINDEX, in, out, &retval);
+	if (err)
+		die("BPF_PROG_TEST_RUN: %s", strerror(err));
+	return retval;
 }
 
 static void print_hex(const char *what, const uint8_t *b, size_t n)
@@ -309,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct frame in, got;
 	static struct model_result want;
 	__u64 before[NDPR_C_MAX], after[NDPR_C_MAX];
-	const struct fixture *fx;
+	const struct skel_fixture *fx;
 	unsigned int c;
 	bool ok = true;
 	__u32 verdict;
@@ -354,10 +280,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fprintf(stderr, "  verdict: got %s, want %s\n", verdict_name(verdict),
 		verdict_name((__u32)want.verdict));
 	fprintf(stderr, "  counter: want %s +1, got",
-		counter_names[want.counter]);
+		counter_id(want.counter));
 	for (i = 0; i < NDPR_C_MAX; i++)
 		if (after[i] != before[i])
-			fprintf(stderr, " %s %+lld", counter_names[i],
+			fprintf(stderr, " %s %+lld", counter_id(i),
 				(long long)(after[i] - before[i]));
 	fprintf(stderr, "%s\n", nmoved ? "" : " none");
 	if (verdict == XDP_TX && !checksum_ok(&got))

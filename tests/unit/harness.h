@@ -56,6 +56,42 @@ static inline void hexdump_diff(const unsigned char *got, size_t glen,
 	}
 }
 
+/* The whole frame, 16 octets a line, under what it is. */
+static inline void print_frame(const char *what, const unsigned char *b,
+			       size_t len)
+{
+	size_t i;
+
+	printf("    %s (%zu octets):", what, len);
+	for (i = 0; i < len; i++)
+		printf("%s%02x", i % 16 ? " " : "\n      ", b[i]);
+	printf("\n");
+}
+
+/* What went into the program and what came out, under a FAIL line. */
+static inline void print_in_out(const unsigned char *in, size_t inlen,
+				const unsigned char *out, size_t outlen)
+{
+	print_frame("input", in, inlen);
+	print_frame("output", out, outlen);
+}
+
+/*
+ * A frame the program passed must leave it as it came in: else name
+ * fails, and the octets that differ are shown.
+ */
+static inline int passed_unchanged(const char *name, const unsigned char *in,
+				   size_t inlen, const unsigned char *out,
+				   size_t outlen)
+{
+	if (outlen == inlen && !memcmp(out, in, inlen))
+		return 1;
+	harness_result(0, name, "passed frame was modified (%zu -> %zu octets)",
+		       inlen, outlen);
+	hexdump_diff(out, outlen, in, inlen);
+	return 0;
+}
+
 static inline int harness_exit(void)
 {
 	printf("%d passed, %d failed\n", harness_passed, harness_failed);

@@ -24,6 +24,7 @@
 #include "ndp_build.h"
 #include "harness.h"
 #include "frames.h"
+#include "skel_fixture.h"
 
 #define NAME_LEN 192
 
@@ -54,16 +55,6 @@ static const struct {
 	{ 78, 2, "option type/length" },
 	{ 80, 6, "option MAC" },
 };
-
-static void print_frame(const char *what, const uint8_t *b, size_t len)
-{
-	size_t i;
-
-	printf("    %s (%zu octets):", what, len);
-	for (i = 0; i < len; i++)
-		printf("%s%02x", i % 16 ? " " : "\n      ", b[i]);
-	printf("\n");
-}
 
 /*
  * Byte for byte; on a difference the FAIL line names the fields, so it
@@ -213,72 +204,20 @@ static void test_ns(const uint8_t mac[6], const char *src, const char *target)
 #define ANSWERED_PREFIX "2001:db8:1::"
 #define ANSWERED_PLEN	64
 
-static int load_responder(struct ndpresponder_bpf **out,
+/* Loads unpinned with cfg and adds the answered prefix. */
+static int load_responder(struct skel_fixture *fx,
 			  const struct ndpr_config *cfg, char *why,
 			  size_t len)
 {
-	struct ndpr_prefix_key key = { .prefixlen = ANSWERED_PLEN };
 	struct ndpr_prefix_val val = { .action = NDPR_ACT_ANSWER };
-	struct ndpresponder_bpf *skel;
-	struct bpf_map *map;
-	int err;
 
-	*out = NULL;
-	skel = ndpresponder_bpf__open();
-	if (!skel) {
-		snprintf(why, len, "open: %s", strerror(errno));
+	if (skel_fixture_load(fx, cfg, why, len))
+		return -1;
+	if (skel_add_entry(fx->skel, ANSWERED_PREFIX, ANSWERED_PLEN, &val, why,
+			   len)) {
+		skel_fixture_destroy(fx);
 		return -1;
 	}
-	skel->rodata->ndpr_cfg = *cfg;
-	/* A unit test must neither leave pins nor reuse a running
-	 * responder's maps. */
-	bpf_object__for_each_map(map, skel->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err) {
-			snprintf(why, len, "unpin %s: %s", bpf_map__name(map),
-				 strerror(-err));
-			goto fail;
-		}
-	}
-	err = ndpresponder_bpf__load(skel);
-	if (err) {
-		snprintf(why, len, "load: %s", strerror(-err));
-		goto fail;
-	}
-	fr_ip6(ANSWERED_PREFIX, key.addr);
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.ndpr_prefixes), &key,
-				&val, BPF_NOEXIST)) {
-		snprintf(why, len, "adding %s/%d: %s", ANSWERED_PREFIX,
-			 ANSWERED_PLEN, strerror(errno));
-		goto fail;
-	}
-	*out = skel;
-	return 0;
-fail:
-	ndpresponder_bpf__destroy(skel);
-	return -1;
-}
-
-static int run_prog(int prog_fd, const uint8_t *in, size_t inlen,
-		    struct frame *out, __u32 *retval)
-{
-	static uint8_t obuf[FR_MAX + 64];
-	struct xdp_md ctx = {
-		.data_end = (__u32)inlen,
-		.ingress_ifindex = 1, /* lo: a device that always exists */
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
-		    .data_size_in = (__u32)inlen, .data_out = obuf,
-		    .data_size_out = sizeof(obuf), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-	if (bpf_prog_test_run_opts(prog_fd, &opts))
-		return errno ? errno : EIO;
-	if (opts.data_size_out > FR_MAX)
-		return EMSGSIZE;
-	out->len = opts.data_size_out;
-	memcpy(out->b, obuf, out->len);
-	*retval = opts.retval;
 	return 0;
 }
 
@@ -299,33 +238,30 @@ static void test_ns_answered(void)
 		.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
 		.override = NDPR_OVERRIDE_MULTICAST,
 	};
-	struct ndpresponder_bpf *skel;
-	static struct frame got, want;
-	uint8_t in[FR_MAX];
+	static struct frame in, got, want;
+	struct skel_fixture fx;
 	struct fr_na na = {};
 	struct in6_addr src, gw;
 	char why[256] = "";
 	__u32 retval;
-	size_t len;
-	int err, fd;
+	int err;
 
 	memcpy(cfg.mac, host_mac, 6);
-	if (load_responder(&skel, &cfg, why, sizeof(why))) {
+	if (load_responder(&fx, &cfg, why, sizeof(why))) {
 		harness_result(0, name, "%s", why);
 		harness_result(0, name_na, "skeleton did not load");
 		return;
 	}
-	fd = bpf_program__fd(skel->progs.ndpresponder);
 
 	fr_ip6("2001:db8:7::5", src.s6_addr);
 	fr_ip6("2001:db8:1::1", gw.s6_addr);
-	len = ndp_build_ns(in, mac_a, &src, &gw);
-	err = run_prog(fd, in, len, &got, &retval);
+	in.len = ndp_build_ns(in.b, mac_a, &src, &gw);
+	err = xdp_run_frame(fx.prog_fd, LO_IFINDEX, &in, &got, &retval);
 	if (!CHECK(name, !err, "bpf_prog_test_run_opts: %s", strerror(err)))
 		goto na;
 	if (!CHECK(name, retval == XDP_TX, "verdict %u, want XDP_TX (%u)",
 		   retval, XDP_TX)) {
-		print_frame("input", in, len);
+		print_frame("input", in.b, in.len);
 		goto na;
 	}
 	/* The NA of RFC 4861 §7.2.4 back to the asker, from the target. */
@@ -348,15 +284,15 @@ na:
 	/* The NA for an answered address, as announce sends it: the
 	 * responder must not take it for something to answer or change. */
 	fr_ip6("2001:db8:1::10", src.s6_addr);
-	len = ndp_build_unsolicited_na(in, host_mac, &src, 1);
-	err = run_prog(fd, in, len, &got, &retval);
+	in.len = ndp_build_unsolicited_na(in.b, host_mac, &src, 1);
+	err = xdp_run_frame(fx.prog_fd, LO_IFINDEX, &in, &got, &retval);
 	if (CHECK(name_na, !err, "bpf_prog_test_run_opts: %s", strerror(err)) &&
 	    CHECK(name_na, retval == XDP_PASS, "verdict %u, want XDP_PASS",
 		  retval) &&
-	    CHECK(name_na, got.len == len && !memcmp(got.b, in, len),
+	    CHECK(name_na, got.len == in.len && !memcmp(got.b, in.b, in.len),
 		  "the frame was changed"))
 		harness_result(1, name_na, "%s", "");
-	ndpresponder_bpf__destroy(skel);
+	skel_fixture_destroy(&fx);
 }
 
 int main(void)

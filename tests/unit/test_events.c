@@ -28,9 +28,10 @@
 #include "slog.h"
 #include "harness.h"
 #include "frames.h"
+#include "skel_fixture.h"
 
-/* What the test runs name as the receiving device: lo always exists. */
-#define TEST_IFINDEX 1
+/* What the test runs name as the receiving device. */
+#define TEST_IFINDEX LO_IFINDEX
 
 /* The router asking, and the MAC the responder answers with. */
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
@@ -42,18 +43,7 @@ static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 /* ---- the loaded program ---- */
 
-struct fixture {
-	struct ndpresponder_bpf *skel;
-	int prog_fd;
-};
-
-static void fixture_destroy(struct fixture *fx)
-{
-	ndpresponder_bpf__destroy(fx->skel);
-	fx->skel = NULL;
-}
-
-static int refill_tokens(const struct fixture *fx, __u64 n)
+static int refill_tokens(const struct skel_fixture *fx, __u64 n)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	__u64 *v;
@@ -74,45 +64,22 @@ static int refill_tokens(const struct fixture *fx, __u64 n)
 }
 
 /*
- * Opens, sets the event limit, loads without pinning (a pinned ring or
- * window would be shared with a running responder) and adds the answered
- * prefix.
+ * Loads with the event limit, unpinned (a pinned ring or window would be
+ * shared with a running responder), and adds the answered prefix.
  */
-static int fixture_load(struct fixture *fx, __u32 events_per_cpu, char *why,
-			size_t whylen)
+static int fixture_load(struct skel_fixture *fx, __u32 events_per_cpu,
+			char *why, size_t whylen)
 {
-	struct ndpr_prefix_key key = { .prefixlen = ANSWERED_PLEN };
 	struct ndpr_prefix_val val = { .action = NDPR_ACT_ANSWER };
 	struct ndpr_config cfg = {
 		.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
 		.override = NDPR_OVERRIDE_MULTICAST,
 		.events_per_cpu = events_per_cpu,
 	};
-	struct bpf_map *map;
-	int err;
 
-	memset(fx, 0, sizeof(*fx));
 	memcpy(cfg.mac, host_mac, 6);
-	fx->skel = ndpresponder_bpf__open();
-	if (!fx->skel) {
-		snprintf(why, whylen, "open: %s", strerror(errno));
+	if (skel_fixture_load(fx, &cfg, why, whylen))
 		return -1;
-	}
-	fx->skel->rodata->ndpr_cfg = cfg;
-	bpf_object__for_each_map(map, fx->skel->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err) {
-			snprintf(why, whylen, "unpin %s: %s",
-				 bpf_map__name(map), strerror(-err));
-			goto fail;
-		}
-	}
-	err = ndpresponder_bpf__load(fx->skel);
-	if (err) {
-		snprintf(why, whylen, "load: %s", strerror(-err));
-		goto fail;
-	}
-	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
 	/* What a reader (run, monitor) does each second: every CPU gets
 	 * events_per_cpu tokens. */
 	if (refill_tokens(fx, events_per_cpu)) {
@@ -120,37 +87,20 @@ static int fixture_load(struct fixture *fx, __u32 events_per_cpu, char *why,
 			 strerror(errno));
 		goto fail;
 	}
-	fr_ip6(ANSWERED_PREFIX, key.addr);
-	if (bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_prefixes),
-				&key, &val, BPF_NOEXIST)) {
-		snprintf(why, whylen, "adding %s/%d: %s", ANSWERED_PREFIX,
-			 ANSWERED_PLEN, strerror(errno));
+	if (skel_add_entry(fx->skel, ANSWERED_PREFIX, ANSWERED_PLEN, &val, why,
+			   whylen))
 		goto fail;
-	}
 	return 0;
 fail:
-	fixture_destroy(fx);
+	skel_fixture_destroy(fx);
 	return -1;
 }
 
 /* One BPF_PROG_RUN on this CPU; returns the errno of the syscall or 0. */
-static int run_prog(const struct fixture *fx, const struct frame *in,
+static int run_prog(const struct skel_fixture *fx, const struct frame *in,
 		    __u32 *retval)
 {
-	static uint8_t obuf[FR_MAX + 64];
-	struct xdp_md ctx = {
-		.data_end = in->len,
-		.ingress_ifindex = TEST_IFINDEX,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b,
-		    .data_size_in = in->len, .data_out = obuf,
-		    .data_size_out = sizeof(obuf), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-	if (bpf_prog_test_run_opts(fx->prog_fd, &opts))
-		return errno ? errno : EIO;
-	*retval = opts.retval;
-	return 0;
+	return xdp_run_frame(fx->prog_fd, TEST_IFINDEX, in, NULL, retval);
 }
 
 /* ---- reading the rings ---- */
@@ -209,7 +159,7 @@ struct rings {
 	struct ring monitor;
 };
 
-static int rings_open(struct rings *rs, const struct fixture *fx)
+static int rings_open(struct rings *rs, const struct skel_fixture *fx)
 {
 	int err = ring_open(&rs->events, fx->skel->maps.ndpr_events);
 
@@ -225,6 +175,32 @@ static void rings_close(struct rings *rs)
 {
 	ring_close(&rs->events);
 	ring_close(&rs->monitor);
+}
+
+/*
+ * For the test name: loads with the event limit, a check of its own, and
+ * opens both rings. On failure name has failed and nothing is left open.
+ */
+static bool fixture_open(struct skel_fixture *fx, struct rings *rs,
+			 __u32 limit, const char *name)
+{
+	char lname[64], why[256] = "";
+	int err;
+
+	snprintf(lname, sizeof(lname), "events: load with events_per_cpu = %u",
+		 limit);
+	err = fixture_load(fx, limit, why, sizeof(why));
+	harness_result(!err, lname, "%s", why);
+	if (err) {
+		harness_result(0, name, "skeleton did not load");
+		return false;
+	}
+	err = rings_open(rs, fx);
+	if (!CHECK(name, !err, "ring_buffer__new: %s", strerror(-err))) {
+		skel_fixture_destroy(fx);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -395,7 +371,8 @@ static void build_na(struct frame *f)
 /* ---- the per-CPU window ---- */
 
 /* The window of every possible CPU; NULL on failure, errno set. */
-static struct ndpr_evlimit *read_evlimit(const struct fixture *fx, int *ncpu)
+static struct ndpr_evlimit *read_evlimit(const struct skel_fixture *fx,
+					 int *ncpu)
 {
 	int fd = bpf_map__fd(fx->skel->maps.ndpr_evlimit);
 	struct ndpr_evlimit *v;
@@ -412,6 +389,46 @@ static struct ndpr_evlimit *read_evlimit(const struct fixture *fx, int *ncpu)
 		return NULL;
 	}
 	return v;
+}
+
+/*
+ * The window of every possible CPU after the runs of the test name: on
+ * cpu, where they ran, sent and suppressed as wanted, and on every other
+ * CPU none suppressed. cpu -1: every CPU as wanted.
+ */
+static bool evlimit_check(const struct skel_fixture *fx, int cpu,
+			  __u64 sent, __u64 suppressed, const char *name)
+{
+	struct ndpr_evlimit *lim;
+	bool ok = false;
+	int ncpu, i;
+
+	lim = read_evlimit(fx, &ncpu);
+	if (!CHECK(name, lim, "reading ndpr_evlimit: %s", strerror(errno)))
+		return false;
+	if (!CHECK(name, cpu < ncpu, "CPU %d of %d possible", cpu, ncpu))
+		goto out;
+	for (i = 0; i < ncpu; i++) {
+		if (cpu >= 0 && i != cpu) {
+			if (!CHECK(name, !lim[i].suppressed,
+				   "CPU %d, where nothing ran, suppressed %llu",
+				   i, (unsigned long long)lim[i].suppressed))
+				goto out;
+			continue;
+		}
+		if (!CHECK(name, lim[i].suppressed == suppressed &&
+			   lim[i].sent == sent,
+			   "CPU %d: sent %llu, suppressed %llu; "
+			   "want %llu, %llu", i, (unsigned long long)lim[i].sent,
+			   (unsigned long long)lim[i].suppressed,
+			   (unsigned long long)sent,
+			   (unsigned long long)suppressed))
+			goto out;
+	}
+	ok = true;
+out:
+	free(lim);
+	return ok;
 }
 
 /*
@@ -648,7 +665,6 @@ static void test_rate_limit(void)
 		"2001:db8:1::10", "2001:db8:1::11", "2001:db8:1::12",
 		"2001:db8:1::13", "2001:db8:1::14",
 	};
-	struct ndpr_evlimit *lim = NULL;
 	struct want_event w = {
 		.source = "fe80::1",
 		.kind = NDPR_KIND_MULTICAST,
@@ -656,27 +672,19 @@ static void test_rate_limit(void)
 	};
 	static struct frame f;
 	struct rings rs = {};
-	struct fixture fx;
+	struct skel_fixture fx;
 	char why[512] = "";
 	struct fr_ns ns;
 	__u64 t0, t1;
-	int cpu, ncpu, i, err;
+	int cpu, i, err;
 	__u32 retval;
 	char *line;
 
 	cpu = pin_to_cpu(why, sizeof(why));
 	if (!CHECK(name, cpu >= 0, "%s", why))
 		return;
-	err = fixture_load(&fx, LIMIT, why, sizeof(why));
-	harness_result(!err, "events: load with events_per_cpu = 3", "%s",
-		       why);
-	if (err) {
-		harness_result(0, name, "skeleton did not load");
+	if (!fixture_open(&fx, &rs, LIMIT, name))
 		return;
-	}
-	err = rings_open(&rs, &fx);
-	if (!CHECK(name, !err, "ring_buffer__new: %s", strerror(-err)))
-		goto out;
 
 	t0 = now_ns();
 	for (i = 0; i < LIMITED_NS; i++) {
@@ -704,23 +712,8 @@ static void test_rate_limit(void)
 			goto out;
 	}
 
-	lim = read_evlimit(&fx, &ncpu);
-	if (!CHECK(name, lim, "reading ndpr_evlimit: %s", strerror(errno)))
+	if (!evlimit_check(&fx, cpu, LIMIT, LIMITED_NS - LIMIT, name))
 		goto out;
-	if (!CHECK(name, cpu < ncpu, "CPU %d of %d possible", cpu, ncpu))
-		goto out;
-	if (!CHECK(name, lim[cpu].suppressed == LIMITED_NS - LIMIT &&
-		   lim[cpu].sent == LIMIT,
-		   "CPU %d: sent %llu, suppressed %llu; want %d, %d", cpu,
-		   (unsigned long long)lim[cpu].sent,
-		   (unsigned long long)lim[cpu].suppressed, LIMIT,
-		   LIMITED_NS - LIMIT))
-		goto out;
-	for (i = 0; i < ncpu; i++)
-		if (!CHECK(name, i == cpu || !lim[i].suppressed,
-			   "CPU %d, where nothing ran, suppressed %llu", i,
-			   (unsigned long long)lim[i].suppressed))
-			goto out;
 	harness_result(1, name, "%s", "");
 
 	/* The ring's own event, as the service would log it. */
@@ -729,9 +722,8 @@ static void test_rate_limit(void)
 			ring_event_fields);
 	free(line);
 out:
-	free(lim);
 	rings_close(&rs);
-	fixture_destroy(&fx);
+	skel_fixture_destroy(&fx);
 }
 
 /* One frame under a limit it cannot reach, and the event it must give. */
@@ -786,7 +778,7 @@ static const struct ev_case ev_cases[] = {
 	  NULL, 0, false, false, XDP_PASS, false, 0, 0 },
 };
 
-static void run_ev_case(const struct fixture *fx, struct rings *rs,
+static void run_ev_case(const struct skel_fixture *fx, struct rings *rs,
 			const struct ev_case *c)
 {
 	static const uint8_t dad_slla[8] = { FR_ND_OPT_SLLA, 1, 0x02, 0x00,
@@ -838,7 +830,7 @@ static void run_ev_case(const struct fixture *fx, struct rings *rs,
 static void test_event_fields(void)
 {
 	struct rings rs = {};
-	struct fixture fx;
+	struct skel_fixture fx;
 	char why[256] = "";
 	size_t i;
 	int err;
@@ -860,7 +852,7 @@ static void test_event_fields(void)
 	}
 	if (fx.skel) {
 		rings_close(&rs);
-		fixture_destroy(&fx);
+		skel_fixture_destroy(&fx);
 	}
 }
 
@@ -870,25 +862,15 @@ static void test_events_off(void)
 	const char *name = "events: limit 0 -> no events, suppressed 0";
 	static const enum ns_mode modes[] = { NS_MCAST, NS_DAD, NS_UNICAST,
 					      NS_MCAST };
-	struct ndpr_evlimit *lim = NULL;
 	static struct frame f;
 	struct rings rs = {};
-	struct fixture fx;
-	char why[256] = "";
+	struct skel_fixture fx;
 	struct fr_ns ns;
-	int i, ncpu, err;
+	int i, err;
 	__u32 retval;
 
-	err = fixture_load(&fx, 0, why, sizeof(why));
-	harness_result(!err, "events: load with events_per_cpu = 0", "%s",
-		       why);
-	if (err) {
-		harness_result(0, name, "skeleton did not load");
+	if (!fixture_open(&fx, &rs, 0, name))
 		return;
-	}
-	err = rings_open(&rs, &fx);
-	if (!CHECK(name, !err, "ring_buffer__new: %s", strerror(-err)))
-		goto out;
 	/* Three answers and, last, an invalid NS: both kinds of event. */
 	for (i = 0; i < 4; i++) {
 		char target[32];
@@ -907,20 +889,12 @@ static void test_events_off(void)
 	}
 	if (!rings_check(&rs, 0, name))
 		goto out;
-	lim = read_evlimit(&fx, &ncpu);
-	if (!CHECK(name, lim, "reading ndpr_evlimit: %s", strerror(errno)))
+	if (!evlimit_check(&fx, -1, 0, 0, name))
 		goto out;
-	for (i = 0; i < ncpu; i++)
-		if (!CHECK(name, !lim[i].suppressed && !lim[i].sent,
-			   "CPU %d: sent %llu, suppressed %llu", i,
-			   (unsigned long long)lim[i].sent,
-			   (unsigned long long)lim[i].suppressed))
-			goto out;
 	harness_result(1, name, "%s", "");
 out:
-	free(lim);
 	rings_close(&rs);
-	fixture_destroy(&fx);
+	skel_fixture_destroy(&fx);
 }
 
 int main(void)

@@ -38,9 +38,7 @@
 #include "ndpresponder.skel.h"
 #include "harness.h"
 #include "frames.h"
-
-_Static_assert(sizeof(struct ndpr_counters) == NDPR_C_MAX * sizeof(__u64),
-	       "the counter struct is read as an array of __u64");
+#include "skel_fixture.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -50,12 +48,6 @@ _Static_assert(sizeof(struct ndpr_counters) == NDPR_C_MAX * sizeof(__u64),
 #define CMD_MAX	 256
 #define WHY_MAX	 512
 #define NAME_MAX_LEN 160
-
-#define COUNTER_NAME(name) #name,
-static const char *const counter_names[NDPR_C_MAX] = {
-	NDPR_COUNTERS(COUNTER_NAME)
-};
-#undef COUNTER_NAME
 
 /* The router on the uplink asking, and the MAC the responder answers with. */
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
@@ -104,6 +96,7 @@ struct step {
 	const char *name;
 	const char *cmds[3];	 /* `ip` arguments, run before the NS */
 	enum fwd_change up0_fwd; /* then the uplink's forwarding sysctl */
+	const char *local;	 /* then wait for this local route */
 	const char *target;
 	int verdict;
 	int counter;
@@ -121,6 +114,7 @@ static const struct step steps[] = {
 	  .target = "2001:db8:1::101", TX },
 	{ "local address on dn0 -> passed_route_local",
 	  CMDS("-6 addr add 2001:db8:1::102/128 dev dn0 nodad"),
+	  .local = "2001:db8:1::102",
 	  .target = "2001:db8:1::102", PASSED(passed_route_local) },
 	/*
 	 * With the default route gone nothing matches 2001:db8:5::1. The
@@ -268,159 +262,34 @@ static int setup_netns(int *uplink)
 
 /* ---- the loaded program ---- */
 
-struct fixture {
-	struct ndpresponder_bpf *skel;
-	int prog_fd;
-	int counters_fd;
-};
-
-static void fixture_destroy(struct fixture *fx)
-{
-	ndpresponder_bpf__destroy(fx->skel);
-	fx->skel = NULL;
-}
-
-static int fill_maps(struct fixture *fx, char *why, size_t whylen)
-{
-	int hosts = bpf_map__fd(fx->skel->maps.ndpr_hosts);
-	int prefixes = bpf_map__fd(fx->skel->maps.ndpr_prefixes);
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(entries); i++) {
-		struct ndpr_prefix_val val = {
-			.action = NDPR_ACT_ANSWER,
-			.flags = entries[i].flags,
-		};
-		int err;
-
-		if (entries[i].plen == 128) {
-			struct ndpr_host_key key;
-
-			fr_ip6(entries[i].addr, key.addr);
-			err = bpf_map_update_elem(hosts, &key, &val,
-						  BPF_NOEXIST);
-		} else {
-			struct ndpr_prefix_key key = {
-				.prefixlen = entries[i].plen,
-			};
-
-			fr_ip6(entries[i].addr, key.addr);
-			err = bpf_map_update_elem(prefixes, &key, &val,
-						  BPF_NOEXIST);
-		}
-		if (err) {
-			snprintf(why, whylen, "adding %s/%u: %s",
-				 entries[i].addr, entries[i].plen,
-				 strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /*
- * Opens, sets the default configuration without events, loads without
- * pinning (LIBBPF_PIN_BY_NAME would pin, or reuse the maps of a running
- * responder) and adds the entries.
+ * Loads with the default configuration, without events, and adds the
+ * entries.
  */
-static int fixture_load(struct fixture *fx, char *why, size_t whylen)
+static int fixture_load(struct skel_fixture *fx, char *why, size_t whylen)
 {
 	struct ndpr_config cfg = {
 		.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
 		.override = NDPR_OVERRIDE_MULTICAST,
 		.events_per_cpu = 0,
 	};
-	struct bpf_map *map;
-	int err;
+	size_t i;
 
-	memset(fx, 0, sizeof(*fx));
 	memcpy(cfg.mac, host_mac, 6);
-	fx->skel = ndpresponder_bpf__open();
-	if (!fx->skel) {
-		snprintf(why, whylen, "open: %s", strerror(errno));
+	if (skel_fixture_load(fx, &cfg, why, whylen))
 		return -1;
-	}
-	fx->skel->rodata->ndpr_cfg = cfg;
-	bpf_object__for_each_map(map, fx->skel->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err) {
-			snprintf(why, whylen, "unpin %s: %s",
-				 bpf_map__name(map), strerror(-err));
-			goto fail;
+	for (i = 0; i < ARRAY_SIZE(entries); i++) {
+		struct ndpr_prefix_val val = {
+			.action = NDPR_ACT_ANSWER,
+			.flags = entries[i].flags,
+		};
+
+		if (skel_add_entry(fx->skel, entries[i].addr, entries[i].plen,
+				   &val, why, whylen)) {
+			skel_fixture_destroy(fx);
+			return -1;
 		}
 	}
-	err = ndpresponder_bpf__load(fx->skel);
-	if (err) {
-		snprintf(why, whylen, "load: %s", strerror(-err));
-		goto fail;
-	}
-	bpf_object__for_each_map(map, fx->skel->obj) {
-		if (bpf_map__is_pinned(map) || bpf_map__pin_path(map)) {
-			snprintf(why, whylen, "map %s is pinned",
-				 bpf_map__name(map));
-			goto fail;
-		}
-	}
-	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
-	fx->counters_fd = bpf_map__fd(fx->skel->maps.ndpr_counters);
-	if (fill_maps(fx, why, whylen))
-		goto fail;
-	return 0;
-fail:
-	fixture_destroy(fx);
-	return -1;
-}
-
-/* Sums the per-CPU counters. */
-static int read_counters(const struct fixture *fx, __u64 sum[NDPR_C_MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct ndpr_counters *v;
-	__u32 key = 0;
-	int cpu, i;
-
-	if (ncpu <= 0)
-		return -1;
-	v = calloc(ncpu, sizeof(*v));
-	if (!v)
-		return -1;
-	if (bpf_map_lookup_elem(fx->counters_fd, &key, v)) {
-		free(v);
-		return -1;
-	}
-	memset(sum, 0, NDPR_C_MAX * sizeof(sum[0]));
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		const __u64 *c = (const __u64 *)&v[cpu];
-
-		for (i = 0; i < NDPR_C_MAX; i++)
-			sum[i] += c[i];
-	}
-	free(v);
-	return 0;
-}
-
-/* One BPF_PROG_RUN received on the uplink; 0 or the errno of the syscall. */
-static int run_prog(const struct fixture *fx, int uplink,
-		    const struct frame *in, struct frame *out, __u32 *retval)
-{
-	static uint8_t obuf[FR_MAX + 64];
-	struct xdp_md ctx = {
-		.data_end = in->len,
-		.ingress_ifindex = uplink,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b,
-		    .data_size_in = in->len, .data_out = obuf,
-		    .data_size_out = sizeof(obuf), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-	memset(obuf, 0, sizeof(obuf));
-	if (bpf_prog_test_run_opts(fx->prog_fd, &opts))
-		return errno ? errno : EIO;
-	if (opts.data_size_out > FR_MAX)
-		return EMSGSIZE;
-	out->len = opts.data_size_out;
-	memcpy(out->b, obuf, out->len);
-	*retval = opts.retval;
 	return 0;
 }
 
@@ -459,58 +328,34 @@ static void build_na(const struct fr_ns *ns, struct frame *f)
 	fr_build_na(f, &na);
 }
 
-static void print_frame(const char *what, const struct frame *f)
-{
-	size_t i;
-
-	printf("    %s (%zu octets):", what, f->len);
-	for (i = 0; i < f->len; i++)
-		printf("%s%02x", i % 16 ? " " : "\n      ", f->b[i]);
-	printf("\n");
-}
-
-static const char *verdict_name(__u32 v)
-{
-	switch (v) {
-	case XDP_ABORTED:
-		return "XDP_ABORTED";
-	case XDP_DROP:
-		return "XDP_DROP";
-	case XDP_PASS:
-		return "XDP_PASS";
-	case XDP_TX:
-		return "XDP_TX";
-	case XDP_REDIRECT:
-		return "XDP_REDIRECT";
-	}
-	return "?";
-}
-
-/* Exactly one counter, the expected one, moved, and by one. */
-static bool counters_ok(const __u64 *before, const __u64 *after, int want,
-			char *why, size_t whylen)
-{
-	size_t n = 0;
-	bool ok = true;
-	int i;
-
-	for (i = 0; i < NDPR_C_MAX; i++) {
-		__u64 d = after[i] - before[i];
-
-		if (d == (i == want ? 1u : 0u))
-			continue;
-		if (ok)
-			n = snprintf(why, whylen, "want %s +1, got",
-				     counter_names[want]);
-		ok = false;
-		if (n < whylen)
-			n += snprintf(why + n, whylen - n, " %s %+lld",
-				      counter_names[i], (long long)d);
-	}
-	return ok;
-}
-
 /* ---- running a step ---- */
+
+/*
+ * Even with nodad, the kernel installs an address's local route from its
+ * DAD work, after `ip addr add` returned: wait for it (up to 2 s).
+ */
+static int wait_local_route(const char *addr, char *why, size_t whylen)
+{
+	char cmd[CMD_MAX], line[256];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ip -6 route show table local %s", addr);
+	for (int i = 0; i < 200; i++) {
+		bool found = false;
+
+		f = popen(cmd, "r");
+		if (!f)
+			break;
+		while (fgets(line, sizeof(line), f))
+			found |= strstr(line, addr) != NULL;
+		pclose(f);
+		if (found)
+			return 0;
+		usleep(10000);
+	}
+	snprintf(why, whylen, "no local route for %s after 2 s", addr);
+	return -1;
+}
 
 /* The step's changes to the namespace, in order. */
 static int apply_changes(const struct step *st, char *why, size_t whylen)
@@ -524,10 +369,12 @@ static int apply_changes(const struct step *st, char *why, size_t whylen)
 	    write_sysctl(FWD_UP0, st->up0_fwd == FWD_ON ? "1" : "0", why,
 			 whylen))
 		return -1;
+	if (st->local && wait_local_route(st->local, why, whylen))
+		return -1;
 	return 0;
 }
 
-static void run_step(const struct fixture *fx, int uplink,
+static void run_step(const struct skel_fixture *fx, int uplink,
 		     const struct step *st)
 {
 	static struct frame in, want, got;
@@ -541,19 +388,20 @@ static void run_step(const struct fixture *fx, int uplink,
 	snprintf(name, sizeof(name), "route: %s: %s", st->target, st->name);
 	build_ns(st->target, &ns, &in);
 
-	if (!CHECK(name, !read_counters(fx, before), "reading counters: %s",
-		   strerror(errno)))
+	if (!CHECK(name, !counters_sum(fx->counters_fd, before),
+		   "reading counters: %s", strerror(errno)))
 		return;
 	/* The change and the NS back to back: nothing may be needed to make
 	 * the program see it. */
 	if (!CHECK(name, !apply_changes(st, why, sizeof(why)),
 		   "changing the namespace: %s", why))
 		return;
-	err = run_prog(fx, uplink, &in, &got, &retval);
+	/* Received on the uplink: the FIB lookup runs in its namespace. */
+	err = xdp_run_frame(fx->prog_fd, uplink, &in, &got, &retval);
 	if (!CHECK(name, !err, "bpf_prog_test_run_opts: %s", strerror(err)))
 		return;
-	if (!CHECK(name, !read_counters(fx, after), "reading counters: %s",
-		   strerror(errno)))
+	if (!CHECK(name, !counters_sum(fx->counters_fd, after),
+		   "reading counters: %s", strerror(errno)))
 		return;
 
 	/* On a wrong verdict the counters tell which outcome it was. */
@@ -569,17 +417,11 @@ static void run_step(const struct fixture *fx, int uplink,
 		same = got.len == want.len && !memcmp(got.b, want.b, got.len);
 		if (!CHECK(name, same, "NA differs from the expected one")) {
 			hexdump_diff(got.b, got.len, want.b, want.len);
-			print_frame("expected", &want);
+			print_frame("expected", want.b, want.len);
 			goto dump;
 		}
-	} else {
-		same = got.len == in.len && !memcmp(got.b, in.b, in.len);
-		if (!CHECK(name, same,
-			   "passed frame was modified (%zu -> %zu octets)",
-			   in.len, got.len)) {
-			hexdump_diff(got.b, got.len, in.b, in.len);
-			goto dump;
-		}
+	} else if (!passed_unchanged(name, in.b, in.len, got.b, got.len)) {
+		goto dump;
 	}
 
 	if (!CHECK(name, cnt_ok, "counters: %s", why))
@@ -587,14 +429,13 @@ static void run_step(const struct fixture *fx, int uplink,
 	harness_result(1, name, "%s", "");
 	return;
 dump:
-	print_frame("input", &in);
-	print_frame("output", &got);
+	print_in_out(in.b, in.len, got.b, got.len);
 }
 
 int main(void)
 {
 	char why[WHY_MAX] = "";
-	struct fixture fx;
+	struct skel_fixture fx;
 	int uplink, err;
 	size_t i;
 
@@ -616,6 +457,6 @@ int main(void)
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++)
 		run_step(&fx, uplink, &steps[i]);
-	fixture_destroy(&fx);
+	skel_fixture_destroy(&fx);
 	return harness_exit();
 }

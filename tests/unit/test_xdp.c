@@ -22,20 +22,12 @@
 #include "ndpresponder.skel.h"
 #include "harness.h"
 #include "frames.h"
-
-_Static_assert(sizeof(struct ndpr_counters) == NDPR_C_MAX * sizeof(__u64),
-	       "the counter struct is read as an array of __u64");
+#include "skel_fixture.h"
 
 #define NAME_MAX_LEN 160
 
 /* Where the default bpffs would put LIBBPF_PIN_BY_NAME maps. */
 #define BPFFS_ROOT "/sys/fs/bpf"
-
-#define COUNTER_NAME(name) #name,
-static const char *const counter_names[NDPR_C_MAX] = {
-	NDPR_COUNTERS(COUNTER_NAME)
-};
-#undef COUNTER_NAME
 
 /* The router asking; its MAC also fills the SLLA options below. */
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
@@ -378,155 +370,24 @@ static const struct tcase cases[] = {
 
 /* ---- the loaded program ---- */
 
-struct fixture {
-	struct ndpresponder_bpf *skel;
-	struct ndpr_config cfg;
-	int prog_fd;
-	int counters_fd;
-};
-
-static int fill_maps(struct fixture *fx, char *why, size_t whylen)
+/* Loads with cfg and adds the entries. */
+static int fixture_load(struct skel_fixture *fx,
+			const struct ndpr_config *cfg, char *why,
+			size_t whylen)
 {
-	int hosts = bpf_map__fd(fx->skel->maps.ndpr_hosts);
-	int prefixes = bpf_map__fd(fx->skel->maps.ndpr_prefixes);
 	size_t i;
 
+	if (skel_fixture_load(fx, cfg, why, whylen))
+		return -1;
 	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
 		struct ndpr_prefix_val val = { .action = entries[i].action };
-		int err;
 
-		if (entries[i].plen == 128) {
-			struct ndpr_host_key key;
-
-			fr_ip6(entries[i].addr, key.addr);
-			err = bpf_map_update_elem(hosts, &key, &val,
-						  BPF_NOEXIST);
-		} else {
-			struct ndpr_prefix_key key = {
-				.prefixlen = entries[i].plen,
-			};
-
-			fr_ip6(entries[i].addr, key.addr);
-			err = bpf_map_update_elem(prefixes, &key, &val,
-						  BPF_NOEXIST);
-		}
-		if (err) {
-			snprintf(why, whylen, "adding %s/%u: %s",
-				 entries[i].addr, entries[i].plen,
-				 strerror(errno));
+		if (skel_add_entry(fx->skel, entries[i].addr, entries[i].plen,
+				   &val, why, whylen)) {
+			skel_fixture_destroy(fx);
 			return -1;
 		}
 	}
-	return 0;
-}
-
-static void fixture_destroy(struct fixture *fx)
-{
-	ndpresponder_bpf__destroy(fx->skel);
-	fx->skel = NULL;
-}
-
-/* Opens, configures, loads without pinning and fills the maps. */
-static int fixture_load(struct fixture *fx, const struct ndpr_config *cfg,
-			char *why, size_t whylen)
-{
-	struct bpf_map *map;
-	int err;
-
-	memset(fx, 0, sizeof(*fx));
-	fx->cfg = *cfg;
-	fx->skel = ndpresponder_bpf__open();
-	if (!fx->skel) {
-		snprintf(why, whylen, "open: %s", strerror(errno));
-		return -1;
-	}
-	fx->skel->rodata->ndpr_cfg = *cfg;
-	/* LIBBPF_PIN_BY_NAME would pin (or reuse!) maps under /sys/fs/bpf:
-	 * a unit test must neither leave pins nor share state with a
-	 * running responder. */
-	bpf_object__for_each_map(map, fx->skel->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err) {
-			snprintf(why, whylen, "unpin %s: %s",
-				 bpf_map__name(map), strerror(-err));
-			goto fail;
-		}
-	}
-	err = ndpresponder_bpf__load(fx->skel);
-	if (err) {
-		snprintf(why, whylen, "load: %s", strerror(-err));
-		goto fail;
-	}
-	bpf_object__for_each_map(map, fx->skel->obj) {
-		if (bpf_map__is_pinned(map) || bpf_map__pin_path(map)) {
-			snprintf(why, whylen, "map %s is pinned",
-				 bpf_map__name(map));
-			goto fail;
-		}
-	}
-	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
-	fx->counters_fd = bpf_map__fd(fx->skel->maps.ndpr_counters);
-	if (fill_maps(fx, why, whylen))
-		goto fail;
-	return 0;
-fail:
-	fixture_destroy(fx);
-	return -1;
-}
-
-/* Sums the per-CPU counters. */
-static int read_counters(const struct fixture *fx, __u64 sum[NDPR_C_MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct ndpr_counters *v;
-	__u32 key = 0;
-	int cpu, i;
-
-	if (ncpu <= 0)
-		return -1;
-	v = calloc(ncpu, sizeof(*v));
-	if (!v)
-		return -1;
-	if (bpf_map_lookup_elem(fx->counters_fd, &key, v)) {
-		free(v);
-		return -1;
-	}
-	memset(sum, 0, NDPR_C_MAX * sizeof(sum[0]));
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		const __u64 *c = (const __u64 *)&v[cpu];
-
-		for (i = 0; i < NDPR_C_MAX; i++)
-			sum[i] += c[i];
-	}
-	free(v);
-	return 0;
-}
-
-/*
- * One BPF_PROG_RUN. ingress_ifindex names lo, as a real receive would name
- * a device. Returns the errno of the syscall, 0 when it ran.
- */
-static int run_prog(const struct fixture *fx, const struct frame *in,
-		    struct frame *out, __u32 *retval)
-{
-	static uint8_t obuf[FR_MAX + 64];
-	struct xdp_md ctx = {
-		.data_end = in->len,
-		.ingress_ifindex = 1,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b,
-		    .data_size_in = in->len, .data_out = obuf,
-		    .data_size_out = sizeof(obuf), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-	memset(obuf, 0, sizeof(obuf));
-	if (bpf_prog_test_run_opts(fx->prog_fd, &opts))
-		return errno ? errno : EIO;
-	if (opts.data_size_out > FR_MAX)
-		return EMSGSIZE;
-	out->len = opts.data_size_out;
-	memcpy(out->b, obuf, out->len);
-	*retval = opts.retval;
 	return 0;
 }
 
@@ -656,60 +517,9 @@ static void explain_na_diff(const struct frame *got, const struct frame *want,
 	}
 }
 
-static void print_frame(const char *what, const struct frame *f)
-{
-	size_t i;
-
-	printf("    %s (%zu octets):", what, f->len);
-	for (i = 0; i < f->len; i++)
-		printf("%s%02x", i % 16 ? " " : "\n      ", f->b[i]);
-	printf("\n");
-}
-
-static const char *verdict_name(__u32 v)
-{
-	switch (v) {
-	case XDP_ABORTED:
-		return "XDP_ABORTED";
-	case XDP_DROP:
-		return "XDP_DROP";
-	case XDP_PASS:
-		return "XDP_PASS";
-	case XDP_TX:
-		return "XDP_TX";
-	case XDP_REDIRECT:
-		return "XDP_REDIRECT";
-	}
-	return "?";
-}
-
-/* Exactly one counter, the expected one, moved, and by one; want -1: none. */
-static bool counters_ok(const __u64 *before, const __u64 *after, int want,
-			char *why, size_t whylen)
-{
-	size_t n = 0;
-	bool ok = true;
-	int i;
-
-	for (i = 0; i < NDPR_C_MAX; i++) {
-		__u64 d = after[i] - before[i];
-
-		if (d == (i == want ? 1u : 0u))
-			continue;
-		if (ok)
-			n = snprintf(why, whylen, "want %s +1, got",
-				     want < 0 ? "none" : counter_names[want]);
-		ok = false;
-		if (n < whylen)
-			n += snprintf(why + n, whylen - n, " %s %+lld",
-				      counter_names[i], (long long)d);
-	}
-	return ok;
-}
-
 /* ---- running a case ---- */
 
-static void run_case(const struct fixture *fx, const struct tcase *tc,
+static void run_case(const struct skel_fixture *fx, const struct tcase *tc,
 		     const char *name)
 {
 	static struct frame in, want, got;
@@ -729,12 +539,13 @@ static void run_case(const struct fixture *fx, const struct tcase *tc,
 			in.len = tc->cut_len;
 	}
 
-	if (!CHECK(name, !read_counters(fx, before), "reading counters: %s",
-		   strerror(errno)))
+	if (!CHECK(name, !counters_sum(fx->counters_fd, before),
+		   "reading counters: %s", strerror(errno)))
 		return;
-	err = run_prog(fx, &in, &got, &retval);
-	if (!CHECK(name, !read_counters(fx, after), "reading counters: %s",
-		   strerror(errno)))
+	/* ingress_ifindex names lo, as a real receive names a device. */
+	err = xdp_run_frame(fx->prog_fd, LO_IFINDEX, &in, &got, &retval);
+	if (!CHECK(name, !counters_sum(fx->counters_fd, after),
+		   "reading counters: %s", strerror(errno)))
 		return;
 	/*
 	 * Recent kernels (6.18 does) refuse a test run of less than
@@ -762,20 +573,14 @@ static void run_case(const struct fixture *fx, const struct tcase *tc,
 		if (!CHECK(name, same, "NA differs from the expected one in:%s",
 			   why)) {
 			hexdump_diff(got.b, got.len, want.b, want.len);
-			print_frame("expected", &want);
+			print_frame("expected", want.b, want.len);
 			goto dump;
 		}
 		if (!CHECK(name, na_checksum_ok(&got, tc->ntags),
 			   "NA checksum does not verify"))
 			goto dump;
-	} else {
-		same = got.len == in.len && !memcmp(got.b, in.b, in.len);
-		if (!CHECK(name, same,
-			   "passed frame was modified (%zu -> %zu octets)",
-			   in.len, got.len)) {
-			hexdump_diff(got.b, got.len, in.b, in.len);
-			goto dump;
-		}
+	} else if (!passed_unchanged(name, in.b, in.len, got.b, got.len)) {
+		goto dump;
 	}
 
 	if (!CHECK(name, counters_ok(before, after, tc->counter, why,
@@ -785,8 +590,7 @@ static void run_case(const struct fixture *fx, const struct tcase *tc,
 	harness_result(1, name, "%s", "");
 	return;
 dump:
-	print_frame("input", &in);
-	print_frame("output", &got);
+	print_in_out(in.b, in.len, got.b, got.len);
 }
 
 /* Pins under the default bpffs root that exist before the run. */
@@ -808,7 +612,7 @@ static unsigned int pins_present(void)
 static void run_config(enum cfg_id id)
 {
 	char name[NAME_MAX_LEN], why[256] = "", lname[NAME_MAX_LEN];
-	struct fixture fx;
+	struct skel_fixture fx;
 	size_t i;
 	int err;
 
@@ -827,7 +631,7 @@ static void run_config(enum cfg_id id)
 			run_case(&fx, &cases[i], name);
 	}
 	if (!err)
-		fixture_destroy(&fx);
+		skel_fixture_destroy(&fx);
 }
 
 int main(void)
