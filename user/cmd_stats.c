@@ -249,9 +249,12 @@ static int read_status(const char *ifname, struct iface_status *s)
 		fd = bpf_obj_get(path);
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
 			s->prog_id = info.prog_id;
-			s->link_ok = info.xdp.ifindex == s->st.ifindex &&
-				     info.xdp.ifindex;
+			/* Attached while the link holds an interface. */
+			s->link_ok = info.xdp.ifindex != 0;
 		}
+		/* What answers, not what the record says. */
+		if (s->link_ok)
+			responder_live(fd, &s->st.config, &s->st.mode);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -325,7 +328,8 @@ int cmd_status(int argc, char **argv)
 			       "unicast %s\n",
 			       s.ifname,
 			       s.link_ok ? "attached" :
-					   "NOT ATTACHED (attach repairs)",
+					   "NOT ATTACHED (attach repairs, once the "
+					   "interface exists)",
 			       mode_name(s.st.mode), s.prog_id, s.prefixes, mac,
 			       s.st.config.flags & NDPR_CFG_ROUTER ? "on" : "off",
 			       override_name(s.st.config.override),

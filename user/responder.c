@@ -226,19 +226,79 @@ static int create_link(const struct attach_opts *o, int ifindex, int prog_fd,
 	return fd;
 }
 
-static int ensure_allmulti(const char *ifname, struct ndpr_state *st)
+/*
+ * NICs drop solicited-node multicast (33:33:ff:..) of groups nobody
+ * joined, before XDP sees it: take all multicast, as ndppd does. Notes in
+ * st that we will turn it on, when it is off; the caller records that
+ * first and acts after.
+ */
+static int allmulti_intent(const char *ifname, struct ndpr_state *st)
 {
 	bool on;
 	int ret;
 
-	/* NICs drop solicited-node multicast (33:33:ff:..) of groups nobody
-	 * joined, before XDP sees it: take all multicast, as ndppd does. */
 	ret = iface_get_allmulti(ifname, &on);
-	if (ret || on)
-		return ret;
-	ret = iface_set_allmulti(ifname, true);
-	if (!ret)
+	if (!ret && !on)
 		st->flags |= NDPR_STATE_ALLMULTI_SET;
+	return ret;
+}
+
+/* How the program really is attached, from the kernel. */
+static __u8 live_mode(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return 0;
+	if (q.attach_mode == XDP_ATTACHED_DRV)
+		return NDPR_MODE_NATIVE;
+	if (q.attach_mode == XDP_ATTACHED_SKB)
+		return NDPR_MODE_GENERIC;
+	return 0;
+}
+
+int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode)
+{
+	struct ndpresponder_bpf__rodata ro;
+	struct bpf_link_info link = {};
+	struct bpf_prog_info prog = {};
+	__u32 len = sizeof(link), map_ids[16], n;
+	int prog_fd, ret = -ENOENT;
+
+	if (bpf_obj_get_info_by_fd(link_fd, &link, &len))
+		return -errno;
+	*mode = live_mode((int)link.xdp.ifindex);
+	prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	len = sizeof(prog);
+	prog.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
+	prog.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &prog, &len)) {
+		ret = -errno;
+		goto out;
+	}
+	n = prog.nr_map_ids < 16 ? prog.nr_map_ids : 16;
+	/* The options are the running program's .rodata: the truth, even
+	 * when an upgrade was cut short before its record was written. */
+	for (__u32 i = 0; i < n && ret; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi), zero = 0;
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
+		    strstr(mi.name, ".rodata") &&
+		    mi.value_size == sizeof(ro) &&
+		    !bpf_map_lookup_elem(fd, &zero, &ro)) {
+			*cfg = ro.ndpr_cfg;
+			ret = 0;
+		}
+		close(fd);
+	}
+out:
+	close(prog_fd);
 	return ret;
 }
 
@@ -367,8 +427,19 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 			goto out;
 	}
 
+	/*
+	 * The record is written before what it describes: killed at any
+	 * point, the next command finds at worst an intent not carried out
+	 * (all-multicast we meant to turn on), never a change it does not
+	 * know about. Mode and options are read from the kernel anyway.
+	 */
 	st.ifindex = (__u32)ifindex;
 	st.config = skel->rodata->ndpr_cfg;
+	ret = allmulti_intent(o->ifname, &st);
+	if (!ret)
+		ret = maps_state_write(&m, &st);
+	if (ret)
+		goto out;
 	if (r->upgraded) {
 		if (bpf_link_update(link_fd, prog_fd, NULL)) {
 			ret = -errno;
@@ -392,11 +463,12 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 			       errstr(ret));
 			goto out;
 		}
-		st.mode = mode;
 		st.attached_at = (__u64)time(NULL);
 	}
 	/* Also on upgrade: repairs an attach that was cut short. */
-	ret = ensure_allmulti(o->ifname, &st);
+	st.mode = live_mode(ifindex);
+	if (st.flags & NDPR_STATE_ALLMULTI_SET)
+		ret = iface_set_allmulti(o->ifname, true);
 	if (!ret)
 		ret = maps_state_write(&m, &st);
 	if (ret)

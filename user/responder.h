@@ -41,6 +41,10 @@ struct attach_result {
 int responder_attach(const struct attach_opts *o, struct attach_result *r);
 int responder_detach(const char *ifname);
 
+/* The options and mode of the program a pinned link holds, from the
+ * kernel (its .rodata and the XDP attach mode). */
+int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode);
+
 const char *mode_name(int mode);
 const char *override_name(int override);
 

@@ -592,3 +592,481 @@ spoofed_nd_count() {
 	in_ns "$NS_HV" nft list counter bridge ndpr_hv spoofed_nd |
 		awk '$1 == "packets" { print $2 }'
 }
+
+# ---- floods, captures and kills (faults.sh, soak.sh) ---------------------
+
+# Sources of the flood's solicitations: this /96, the last 32 bits a
+# sequence number, which the advertisement answering one carries back as
+# its destination.
+FLOOD_SEQ_NET=2001:db8:1:0:5eed::
+
+# Compiles the helper into the work directory: STRESS_TOOL. It sends a
+# paced flood of numbered solicitations, decodes a capture, and kills a
+# command at a given moment or right after its Nth state-changing system
+# call; its usage is at the top of the source.
+stress_tool_build() {
+	STRESS_TOOL=$WORK_DIR/ndpr-stress
+	cat >"$STRESS_TOOL.c" <<'CEOF'
+/*
+ * The helper of the fault-injection and soak tests:
+ *
+ * flood IFACE SRC_MAC SEQ_NET FIRST COUNT RATE TARGET...
+ *	sends COUNT multicast Neighbor Solicitations with a Source
+ *	Link-Layer Address option from an AF_PACKET socket, round robin
+ *	over the TARGETs, paced at RATE a second. Solicitation number N
+ *	(FIRST, FIRST + 1, ...) comes from SEQ_NET (a /96) with N as its
+ *	last 32 bits, so that the advertisement answering it, addressed to
+ *	that source, names it. Prints "SENT SECONDS"; SIGTERM ends it
+ *	early.
+ * pcap FILE SEQ_NET
+ *	one line per NS or NA of a pcap file (Ethernet, untagged):
+ *	"NS|NA TIME SEQ TARGET R", SEQ the last 32 bits of the NS's source
+ *	or the NA's destination when inside SEQ_NET (else -1), R the NA's
+ *	router flag (0 for an NS).
+ * runkill USECS LOG COMMAND...
+ *	runs COMMAND (output to LOG) and SIGKILLs it USECS after starting
+ *	it, unless it ended by then; prints "killed - USECS_RUN" or
+ *	"done EXIT_STATUS USECS_RUN". USECS -1: never killed.
+ * killsys N LOG COMMAND...
+ *	runs COMMAND (output to LOG) under ptrace and SIGKILLs it right
+ *	after the Nth of its system calls that change state (bpf, ioctl,
+ *	mkdir, unlink, rmdir, flock, sendto, sendmsg) returned; prints
+ *	"killed CALL N" (CALL as in "bpf:BPF_OBJ_PIN"), or "done EXIT_STATUS
+ *	CALLS" when it made fewer than N such calls.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/bpf.h>
+#include <linux/if_packet.h>
+#include <linux/sockios.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	return sum;
+}
+
+static int flood(int ac, char **av)
+{
+	uint8_t f[14 + 40 + 32] = { 0 }, *ip = f + 14, *ic = ip + 40;
+	uint8_t mac[6], net[16], (*tgt)[16];
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(0x86dd),
+				   .sll_halen = 6 };
+	unsigned long first = strtoul(av[3], NULL, 0);
+	long count = atol(av[4]), rate = atol(av[5]), sent = 0;
+	int nt = ac - 6, fd;
+	double t0;
+
+	tgt = calloc((size_t)nt, 16);
+	if (!tgt || nt < 1 ||
+	    sscanf(av[1], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6 ||
+	    inet_pton(AF_INET6, av[2], net) != 1 || count <= 0 || rate <= 0) {
+		fprintf(stderr, "flood: bad arguments\n");
+		return 2;
+	}
+	for (int i = 0; i < nt; i++)
+		if (inet_pton(AF_INET6, av[6 + i], tgt[i]) != 1) {
+			fprintf(stderr, "flood: bad target %s\n", av[6 + i]);
+			return 2;
+		}
+	sll.sll_ifindex = (int)if_nametoindex(av[0]);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0 || !sll.sll_ifindex) {
+		perror("flood: socket or interface");
+		return 1;
+	}
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x86, f[13] = 0xdd;
+	ip[0] = 0x60, ip[5] = 32, ip[6] = 58, ip[7] = 255;
+	memcpy(ip + 8, net, 12);
+	ic[0] = 135;
+	ic[24] = 1, ic[25] = 1;
+	memcpy(ic + 26, mac, 6);
+	signal(SIGTERM, on_term);
+	t0 = now();
+	while (sent < count && !stop) {
+		const uint8_t *t = tgt[sent % nt];
+		uint32_t seq = (uint32_t)(first + (unsigned long)sent), sum;
+		double d = t0 + (double)sent / (double)rate - now();
+
+		if (d > 0)
+			usleep((useconds_t)(d * 1e6));
+		memcpy(f, (uint8_t[]){ 0x33, 0x33, 0xff, t[13], t[14], t[15] },
+		       6);
+		ip[20] = (uint8_t)(seq >> 24), ip[21] = (uint8_t)(seq >> 16);
+		ip[22] = (uint8_t)(seq >> 8), ip[23] = (uint8_t)seq;
+		memcpy(ip + 24, (uint8_t[]){ 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+					     0, 1, 0xff, t[13], t[14], t[15] },
+		       16);
+		memcpy(ic + 8, t, 16);
+		ic[2] = ic[3] = 0;
+		sum = sum16(ic, 32, sum16(ip + 8, 32, 32 + 58));
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		ic[2] = (uint8_t)(~sum >> 8), ic[3] = (uint8_t)~sum;
+		memcpy(sll.sll_addr, f, 6);
+		if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&sll,
+			   sizeof(sll)) != (ssize_t)sizeof(f)) {
+			if (errno == ENOBUFS || errno == EAGAIN) {
+				usleep(100);
+				continue;
+			}
+			perror("flood: sendto");
+			break;
+		}
+		sent++;
+	}
+	printf("%ld %.3f\n", sent, now() - t0);
+	return sent == count || stop ? 0 : 1;
+}
+
+static int pcap(char **av)
+{
+	static uint8_t pkt[262144];
+	uint8_t hdr[24], rec[16], net[16];
+	char tbuf[INET6_ADDRSTRLEN];
+	FILE *fp = fopen(av[0], "rb");
+	uint32_t magic;
+	int nsec;
+
+	if (!fp || inet_pton(AF_INET6, av[1], net) != 1 ||
+	    fread(hdr, 1, 24, fp) != 24) {
+		fprintf(stderr, "pcap: cannot read %s\n", av[0]);
+		return 2;
+	}
+	memcpy(&magic, hdr, 4);
+	if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+		fprintf(stderr, "pcap: %s is not a pcap file\n", av[0]);
+		return 2;
+	}
+	nsec = magic == 0xa1b23c4d;
+	while (fread(rec, 1, 16, fp) == 16) {
+		const uint8_t *ip = pkt + 14, *ic = ip + 40, *a;
+		uint32_t sec, frac, caplen;
+		long seq = -1;
+
+		memcpy(&sec, rec, 4);
+		memcpy(&frac, rec + 4, 4);
+		memcpy(&caplen, rec + 8, 4);
+		if (caplen > sizeof(pkt) || fread(pkt, 1, caplen, fp) != caplen)
+			break;
+		if (caplen < 14 + 40 + 24 || pkt[12] != 0x86 ||
+		    pkt[13] != 0xdd || ip[6] != 58 ||
+		    (ic[0] != 135 && ic[0] != 136))
+			continue;
+		a = ic[0] == 135 ? ip + 8 : ip + 24;
+		if (!memcmp(a, net, 12))
+			seq = (long)((uint32_t)a[12] << 24 | a[13] << 16 |
+				     a[14] << 8 | a[15]);
+		inet_ntop(AF_INET6, ic + 8, tbuf, sizeof(tbuf));
+		printf("%s %u.%0*u %ld %s %d\n", ic[0] == 135 ? "NS" : "NA",
+		       sec, nsec ? 9 : 6, frac, seq, tbuf,
+		       ic[0] == 136 && (ic[4] & 0x80));
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* Forks COMMAND with its output to LOG; stopped for ptrace if traced. */
+static pid_t spawn(const char *log, char **cmd, int traced)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0)
+			_exit(126);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (traced) {
+			ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+			raise(SIGSTOP);
+		}
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int status_code(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int runkill(char **av)
+{
+	long delay = atol(av[0]);
+	struct timespec ts;
+	double t0 = now();
+	pid_t pid;
+	int st;
+
+	pid = spawn(av[1], av + 2, 0);
+	if (pid < 0)
+		return 2;
+	if (delay >= 0) {
+		ts.tv_sec = delay / 1000000;
+		ts.tv_nsec = (delay % 1000000) * 1000;
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		if (waitpid(pid, &st, WNOHANG) != pid)
+			kill(pid, SIGKILL);
+		else
+			goto done;
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 2;
+done:
+	if (delay >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+		printf("killed - %.0f\n", (now() - t0) * 1e6);
+	else
+		printf("done %d %.0f\n", status_code(st), (now() - t0) * 1e6);
+	return 0;
+}
+
+/* The name of a system call that changes state, NULL for another. */
+static const char *state_call(long nr, unsigned long a0, unsigned long a1)
+{
+	static const struct {
+		int cmd;
+		const char *name;
+	} bpf_cmds[] = {
+#define C(x) { x, "bpf:" #x }
+		C(BPF_MAP_CREATE), C(BPF_MAP_LOOKUP_ELEM), C(BPF_MAP_UPDATE_ELEM),
+		C(BPF_MAP_DELETE_ELEM), C(BPF_MAP_GET_NEXT_KEY),
+		C(BPF_PROG_LOAD), C(BPF_OBJ_PIN), C(BPF_OBJ_GET),
+		C(BPF_OBJ_GET_INFO_BY_FD), C(BPF_BTF_LOAD), C(BPF_MAP_FREEZE),
+		C(BPF_LINK_CREATE), C(BPF_LINK_UPDATE), C(BPF_LINK_DETACH),
+		C(BPF_PROG_BIND_MAP),
+#undef C
+	};
+	static const struct {
+		unsigned long req;
+		const char *name;
+	} ioctls[] = {
+		{ SIOCGIFFLAGS, "ioctl:SIOCGIFFLAGS" },
+		{ SIOCSIFFLAGS, "ioctl:SIOCSIFFLAGS" },
+		{ SIOCGIFHWADDR, "ioctl:SIOCGIFHWADDR" },
+		{ SIOCGIFINDEX, "ioctl:SIOCGIFINDEX" },
+	};
+
+	if (nr == SYS_bpf) {
+		for (size_t i = 0; i < sizeof(bpf_cmds) / sizeof(bpf_cmds[0]);
+		     i++)
+			if (a0 == (unsigned long)bpf_cmds[i].cmd)
+				return bpf_cmds[i].name;
+		return "bpf";
+	}
+	if (nr == SYS_ioctl) {
+		for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++)
+			if (a1 == ioctls[i].req)
+				return ioctls[i].name;
+		return "ioctl";
+	}
+	if (nr == SYS_mkdirat)
+		return "mkdirat";
+	if (nr == SYS_unlinkat)
+		return "unlinkat";
+	if (nr == SYS_flock)
+		return "flock";
+	if (nr == SYS_sendto)
+		return "sendto";
+	if (nr == SYS_sendmsg)
+		return "sendmsg";
+#ifdef SYS_mkdir
+	if (nr == SYS_mkdir)
+		return "mkdir";
+	if (nr == SYS_unlink)
+		return "unlink";
+	if (nr == SYS_rmdir)
+		return "rmdir";
+#endif
+	return NULL;
+}
+
+static int killsys(char **av)
+{
+	long n = atol(av[0]), seen = 0;
+	struct __ptrace_syscall_info si;
+	const char *call = NULL;
+	int st, sig = 0;
+	pid_t pid;
+
+	pid = spawn(av[1], av + 2, 1);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return 2;
+	ptrace(PTRACE_SETOPTIONS, pid, NULL,
+	       (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
+			      PTRACE_O_TRACEEXEC));
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig))
+			return 2;
+		sig = 0;
+		if (waitpid(pid, &st, 0) != pid)
+			return 2;
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+		if (!WIFSTOPPED(st))
+			continue;
+		if (WSTOPSIG(st) != (SIGTRAP | 0x80)) {
+			/* exec's stop and our SIGSTOP; other signals pass */
+			if (WSTOPSIG(st) != SIGTRAP && WSTOPSIG(st) != SIGSTOP)
+				sig = WSTOPSIG(st);
+			continue;
+		}
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(si),
+			   &si) <= 0)
+			continue;
+		if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
+			call = state_call((long)si.entry.nr,
+					  (unsigned long)si.entry.args[0],
+					  (unsigned long)si.entry.args[1]);
+		} else if (si.op == PTRACE_SYSCALL_INFO_EXIT && call &&
+			   ++seen == n) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			printf("killed %s %ld\n", call, seen);
+			return 0;
+		}
+	}
+	printf("done %d %ld\n", status_code(st), seen);
+	return 0;
+}
+
+int main(int ac, char **av)
+{
+	if (ac >= 9 && !strcmp(av[1], "flood"))
+		return flood(ac - 2, av + 2);
+	if (ac == 4 && !strcmp(av[1], "pcap"))
+		return pcap(av + 2);
+	if (ac >= 5 && !strcmp(av[1], "runkill"))
+		return runkill(av + 2);
+	if (ac >= 5 && !strcmp(av[1], "killsys"))
+		return killsys(av + 2);
+	fprintf(stderr, "usage: flood IFACE MAC SEQ_NET FIRST COUNT RATE "
+			"TARGET... | pcap FILE SEQ_NET | runkill USECS LOG "
+			"COMMAND... | killsys N LOG COMMAND...\n");
+	return 2;
+}
+CEOF
+	"${CC:-cc}" -O2 -Wall -o "$STRESS_TOOL" "$STRESS_TOOL.c" \
+		2>"$STRESS_TOOL.err" ||
+		die "cannot build the stress helper: $(head -n 5 "$STRESS_TOOL.err" | oneline)"
+}
+
+# Starts a flood from the router's port in the background: COUNT
+# solicitations numbered from FIRST, at RATE a second, round robin over
+# the TARGETs. FLOOD_PID is the sender; flood_wait collects it.
+flood_start() { # first, count, rate, target...
+	FLOOD_OUT=$WORK_DIR/flood-$1.out
+	nsenter --net="/run/netns/$NS_ROUTER" "$STRESS_TOOL" flood \
+		"$ROUTER_PORT" "$ROUTER_MAC" "$FLOOD_SEQ_NET" "$@" \
+		>"$FLOOD_OUT" 2>&1 &
+	FLOOD_PID=$!
+	BG_PIDS+=("$FLOOD_PID")
+}
+
+# Waits for the flood; FLOOD_SENT and FLOOD_SECS are what the sender
+# reports. Fails unless it sent all it was asked to.
+flood_wait() {
+	local rc
+	wait "$FLOOD_PID"
+	rc=$?
+	bg_forget "$FLOOD_PID"
+	read -r FLOOD_SENT FLOOD_SECS <"$FLOOD_OUT"
+	WHY="flood sender exit $rc: $(oneline <"$FLOOD_OUT")"
+	[ "$rc" = 0 ]
+}
+
+# Ends a flood early (SIGTERM) and collects it as flood_wait does.
+flood_stop() {
+	kill -TERM "$FLOOD_PID" 2>/dev/null
+	flood_wait
+}
+
+# Captures Neighbor Discovery on the router's port to FILE, with a kernel
+# buffer large enough for a flood, for at most SECONDS; returns once
+# tcpdump listens. FLOOD_CAP_PID is tcpdump.
+flood_capture_start() { # file, seconds
+	: >"$1.err"
+	FLOOD_CAP_FILE=$1
+	timeout "$2" nsenter --net="/run/netns/$NS_ROUTER" \
+		tcpdump -i "$ROUTER_PORT" -B 65536 -s 128 --immediate-mode -U \
+		-w "$1" 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)' \
+		2>"$1.err" &
+	FLOOD_CAP_PID=$!
+	BG_PIDS+=("$FLOOD_CAP_PID")
+	wait_until 5 grep -q "listening on" "$1.err" ||
+		die "tcpdump did not start: $(oneline <"$1.err")"
+}
+
+# Stops the capture. Fails, with WHY, when tcpdump lost packets (its
+# "dropped by kernel" or "dropped by interface" count is not 0) or did not
+# report its counts: a flood's checks then mean nothing.
+flood_capture_stop() {
+	local dropped
+	sleep 0.3
+	kill -TERM "$FLOOD_CAP_PID" 2>/dev/null
+	wait "$FLOOD_CAP_PID" 2>/dev/null
+	bg_forget "$FLOOD_CAP_PID"
+	dropped=$(awk '/packets dropped by (kernel|interface)/ { s += $1; n++ }
+		END { if (n) print s }' "$FLOOD_CAP_FILE.err")
+	WHY="tcpdump on $ROUTER_PORT: $(oneline <"$FLOOD_CAP_FILE.err")"
+	[ "${dropped:-x}" = 0 ]
+}
+
+# The capture decoded: "NS|NA TIME SEQ TARGET R" a line (see the helper).
+flood_records() { # file
+	"$STRESS_TOOL" pcap "$1" "$FLOOD_SEQ_NET"
+}
+
+# Runs ndpresponder ARGS in the host namespace, its output to LOG, and
+# SIGKILLs it USECS after it started: prints "killed - USECS_RUN", or
+# "done EXIT USECS_RUN" if it ended first (USECS -1: never killed).
+ndpr_kill_at() { # usecs, log, args...
+	local us=$1 log=$2
+	shift 2
+	in_ns "$NS_HOST" "$STRESS_TOOL" runkill "$us" "$log" "$NDPR_BIN" "$@"
+}
+
+# Runs ndpresponder ARGS under ptrace and SIGKILLs it right after its Nth
+# state-changing system call returned: prints "killed CALL N" (CALL as in
+# "bpf:BPF_OBJ_PIN"), or "done EXIT CALLS" if it made fewer.
+ndpr_kill_after() { # n, log, args...
+	local n=$1 log=$2
+	shift 2
+	in_ns "$NS_HOST" "$STRESS_TOOL" killsys "$n" "$log" "$NDPR_BIN" "$@"
+}
