@@ -2,8 +2,8 @@
 /*
  * Reports answers and invalid solicitations to userspace through two ring
  * buffers (the service's log and `monitor`). Per-CPU tokens, refilled by
- * the readers once a second, bound the rate: a flood costs the program two
- * array lookups per NS and no clock read, and the log a bounded number of
+ * the readers once a second, bound the rate: an event costs the program one
+ * array lookup and no clock read, and the log a bounded number of
  * lines; what the limit refuses is counted.
  */
 #ifndef NDPR_EVENTS_H
@@ -11,10 +11,9 @@
 
 #include "maps.h"
 
-/* Whether this CPU may report one more event now. */
-static __always_inline bool event_allowed(void)
+/* Whether this CPU may report one more event now; c: its counters. */
+static __always_inline bool event_allowed(struct ndpr_counters *c)
 {
-	struct ndpr_evlimit *l;
 	__u64 *tokens;
 	__u32 zero = 0;
 
@@ -22,16 +21,15 @@ static __always_inline bool event_allowed(void)
 	if (!ndpr_cfg.events_per_cpu)
 		return false;
 	tokens = bpf_map_lookup_elem(&ndpr_evtokens, &zero);
-	l = bpf_map_lookup_elem(&ndpr_evlimit, &zero);
-	if (!tokens || !l)
+	if (!tokens)
 		return false;
-	if (!*tokens) {
-		l->suppressed++;
-		return false;
+	if (*tokens) {
+		(*tokens)--;
+		return true;
 	}
-	(*tokens)--;
-	l->sent++;
-	return true;
+	if (c)
+		c->events_suppressed++;
+	return false;
 }
 
 /* Fills ev from the NS still in the frame: before the rewrite. */

@@ -70,15 +70,6 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_evtokens SEC(".maps");
 
-/* What the event rate limit let through and suppressed, per CPU. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ndpr_evlimit);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} ndpr_evlimit SEC(".maps");
-
 /* Names of the origins of dynamic entries; userspace only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

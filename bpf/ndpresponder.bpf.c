@@ -17,15 +17,21 @@
 #include "events.h"
 #include "route.h"
 
-static __always_inline int count(__u32 outcome, int verdict)
+/* This CPU's counters: looked up once per packet. */
+static __always_inline struct ndpr_counters *counters(void)
 {
 	__u32 zero = 0;
-	__u64 *c = bpf_map_lookup_elem(&ndpr_counters, &zero);
 
+	return bpf_map_lookup_elem(&ndpr_counters, &zero);
+}
+
+static __always_inline int count(struct ndpr_counters *c, __u32 outcome,
+				 int verdict)
+{
 	/* The mask keeps the bound on the very register used as index. */
 	outcome &= 0x3f;
 	if (c && outcome < NDPR_C_MAX)
-		c[outcome]++;
+		((__u64 *)c)[outcome]++;
 	return verdict;
 }
 
@@ -292,6 +298,7 @@ int ndpresponder(struct xdp_md *ctx)
 		.pos = xdp_data(ctx),
 		.end = xdp_data_end(ctx),
 	};
+	struct ndpr_counters *cnt = counters();
 	struct ndpr_prefix_val *match;
 	struct ns_info ns = {};
 	struct ndpr_event ev;
@@ -303,19 +310,19 @@ int ndpresponder(struct xdp_md *ctx)
 	int outcome;
 
 	if (parse_eth(&c, &eth) != ETH_P_IPV6)
-		return count(NDPR_C_passed_not_ns, XDP_PASS);
+		return count(cnt, NDPR_C_passed_not_ns, XDP_PASS);
 	ns.l3off = c.pos - (void *)eth;
 	if (!cursor_pull(&c, IPV6_HLEN, &ip6))
-		return count(NDPR_C_invalid_truncated, XDP_PASS);
+		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
 	/* ICMPv6 directly after IPv6 only: the kernel drops fragmented ND
 	 * (RFC 6980), and an NS needs no other extension header. */
 	if (ip6->version != 6 || ip6->nexthdr != IPPROTO_ICMPV6)
-		return count(NDPR_C_passed_not_ns, XDP_PASS);
+		return count(cnt, NDPR_C_passed_not_ns, XDP_PASS);
 	/* Type, code and checksum: every ICMPv6 message has them. */
 	if (!cursor_pull(&c, 4, &icmp))
-		return count(NDPR_C_invalid_truncated, XDP_PASS);
+		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
 	if (icmp->icmp6_type != ICMPV6_NS)
-		return count(NDPR_C_passed_not_ns, XDP_PASS);
+		return count(cnt, NDPR_C_passed_not_ns, XDP_PASS);
 
 	ns.icmp_len = bpf_ntohs(ip6->payload_len);
 	ns.dad = addr_is_unspecified(&ip6->saddr);
@@ -328,34 +335,34 @@ int ndpresponder(struct xdp_md *ctx)
 	if (outcome != NDPR_C_MAX) {
 		if (outcome >= NDPR_C_invalid_truncated &&
 		    outcome <= NDPR_C_invalid_checksum &&
-		    event_allowed()) {
+		    event_allowed(cnt)) {
 			event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
 			event_send(&ev, outcome);
 		}
-		return count(outcome, XDP_PASS);
+		return count(cnt, outcome, XDP_PASS);
 	}
 
 	/* Valid implies the target is in the frame; the verifier must see
 	 * it here too, the validation being a function of its own. */
 	if ((void *)icmp + NS_MIN_LEN > c.end)
-		return count(NDPR_C_invalid_truncated, XDP_PASS);
+		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
 	match = lookup_target((void *)icmp + 8);
 	if (!match)
-		return count(NDPR_C_passed_no_match, XDP_PASS);
+		return count(cnt, NDPR_C_passed_no_match, XDP_PASS);
 	if (match->action != NDPR_ACT_ANSWER)
-		return count(NDPR_C_passed_excluded, XDP_PASS);
+		return count(cnt, NDPR_C_passed_excluded, XDP_PASS);
 	if (ns.dad && !(ndpr_cfg.flags & NDPR_CFG_DAD))
-		return count(NDPR_C_passed_dad_off, XDP_PASS);
+		return count(cnt, NDPR_C_passed_dad_off, XDP_PASS);
 	if (!ns.mcast && !ns.dad && !(ndpr_cfg.flags & NDPR_CFG_UNICAST))
-		return count(NDPR_C_passed_unicast_off, XDP_PASS);
+		return count(cnt, NDPR_C_passed_unicast_off, XDP_PASS);
 	if (match->flags & NDPR_PF_ROUTE_CHECK) {
 		outcome = route_check(ctx, (void *)icmp + 8, match->flags);
 		if (outcome != NDPR_C_MAX)
-			return count(outcome, XDP_PASS);
+			return count(cnt, outcome, XDP_PASS);
 	}
 
 	/* The event is taken from the NS before it becomes the NA. */
-	report = event_allowed();
+	report = event_allowed(cnt);
 	if (report)
 		event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
 	/* A failed resize leaves the NS as it came: the kernel may have it. */
@@ -363,8 +370,8 @@ int ndpresponder(struct xdp_md *ctx)
 	if (report)
 		event_send(&ev, outcome);
 	if (outcome == NDPR_C_error_resize)
-		return count(outcome, XDP_PASS);
-	return count(outcome, XDP_TX);
+		return count(cnt, outcome, XDP_PASS);
+	return count(cnt, outcome, XDP_TX);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

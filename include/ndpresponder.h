@@ -89,15 +89,11 @@ struct ndpr_event {
 };
 
 /*
- * The event rate limit, per CPU. The readers (run, monitor) set the tokens
+ * The event rate limit, per CPU: the readers (run, monitor) set the tokens
  * of ndpr_evtokens to config.events_per_cpu once a second; the program
  * spends one per event, so it never reads a clock, and without a reader it
- * reports nothing. What it sent and what it refused is counted here.
+ * reports nothing. What it refuses is counted in ndpr_counters.
  */
-struct ndpr_evlimit {
-	__u64 sent;
-	__u64 suppressed;
-};
 
 /*
  * One outcome per packet: each packet the program sees increments exactly
@@ -138,6 +134,8 @@ struct ndpr_evlimit {
 #define NDPR_COUNTER_FIELD(name) __u64 name;
 struct ndpr_counters {
 	NDPR_COUNTERS(NDPR_COUNTER_FIELD)
+	/* Not an outcome: events the rate limit refused to report. */
+	__u64 events_suppressed;
 };
 #undef NDPR_COUNTER_FIELD
 

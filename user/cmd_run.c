@@ -500,7 +500,7 @@ static int run_service(int argc, char **argv, bool go_form)
 	bool attached = false, serving = false;
 	int ret;
 
-	s.ev.ring_fd = s.ev.evlimit_fd = s.ev.tokens_fd = -1;
+	s.ev.ring_fd = s.ev.counters_fd = s.ev.tokens_fd = -1;
 	ret = parse_run_args(&s, argc, argv);
 	if (ret)
 		goto out;

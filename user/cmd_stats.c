@@ -49,6 +49,12 @@ static void print_json(const struct ndpr_counters *c,
 	json_object *o = json_object_new_object(), *arr;
 
 	json_object_object_add(o, "received", json_object_new_uint64(total(c)));
+	json_object_object_add(o, "events-suppressed",
+			       rate_secs ? json_object_new_double(
+						   c->events_suppressed /
+						   rate_secs) :
+					   json_object_new_uint64(
+						   c->events_suppressed));
 	for (int i = 0; i < NDPR_C_MAX; i++)
 		json_object_object_add(o, counter_name(i),
 				       rate_secs ?
@@ -103,6 +109,13 @@ static void print_text(const struct ndpr_counters *c,
 						  const __u64 *)&pcpu[cpu])[i]);
 		printf("\n");
 	}
+	/* Not an outcome: what the event rate limit kept from the log. */
+	if (rate_secs)
+		printf("%-26s %14.1f/s\n", "events-suppressed",
+		       c->events_suppressed / rate_secs);
+	else
+		printf("%-26s %14llu\n", "events-suppressed",
+		       (unsigned long long)c->events_suppressed);
 	fflush(stdout);
 }
 
@@ -115,6 +128,7 @@ static void counters_sub(struct ndpr_counters *d,
 
 	for (int i = 0; i < NDPR_C_MAX; i++)
 		dv[i] = av[i] - bv[i];
+	d->events_suppressed = a->events_suppressed - b->events_suppressed;
 }
 
 int cmd_stats(int argc, char **argv)

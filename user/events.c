@@ -67,7 +67,7 @@ static int on_event(void *ctx, void *data, size_t len)
 static __u64 suppressed_total(int fd)
 {
 	int n = libbpf_num_possible_cpus();
-	struct ndpr_evlimit *v;
+	struct ndpr_counters *v;
 	__u32 zero = 0;
 	__u64 sum = 0;
 
@@ -76,7 +76,7 @@ static __u64 suppressed_total(int fd)
 	v = calloc((size_t)n, sizeof(*v));
 	if (v && !bpf_map_lookup_elem(fd, &zero, v))
 		for (int i = 0; i < n; i++)
-			sum += v[i].suppressed;
+			sum += v[i].events_suppressed;
 	free(v);
 	return sum;
 }
@@ -125,7 +125,7 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	r->ring_fd = r->evlimit_fd = r->tokens_fd = -1;
+	r->ring_fd = r->counters_fd = r->tokens_fd = -1;
 	r->log = log;
 	r->ifname = ifname;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -134,8 +134,8 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	ret = pin_path(pd, ring, path, sizeof(path));
 	if (!ret && (r->ring_fd = bpf_obj_get(path)) < 0)
 		ret = -errno;
-	if (!ret && !pin_path(pd, "ndpr_evlimit", path, sizeof(path)) &&
-	    (r->evlimit_fd = bpf_obj_get(path)) < 0)
+	if (!ret && !pin_path(pd, "ndpr_counters", path, sizeof(path)) &&
+	    (r->counters_fd = bpf_obj_get(path)) < 0)
 		ret = -errno;
 	if (!ret && !pin_path(pd, "ndpr_evtokens", path, sizeof(path)) &&
 	    (r->tokens_fd = bpf_obj_get(path)) < 0)
@@ -154,7 +154,7 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		       errstr(ret));
 		goto err;
 	}
-	r->suppressed = suppressed_total(r->evlimit_fd);
+	r->suppressed = suppressed_total(r->counters_fd);
 	refill(r);
 	return 0;
 err:
@@ -168,11 +168,11 @@ void event_reader_close(struct event_reader *r)
 	r->rb = NULL;
 	if (r->ring_fd >= 0)
 		close(r->ring_fd);
-	if (r->evlimit_fd >= 0)
-		close(r->evlimit_fd);
+	if (r->counters_fd >= 0)
+		close(r->counters_fd);
 	if (r->tokens_fd >= 0)
 		close(r->tokens_fd);
-	r->ring_fd = r->evlimit_fd = r->tokens_fd = -1;
+	r->ring_fd = r->counters_fd = r->tokens_fd = -1;
 }
 
 int event_reader_fd(const struct event_reader *r)
@@ -193,7 +193,7 @@ void event_reader_tick(struct event_reader *r)
 
 static void report_suppressed(struct event_reader *r)
 {
-	__u64 now = suppressed_total(r->evlimit_fd);
+	__u64 now = suppressed_total(r->counters_fd);
 	char n[32];
 	static const char *const keys[] = { "iface", "suppressed" };
 	const char *vals[2] = { r->ifname, n };

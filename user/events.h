@@ -12,7 +12,7 @@
 struct event_reader {
 	struct ring_buffer *rb;
 	int ring_fd;
-	int evlimit_fd;
+	int counters_fd; /* for the suppressed count */
 	int tokens_fd;
 	__u64 per_cpu; /* tokens a CPU gets each second */
 	__u64 suppressed; /* total seen at the last report */

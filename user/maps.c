@@ -546,7 +546,7 @@ int counters_read(const struct ndpr_maps *m, struct ndpr_counters *sum,
 	for (int cpu = 0; cpu < n; cpu++) {
 		__u64 *src = (__u64 *)&v[cpu], *dst = (__u64 *)sum;
 
-		for (int i = 0; i < NDPR_C_MAX; i++)
+		for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */
 			dst[i] += src[i];
 	}
 	if (per_cpu)

@@ -24,8 +24,9 @@
 #include "ndpresponder.skel.h"
 #include "frames.h"
 
-_Static_assert(sizeof(struct ndpr_counters) == NDPR_C_MAX * sizeof(__u64),
-	       "the counter struct is read as an array of __u64");
+_Static_assert(sizeof(struct ndpr_counters) ==
+		       (NDPR_C_MAX + 1) * sizeof(__u64),
+	       "the outcomes are read as an array of __u64, then one more");
 
 /* lo: a device that always exists, as a real receive names one. */
 #define LO_IFINDEX 1

@@ -370,12 +370,12 @@ static void build_na(struct frame *f)
 
 /* ---- the per-CPU window ---- */
 
-/* The window of every possible CPU; NULL on failure, errno set. */
-static struct ndpr_evlimit *read_evlimit(const struct skel_fixture *fx,
-					 int *ncpu)
+/* The counters of every possible CPU; NULL on failure, errno set. */
+static struct ndpr_counters *read_evlimit(const struct skel_fixture *fx,
+					  int *ncpu)
 {
-	int fd = bpf_map__fd(fx->skel->maps.ndpr_evlimit);
-	struct ndpr_evlimit *v;
+	int fd = bpf_map__fd(fx->skel->maps.ndpr_counters);
+	struct ndpr_counters *v;
 	__u32 zero = 0;
 
 	*ncpu = libbpf_num_possible_cpus();
@@ -391,42 +391,67 @@ static struct ndpr_evlimit *read_evlimit(const struct skel_fixture *fx,
 	return v;
 }
 
+/* The tokens left on every possible CPU; NULL on failure. */
+static __u64 *read_tokens(const struct skel_fixture *fx, int ncpu)
+{
+	int fd = bpf_map__fd(fx->skel->maps.ndpr_evtokens);
+	__u64 *v = calloc((size_t)ncpu, sizeof(*v));
+	__u32 zero = 0;
+
+	if (v && bpf_map_lookup_elem(fd, &zero, v)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
 /*
- * The window of every possible CPU after the runs of the test name: on
- * cpu, where they ran, sent and suppressed as wanted, and on every other
- * CPU none suppressed. cpu -1: every CPU as wanted.
+ * The limit of every possible CPU after the runs of the test name, each
+ * CPU having been given `given` tokens: on cpu, where they ran, `sent`
+ * tokens spent and `suppressed` refused, and on every other CPU none of
+ * either. cpu -1: every CPU as wanted.
  */
 static bool evlimit_check(const struct skel_fixture *fx, int cpu,
-			  __u64 sent, __u64 suppressed, const char *name)
+			  __u64 given, __u64 sent, __u64 suppressed,
+			  const char *name)
 {
-	struct ndpr_evlimit *lim;
+	struct ndpr_counters *lim;
+	__u64 *tokens = NULL;
 	bool ok = false;
 	int ncpu, i;
 
 	lim = read_evlimit(fx, &ncpu);
-	if (!CHECK(name, lim, "reading ndpr_evlimit: %s", strerror(errno)))
+	if (!CHECK(name, lim, "reading ndpr_counters: %s", strerror(errno)))
 		return false;
+	tokens = read_tokens(fx, ncpu);
+	if (!CHECK(name, tokens, "reading ndpr_evtokens: %s", strerror(errno)))
+		goto out;
 	if (!CHECK(name, cpu < ncpu, "CPU %d of %d possible", cpu, ncpu))
 		goto out;
 	for (i = 0; i < ncpu; i++) {
 		if (cpu >= 0 && i != cpu) {
-			if (!CHECK(name, !lim[i].suppressed,
-				   "CPU %d, where nothing ran, suppressed %llu",
-				   i, (unsigned long long)lim[i].suppressed))
+			if (!CHECK(name, !lim[i].events_suppressed && tokens[i] == given,
+				   "CPU %d, where nothing ran: suppressed %llu, "
+				   "tokens %llu of %llu",
+				   i, (unsigned long long)lim[i].events_suppressed,
+				   (unsigned long long)tokens[i],
+				   (unsigned long long)given))
 				goto out;
 			continue;
 		}
-		if (!CHECK(name, lim[i].suppressed == suppressed &&
-			   lim[i].sent == sent,
+		if (!CHECK(name, lim[i].events_suppressed == suppressed &&
+			   given - tokens[i] == sent,
 			   "CPU %d: sent %llu, suppressed %llu; "
-			   "want %llu, %llu", i, (unsigned long long)lim[i].sent,
-			   (unsigned long long)lim[i].suppressed,
+			   "want %llu, %llu", i,
+			   (unsigned long long)(given - tokens[i]),
+			   (unsigned long long)lim[i].events_suppressed,
 			   (unsigned long long)sent,
 			   (unsigned long long)suppressed))
 			goto out;
 	}
 	ok = true;
 out:
+	free(tokens);
 	free(lim);
 	return ok;
 }
@@ -712,7 +737,7 @@ static void test_rate_limit(void)
 			goto out;
 	}
 
-	if (!evlimit_check(&fx, cpu, LIMIT, LIMITED_NS - LIMIT, name))
+	if (!evlimit_check(&fx, cpu, LIMIT, LIMIT, LIMITED_NS - LIMIT, name))
 		goto out;
 	harness_result(1, name, "%s", "");
 
@@ -889,7 +914,7 @@ static void test_events_off(void)
 	}
 	if (!rings_check(&rs, 0, name))
 		goto out;
-	if (!evlimit_check(&fx, -1, 0, 0, name))
+	if (!evlimit_check(&fx, -1, 0, 0, 0, name))
 		goto out;
 	harness_result(1, name, "%s", "");
 out:
