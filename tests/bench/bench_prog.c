@@ -28,6 +28,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,6 +63,7 @@ static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 static const uint8_t net_hosts[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0 };
 static const uint8_t net_prefix[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0 };
+static const uint8_t net_routed[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 5, 0, 0 };
 
 /* Indexes past any entry count: splitmix64 is a bijection, so these
  * targets in the hosts' /64 are in no entry. */
@@ -136,6 +138,7 @@ static int fill_maps(struct setup *s, size_t n)
 	for (i = 0; i < BENCH_N_PREFIXES; i++) {
 		struct ndpr_prefix_val v = {
 			.action = bench_prefixes[i].action,
+			.flags = bench_prefixes[i].flags,
 		};
 		struct ndpr_prefix_key k = {
 			.prefixlen = bench_prefixes[i].len,
@@ -375,6 +378,7 @@ enum {
 	C_MATCH,
 	C_MATCH_HOT,
 	C_MATCH_PREFIX,
+	C_MATCH_ROUTE,
 	C_NOMATCH,
 	C_MAX
 };
@@ -395,6 +399,8 @@ static int bench_size(size_t n, int runs, __u32 repeat)
 				  NDPR_C_answered },
 		[C_MATCH_PREFIX] = { "ns-match-prefix", RESET, true, XDP_TX,
 				     NDPR_C_answered },
+		[C_MATCH_ROUTE] = { "ns-match-route", RESET, true, XDP_TX,
+				    NDPR_C_answered },
 		[C_NOMATCH] = { "ns-nomatch", RESET, true, XDP_PASS,
 				NDPR_C_passed_no_match },
 	};
@@ -414,6 +420,8 @@ static int bench_size(size_t n, int runs, __u32 repeat)
 	ns_gen_init(&cs[C_MATCH_HOT].g, asker_mac, src, net_hosts, 0, ~0ULL,
 		    0, 1);
 	ns_gen_init(&cs[C_MATCH_PREFIX].g, asker_mac, src, net_prefix, 0,
+		    0xffff, 0, 65536);
+	ns_gen_init(&cs[C_MATCH_ROUTE].g, asker_mac, src, net_routed, 0,
 		    0xffff, 0, 65536);
 	ns_gen_init(&cs[C_NOMATCH].g, asker_mac, src, net_hosts,
 		    NOMATCH_SEED, ~0ULL, 0, NOMATCH_N);
@@ -514,6 +522,36 @@ static void usage(FILE *f)
 		   "       bench_prog --entries N\n");
 }
 
+/*
+ * A network namespace of our own in which 2001:db8:5::/112 is routed out
+ * of a veth, with forwarding on: the route-checked case then costs a full
+ * FIB lookup that answers "forwarded", ingress lo as in the other cases.
+ */
+static int routed_netns(void)
+{
+	static const char *const cmds[] = {
+		"ip link set lo up",
+		"ip link add ndpr-b0 type veth peer name ndpr-b1",
+		"ip link set ndpr-b0 up",
+		"ip link set ndpr-b1 up",
+		"ip -6 route add 2001:db8:5::/112 dev ndpr-b0",
+		"sysctl -qw net.ipv6.conf.all.forwarding=1",
+	};
+
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, "bench_prog: unshare(CLONE_NEWNET): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (system(cmds[i])) {
+			fprintf(stderr, "bench_prog: '%s' failed\n", cmds[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -574,6 +612,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(libbpf_print);
+	if (routed_netns())
+		return 1;
 	if (prog_info())
 		return 1;
 	for (i = 0; i < nsizes; i++)

@@ -22,11 +22,15 @@ static const struct {
 	const char *addr;
 	unsigned int len;
 	uint8_t action;
+	uint8_t flags;
 } bench_prefixes[] = {
-	{ "2001:db8:2::", 64, NDPR_ACT_ANSWER },
-	{ "2001:db8:2:0:dead::", 80, NDPR_ACT_EXCLUDE },
-	{ "2001:db8:3::", 112, NDPR_ACT_ANSWER },
-	{ "2001:db8:4::", 48, NDPR_ACT_ANSWER },
+	{ "2001:db8:2::", 64, NDPR_ACT_ANSWER, 0 },
+	{ "2001:db8:2:0:dead::", 80, NDPR_ACT_EXCLUDE, 0 },
+	{ "2001:db8:3::", 112, NDPR_ACT_ANSWER, 0 },
+	{ "2001:db8:4::", 48, NDPR_ACT_ANSWER, 0 },
+	/* Route-checked; bench_prog routes it out of a veth of its own
+	 * network namespace, so that the FIB answers "forwarded". */
+	{ "2001:db8:5::", 112, NDPR_ACT_ANSWER, NDPR_PF_ROUTE_CHECK },
 };
 
 #define BENCH_N_PREFIXES (sizeof(bench_prefixes) / sizeof(bench_prefixes[0]))

@@ -169,12 +169,13 @@ function table(    s, c, label, x, i, n, lim, k, busy) {
 	       mval["load_before"], mval["load_after"], busy
 
 	print "1. Per-packet cost of the XDP program, ns over the empty program"
-	print "   (BPF_PROG_TEST_RUN, repeat 1 000 000; entries: random /128 + 4 prefixes)"
+	print "   (BPF_PROG_TEST_RUN, repeat 1 000 000; entries: random /128 + 5 prefixes)"
 	split("1 1000 65536 1000000", s, " ")
-	n = split("ns-match ns-match-hot ns-match-prefix ns-nomatch tcp6 ipv4", c, " ")
+	n = split("ns-match ns-match-hot ns-match-prefix ns-match-route ns-nomatch tcp6 ipv4", c, " ")
 	label["ns-match"] = "matching NS, a new /128 entry each time"
 	label["ns-match-hot"] = "matching NS, the same /128 entry"
 	label["ns-match-prefix"] = "matching NS, answered by a /112 prefix"
+	label["ns-match-route"] = "matching NS, route-checked /112 (FIB)"
 	label["ns-nomatch"] = "non-matching NS"
 	label["tcp6"] = "IPv6 TCP"
 	label["ipv4"] = "IPv4 UDP"
