@@ -19,18 +19,13 @@ hv_nd_counter_up
 SVC_PREFIX=2001:db8:1::100/120
 ANN=2001:db8:1::200	# a new container's address
 
-run() { # ndpresponder args: sets RC, OUT (stdout and stderr)
-	OUT=$(ndpr "$@" 2>&1)
-	RC=$?
-}
-
 # As when a container comes: the host routes its address to it (the
 # router's answer to the announcing NS goes there, not back out of the
 # uplink), the responder answers for it, and `announce` tells the router.
 ip -n "$NS_HOST" -6 route add "$ANN/128" dev ct0 ||
 	die "cannot route $ANN to ct0"
 run attach "$UPLINK" "$SVC_PREFIX" "$ANN"
-WHY="exit $RC: $OUT"
+WHY="exit $RC: $ALL"
 check "attach $UPLINK $SVC_PREFIX $ANN" test "$RC" = 0 || die "cannot attach"
 
 # --- announce ----------------------------------------------------------------
@@ -56,7 +51,7 @@ spoofed=$(spoofed_nd_count)
 CAP=$WORK_DIR/announce.pcap
 capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP"
 run announce "$UPLINK" "$ANN"
-WHY="exit $RC: $OUT"
+WHY="exit $RC: $ALL"
 check "announce: ndpresponder announce $UPLINK $ANN" \
 	test "$RC" = 0 -a "${OUT##*announced }" = "$ANN"
 check "announce: router's neighbour entry of $ANN is the host's MAC" \
@@ -113,9 +108,9 @@ check "announce: no ND message dropped by the hypervisor's filter" \
 	test "$now" = "$spoofed"
 
 run announce "$UPLINK" 2001:db8:1::/64
-WHY="exit $RC: $OUT"
+WHY="exit $RC: $ALL"
 check "announce: a prefix is refused with one line" \
-	test "$RC" != 0 -a "$(grep -c . <<<"$OUT")" = 1
+	test "$RC" != 0 -a "$(grep -c . <<<"$ALL")" = 1
 
 # --- gateway pinning ---------------------------------------------------------
 

@@ -29,19 +29,6 @@ TARGET=2001:db8:1::42		# answered inside BASE
 ATTACH=(attach "$UPLINK" "$BASE" -x "$ROUTER_IP/128" -x "$HOST_IP/128")
 KILLS=${NDPR_FAULT_KILLS:-30}
 
-# Runs ndpresponder; sets RC, OUT (stdout) and ERR (stderr).
-run() {
-	OUT=$(ndpr "$@" 2>"$WORK_DIR/stderr")
-	RC=$?
-	ERR=$(cat "$WORK_DIR/stderr")
-}
-
-# Runs ndpresponder as one check that it succeeds.
-ok() { # args...
-	run "$@"
-	WHY="exit $RC: $ERR"
-	check "ndpresponder $*" test "$RC" = 0
-}
 
 lines() { # text
 	if [ -z "$1" ]; then

@@ -1070,3 +1070,19 @@ ndpr_kill_after() { # n, log, args...
 	shift 2
 	in_ns "$NS_HOST" "$STRESS_TOOL" killsys "$n" "$log" "$NDPR_BIN" "$@"
 }
+
+# Runs ndpresponder in the host namespace; sets RC, OUT (stdout), ERR
+# (stderr) and ALL (both).
+run() { # args...
+	OUT=$(ndpr "$@" 2>"$WORK_DIR/stderr")
+	RC=$?
+	ERR=$(cat "$WORK_DIR/stderr")
+	ALL=$(printf '%s\n%s' "$OUT" "$ERR" | sed '/^$/d')
+}
+
+# Runs ndpresponder as one check that it succeeds.
+ok() { # args...
+	run "$@"
+	WHY="exit $RC: $ERR"
+	check "ndpresponder $*" test "$RC" = 0
+}

@@ -21,19 +21,6 @@ SYNCED=2001:db8:1::2:0/112
 SYNCED_T=2001:db8:1::2:5
 PIN_ROOT=$NDPRESPONDER_PIN_ROOT
 
-# Runs ndpresponder; sets RC, OUT (stdout) and ERR (stderr).
-run() {
-	OUT=$(ndpr "$@" 2>"$WORK_DIR/stderr")
-	RC=$?
-	ERR=$(cat "$WORK_DIR/stderr")
-}
-
-# Runs ndpresponder as one check that it succeeds.
-ok() { # args...
-	run "$@"
-	WHY="exit $RC: $ERR"
-	check "ndpresponder $*" test "$RC" = 0
-}
 
 prog_id() {
 	xdp_prog_id "$NS_HOST" "$UPLINK"

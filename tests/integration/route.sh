@@ -16,17 +16,6 @@ topology_up
 
 NOT_ROUTED=2001:db8:1::300	# in the /64, no route but the uplink's
 
-run() { # ndpresponder args: sets RC, OUT (stdout and stderr)
-	OUT=$(ndpr "$@" 2>&1)
-	RC=$?
-}
-
-ok() { # args
-	run "$@"
-	WHY="exit $RC: $OUT"
-	check "ndpresponder $*" test "$RC" = 0
-}
-
 router_ping_ct() {
 	ip -n "$NS_ROUTER" -6 neigh flush dev "$ROUTER_PORT"
 	WHY="ping $CT_IP from the router ($ROUTER_IP) failed"
