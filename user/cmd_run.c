@@ -157,8 +157,6 @@ static int take_run_lock(struct service *s)
 /* The responder is gone if someone detached it or the interface left. */
 static bool still_attached(const struct service *s)
 {
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
 	char path[PATH_MAX];
 	bool ok;
 	int fd;
@@ -168,8 +166,7 @@ static bool still_attached(const struct service *s)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return false;
-	ok = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
-	     (int)info.xdp.ifindex == s->ifindex;
+	ok = responder_link_ifindex(fd, NULL) == s->ifindex;
 	close(fd);
 	return ok;
 }

@@ -179,7 +179,7 @@ int cmd_stats(int argc, char **argv)
 	ncpus = libbpf_num_possible_cpus();
 	if (per_cpu && ncpus > 0)
 		pcpu = calloc((size_t)ncpus, sizeof(*pcpu));
-	ret = counters_read(&m, &sum, pcpu, &ncpus);
+	ret = counters_read(m.counters, &sum, pcpu, &ncpus);
 	if (ret) {
 		pr_err("%s: couldn't read the counters: %s", ifname,
 		       errstr(ret));
@@ -195,7 +195,7 @@ int cmd_stats(int argc, char **argv)
 	for (;;) {
 		prev = sum;
 		sleep((unsigned int)watch);
-		ret = counters_read(&m, &sum, NULL, NULL);
+		ret = counters_read(m.counters, &sum, NULL, NULL);
 		if (ret) {
 			pr_err("%s: couldn't read the counters: %s",
 			       ifname, errstr(ret));
@@ -238,9 +238,7 @@ struct iface_status {
 static int read_status(const char *ifname, struct iface_status *s)
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct bpf_link_info info = {};
 	struct prefix_set set = {};
-	__u32 len = sizeof(info);
 	char path[PATH_MAX];
 	struct pin_dir pd;
 	int ret, fd;
@@ -261,11 +259,9 @@ static int read_status(const char *ifname, struct iface_status *s)
 	prefix_set_free(&set);
 	if (!pin_path(&pd, PIN_LINK, path, sizeof(path))) {
 		fd = bpf_obj_get(path);
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			s->prog_id = info.prog_id;
-			/* Attached while the link holds an interface. */
-			s->link_ok = info.xdp.ifindex != 0;
-		}
+		/* Attached while the link holds an interface. */
+		if (fd >= 0)
+			s->link_ok = responder_link_ifindex(fd, &s->prog_id) > 0;
 		/* What answers, not what the record says. */
 		if (s->link_ok)
 			responder_live(fd, &s->st.config, &s->st.mode);

@@ -66,19 +66,9 @@ static int on_event(void *ctx, void *data, size_t len)
 
 static __u64 suppressed_total(int fd)
 {
-	int n = libbpf_num_possible_cpus();
-	struct ndpr_counters *v;
-	__u32 zero = 0;
-	__u64 sum = 0;
+	struct ndpr_counters sum;
 
-	if (n <= 0)
-		return 0;
-	v = calloc((size_t)n, sizeof(*v));
-	if (v && !bpf_map_lookup_elem(fd, &zero, v))
-		for (int i = 0; i < n; i++)
-			sum += v[i].events_suppressed;
-	free(v);
-	return sum;
+	return counters_read(fd, &sum, NULL, NULL) ? 0 : sum.events_suppressed;
 }
 
 /* The rate the attach configured, from the attach record. */

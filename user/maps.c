@@ -90,15 +90,19 @@ static void to_lpm_key(const struct prefix *p, struct ndpr_prefix_key *k)
 	memcpy(k->addr, &p->addr, sizeof(k->addr));
 }
 
-static int map_full(const struct ndpr_maps *m, const char *ifname, int fd)
+__u32 map_capacity(int fd)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
-	bpf_obj_get_info_by_fd(fd, &info, &len);
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
+}
+
+static int map_full(const struct ndpr_maps *m, const char *ifname, int fd)
+{
 	pr_err("%s: the %s map is full (%u entries); raise the limit with "
 	       "'detach' then 'attach --max-prefixes N'",
-	       ifname, fd == m->hosts ? "/128" : "prefix", info.max_entries);
+	       ifname, fd == m->hosts ? "/128" : "prefix", map_capacity(fd));
 	return -ENOSPC;
 }
 
@@ -268,14 +272,6 @@ static bool held_by_static(const struct prefix_set *have,
 
 	h = bsearch(p, have->v, have->n, sizeof(*p), prefix_cmp);
 	return h && h->origin == 0;
-}
-
-static __u32 map_capacity(int fd)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
 }
 
 /* Entries of set in the /128 hash ([1]) and in the prefix trie ([0]). */
@@ -525,7 +521,7 @@ int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st)
 	return bpf_map_update_elem(m->state, &zero, st, BPF_ANY) ? -errno : 0;
 }
 
-int counters_read(const struct ndpr_maps *m, struct ndpr_counters *sum,
+int counters_read(int fd, struct ndpr_counters *sum,
 		  struct ndpr_counters *per_cpu, int *ncpus)
 {
 	int n = libbpf_num_possible_cpus();
@@ -538,7 +534,7 @@ int counters_read(const struct ndpr_maps *m, struct ndpr_counters *sum,
 	v = calloc((size_t)n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(m->counters, &zero, v)) {
+	if (bpf_map_lookup_elem(fd, &zero, v)) {
 		ret = -errno;
 		goto out;
 	}

@@ -29,6 +29,9 @@ int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m);
 /* Wraps the fds of freshly loaded maps (not owned: not closed). */
 void maps_close(struct ndpr_maps *m);
 
+/* max_entries of a map, 0 if unknown. */
+__u32 map_capacity(int fd);
+
 /* Sets ndpr_empty from what the prefix maps hold (after a load). */
 int maps_empty_refresh(const struct ndpr_maps *m);
 
@@ -70,8 +73,9 @@ bool maps_sync_partial(const struct ndpr_maps *m);
 int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st);
 int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st);
 
-/* Counter values summed over CPUs; per_cpu (ncpus entries) may be NULL. */
-int counters_read(const struct ndpr_maps *m, struct ndpr_counters *sum,
+/* Counter values (of the map fd) summed over CPUs; per_cpu (ncpus
+ * entries) may be NULL. */
+int counters_read(int fd, struct ndpr_counters *sum,
 		  struct ndpr_counters *per_cpu, int *ncpus);
 /* "passed-no-match" for NDPR_C_passed_no_match. */
 const char *counter_name(int idx);

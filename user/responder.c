@@ -52,13 +52,25 @@ const char *override_name(int override)
 	}
 }
 
+int responder_link_ifindex(int link_fd, __u32 *prog_id)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_LINK_TYPE_XDP)
+		return -EINVAL;
+	if (prog_id)
+		*prog_id = info.prog_id;
+	return (int)info.xdp.ifindex;
+}
+
 /* The pinned link, if it still holds ifindex; a link whose interface went
  * away is unpinned, so attach can start afresh with the maps it left. */
 static int open_link(const struct pin_dir *pd, const char *ifname,
 		     int ifindex)
 {
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
 	char path[PATH_MAX];
 	int fd;
 
@@ -67,21 +79,12 @@ static int open_link(const struct pin_dir *pd, const char *ifname,
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-	    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex)
+	if (responder_link_ifindex(fd, NULL) == ifindex)
 		return fd;
 	close(fd);
 	pr_info("%s: removing a stale link left by an earlier attach", ifname);
 	unlink(path);
 	return -ENOENT;
-}
-
-static __u32 map_max_entries(int fd)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
 }
 
 static __u32 prog_id(int fd)
@@ -126,7 +129,6 @@ static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
 static bool pinned_as(const struct pin_dir *pd, int ifindex, char *name,
 		      size_t len)
 {
-	struct bpf_link_info info = {};
 	char path[PATH_MAX];
 	struct dirent *de;
 	bool found = false;
@@ -134,7 +136,6 @@ static bool pinned_as(const struct pin_dir *pd, int ifindex, char *name,
 
 	d = opendir(pd->root);
 	while (d && !found && (de = readdir(d))) {
-		__u32 ilen = sizeof(info);
 		int fd;
 
 		if (de->d_name[0] == '.')
@@ -145,9 +146,7 @@ static bool pinned_as(const struct pin_dir *pd, int ifindex, char *name,
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &ilen) &&
-		    (int)info.xdp.ifindex == ifindex) {
+		if (responder_link_ifindex(fd, NULL) == ifindex) {
 			snprintf(name, len, "%s", de->d_name);
 			found = true;
 		}
@@ -260,15 +259,15 @@ static __u8 live_mode(int ifindex)
 int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode)
 {
 	struct ndpresponder_bpf__rodata ro;
-	struct bpf_link_info link = {};
 	struct bpf_prog_info prog = {};
-	__u32 len = sizeof(link), map_ids[16], n;
-	int prog_fd, ret = -ENOENT;
+	__u32 len, map_ids[16], n, id = 0;
+	int prog_fd, ifindex, ret = -ENOENT;
 
-	if (bpf_obj_get_info_by_fd(link_fd, &link, &len))
-		return -errno;
-	*mode = live_mode((int)link.xdp.ifindex);
-	prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+	ifindex = responder_link_ifindex(link_fd, &id);
+	if (ifindex < 0)
+		return ifindex;
+	*mode = live_mode(ifindex);
+	prog_fd = bpf_prog_get_fd_by_id(id);
 	if (prog_fd < 0)
 		return -errno;
 	len = sizeof(prog);
@@ -351,7 +350,7 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 			ret = maps_state_read(&old, &st);
 		if (ret)
 			goto out;
-		have = map_max_entries(old.hosts);
+		have = map_capacity(old.hosts);
 		if (max && max != have) {
 			pr_err("%s: the pinned maps hold %u entries; detach "
 			       "first to change --max-prefixes",

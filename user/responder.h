@@ -41,6 +41,13 @@ struct attach_result {
 int responder_attach(const struct attach_opts *o, struct attach_result *r);
 int responder_detach(const char *ifname);
 
+/*
+ * The interface a pinned XDP link holds (0 once the interface is gone),
+ * and its program id if prog_id is given; a negative errno if the fd is
+ * no XDP link.
+ */
+int responder_link_ifindex(int link_fd, __u32 *prog_id);
+
 /* The options and mode of the program a pinned link holds, from the
  * kernel (its .rodata and the XDP attach mode). */
 int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode);
