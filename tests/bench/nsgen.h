@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Userspace half of bench.bpf.c's NS generator (struct ns_gen in bench.h):
- * the template frame, built with tests/unit/frames.h, and its partial
+ * the template frame, built with tests/lib/frames.h, and its partial
  * checksum. Include after frames.h and bench.h.
  */
 #ifndef NDPR_BENCH_NSGEN_H

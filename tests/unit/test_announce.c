@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the frames `announce` sends (user/ndp_build.c): each must
+ * Unit tests of the frames `announce` sends (os/ndp_build.c): each must
  * equal, byte for byte, the frame frames.h builds on its own from the RFCs,
  * and carry a checksum that frames.h's own checksum accepts. Then the NS
  * goes through the XDP program: a responder on the link must take it for

@@ -9,46 +9,6 @@
 #include "docker.h"
 #include "ndpresponder.h"
 
-#ifdef NDPR_NO_DOCKER
-/*
- * The static build: Debian's libcurl cannot be linked statically (its
- * GSS-API and LDAP have no static libraries), so that binary has no
- * Docker mode and says so.
- */
-bool docker_supported(void)
-{
-	return false;
-}
-
-int docker_init(struct docker *d, const char *const *names, int n,
-		const uint16_t *origins, docker_apply_fn apply, void *ctx,
-		const struct slog *log)
-{
-	memset(d, 0, sizeof(*d));
-	slog(log, SLOG_ERROR,
-	     "this build of ndpresponder has no Docker mode (-N); use the "
-	     "dynamically linked build");
-	return -EOPNOTSUPP;
-}
-
-void docker_free(struct docker *d)
-{
-}
-
-void docker_connect(struct docker *d)
-{
-}
-
-int docker_poll(struct docker *d, struct curl_waitfd *extra, unsigned int n,
-		int timeout_ms)
-{
-	return -EOPNOTSUPP;
-}
-
-void docker_tick(struct docker *d)
-{
-}
-#else
 
 #define DOCKER_SOCK_DEFAULT "/var/run/docker.sock"
 #define API_TIMEOUT_S	    5
@@ -394,4 +354,3 @@ void docker_tick(struct docker *d)
 	}
 	docker_connect(d);
 }
-#endif /* NDPR_NO_DOCKER */

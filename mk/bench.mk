@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# make bench: a benchmark, not a test (it reports, it asserts nothing).
+# Needs root; writes $(OUTPUT)/bench/results.json and the plot, and copies
+# the plot to docs/bench.svg for the README.
+BENCH_DIR := $(OUTPUT)/bench
+BENCH_BPF := $(BENCH_DIR)/bench.bpf.o
+BENCH_SKEL := $(BENCH_DIR)/bench.skel.h
+BENCH_BINS := $(BENCH_DIR)/bench_prog $(BENCH_DIR)/bench_flood
+
+.PHONY: bench bench-build
+bench: bench-build
+	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
+
+bench-build: all $(BENCH_BINS)
+
+$(BENCH_DIR):
+	$(Q)mkdir -p $@
+
+$(BENCH_BPF): tests/bench/bench.bpf.c tests/bench/bench.h | $(BENCH_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/bench -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(BENCH_SKEL): $(BENCH_BPF)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
+
+$(BENCH_DIR)/bench_%: tests/bench/bench_%.c tests/bench/*.h \
+		$(TEST_LIB_HDRS) $(SKEL) \
+		$(BENCH_SKEL) | $(BENCH_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/bench $(TEST_INC) -I$(BENCH_DIR) \
+		-o $@ $< $(LIBS_LDLIBS)
+

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Tools, flags and the source lists of each layer.
+
+VERSION   ?= 0.1.0
+OUTPUT    ?= build
+CLANG     ?= clang
+CC        ?= gcc
+BPFTOOL   ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+VMLINUX_DIR := vmlinux/$(ARCH)
+
+LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libcap-ng libcurl
+LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
+LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	-Wmissing-prototypes -Wstrict-prototypes
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	-DNDPR_VERSION='"$(VERSION)"' -Iinclude $(LIBS_CFLAGS)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	-I$(VMLINUX_DIR) -Iinclude -Ibpf
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# What each layer may include (see the Makefile's head).
+OS_INC      := -Ios
+LIB_INC     := -Ilib -Ios -I$(OUTPUT)
+SERVICE_INC := -Iservice -Ilib -Ios
+CLI_INC     := -Icli -Iservice -Ilib -Ios -I$(OUTPUT)
+
+BPF_SRCS := bpf/ndpresponder.bpf.c
+BPF_HDRS := $(wildcard bpf/*.h) include/ndpresponder.h
+SKEL := $(OUTPUT)/ndpresponder.skel.h
+
+OS_HDRS      := $(wildcard os/*.h) include/ndpresponder.h
+LIB_HDRS     := $(wildcard lib/*.h)
+SERVICE_HDRS := $(wildcard service/*.h)
+CLI_HDRS     := $(wildcard cli/*.h)
+
+obj = $(patsubst %.c,$(OUTPUT)/obj/%.o,$(1))
+# Docker mode is one file: docker.c, or docker_none.c in a build without it.
+DOCKER_OBJ      := $(call obj,service/docker.c)
+DOCKER_NONE_OBJ := $(call obj,service/docker_none.c)
+CLI_MAIN_OBJ    := $(call obj,cli/main.c)
+# Everything but main() and Docker mode: what the tests link.
+PRODUCT_OBJS := $(call obj,$(wildcard os/*.c) $(wildcard lib/*.c) \
+	$(filter-out service/docker.c service/docker_none.c,$(wildcard service/*.c)) \
+	$(filter-out cli/main.c,$(wildcard cli/*.c)))

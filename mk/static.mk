@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# make static: $(OUTPUT)/static/ndpresponder, linked statically from the
+# same objects as the dynamic build, with the BPF object embedded
+# (skeleton), to copy onto a host that has nothing installed. Debian's
+# libcurl has no static form (its GSS-API and LDAP libraries ship no .a),
+# so this build links docker_none.o instead of docker.o: -N says so.
+# Stripped; `make static STATIC_LDFLAGS=` keeps the symbols.
+STATIC_DIR := $(OUTPUT)/static
+STATIC_LDFLAGS ?= -s
+STATIC_PKG := $(filter-out libcurl,$(LIBS_PKG))
+STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs $(STATIC_PKG) \
+	2>/dev/null) -lpthread -lm
+
+.PHONY: static vm-test
+static: check-deps $(STATIC_DIR)/ndpresponder
+
+# glibc's linker warnings about getaddrinfo, getpwuid and friends concern
+# library code that ndpresponder never calls (libnl's and libcap-ng's).
+$(STATIC_DIR)/ndpresponder: $(CLI_MAIN_OBJ) $(PRODUCT_OBJS) $(DOCKER_NONE_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -static -o $@ $^ $(STATIC_LDLIBS)
+
+# The VM test (tests/vm/run.sh, run by `make test` through
+# tests/integration/vm.sh): the static binary in Debian 12's 6.1 kernel
+# under qemu. `make vm-test` runs it alone.
+vm-test: static
+	$(Q)OUTPUT=$(OUTPUT) tests/vm/run.sh

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Test binaries: unit tests (tests/unit/test_*.c), the BPF programs the
+# integration tests put on peers (tests/bpf/), and the test tools the shell
+# tests drive (tests/tools/*.c). Fixtures shared by unit, fuzz and bench
+# code live in tests/lib/.
+
+TEST_DIR  := $(OUTPUT)/tests
+TEST_INC  := -Itests/lib $(CLI_INC)
+TEST_LIB_HDRS := $(wildcard tests/lib/*.h)
+TEST_BPF  := $(patsubst tests/bpf/%.c,$(TEST_DIR)/%.o,$(wildcard tests/bpf/*.bpf.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(TEST_DIR)/%,$(wildcard tests/unit/test_*.c))
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(TEST_DIR)/%,$(wildcard tests/tools/*.c))
+
+.PHONY: test-build
+test-build: $(UNIT_TESTS) $(TEST_BPF) $(TEST_TOOLS)
+
+$(TEST_DIR):
+	$(Q)mkdir -p $@
+
+$(TEST_DIR)/%.bpf.o: tests/bpf/%.bpf.c | $(TEST_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_LIB_HDRS) $(PRODUCT_OBJS) \
+		$(DOCKER_OBJ) $(SKEL) | $(TEST_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(PRODUCT_OBJS) \
+		$(DOCKER_OBJ) $(LIBS_LDLIBS)
+
+# Tools share the frame builders of tests/lib/ and nothing of the product
+# but its ABI header.
+$(TEST_DIR)/%: tests/tools/%.c $(TEST_LIB_HDRS) $(wildcard tests/tools/*.h) \
+		| $(TEST_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib -Itests/tools -o $@ $< -lpcap
