@@ -301,190 +301,305 @@ out:
 	return ret;
 }
 
-int responder_attach(const struct attach_opts *o, struct attach_result *r)
-{
-	struct ndpr_maps old = NDPR_MAPS_INIT, m = NDPR_MAPS_INIT;
-	struct ndpresponder_bpf *skel = NULL;
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
-	struct ndpr_state st = {};
-	int ifindex, link_fd = -1, prog_fd, ret;
-	bool had_maps = false;
-	char path[PATH_MAX];
+/* What one attach holds between its steps; attach_unwind undoes them. */
+struct attach_ctx {
+	const struct attach_opts *o;
+	struct attach_result *r;
 	struct pin_dir pd;
-	__u32 max = o->max_prefixes;
+	int ifindex;
 	uint8_t mac[6];
+	int link_fd;   /* the pinned link, or the one this attach created */
+	bool had_maps; /* maps were pinned before: never removed here */
+	__u32 max;     /* capacity of each prefix map */
+	struct ndpr_maps old, m;
+	struct ndpresponder_bpf *skel;
+	int prog_fd;
+	struct ndpr_state st;
+};
 
-	memset(r, 0, sizeof(*r));
+/* What can be checked without the lock, changing nothing. */
+static int attach_check(struct attach_ctx *c)
+{
+	const struct attach_opts *o = c->o;
+	int ret;
+
 	ret = kernel_check();
 	if (ret)
 		return ret;
-	ifindex = iface_index(o->ifname);
-	if (ifindex < 0)
-		return ifindex;
+	c->ifindex = iface_index(o->ifname);
+	if (c->ifindex < 0)
+		return c->ifindex;
 	if (o->mac_set)
-		memcpy(mac, o->mac, sizeof(mac));
-	else if ((ret = iface_mac(o->ifname, mac)))
+		memcpy(c->mac, o->mac, sizeof(c->mac));
+	else if ((ret = iface_mac(o->ifname, c->mac)))
 		return ret;
-	ret = pin_dir_init(&pd, o->ifname, true);
-	if (ret)
-		return ret;
-	ret = pin_lock(&pd);
-	if (ret)
-		return ret;
+	return pin_dir_init(&c->pd, o->ifname, true);
+}
 
-	link_fd = open_link(&pd, o->ifname, ifindex);
-	if (link_fd < 0 && link_fd != -ENOENT) {
-		ret = link_fd;
-		pr_err("%s: couldn't open the pinned link: %s", o->ifname,
-		       errstr(ret));
-		goto out;
+/* The pinned link (an upgrade) or none; a stale one is removed. */
+static int attach_find_link(struct attach_ctx *c)
+{
+	c->link_fd = open_link(&c->pd, c->o->ifname, c->ifindex);
+	if (c->link_fd < 0 && c->link_fd != -ENOENT) {
+		pr_err("%s: couldn't open the pinned link: %s", c->o->ifname,
+		       errstr(c->link_fd));
+		return c->link_fd;
 	}
-	r->upgraded = link_fd >= 0;
+	c->r->upgraded = c->link_fd >= 0;
+	return 0;
+}
 
-	had_maps = pin_exists(&pd, "ndpr_state");
-	if (had_maps) {
-		__u32 have;
+/* The maps an earlier attach pinned, with their record and capacity. */
+static int attach_read_pinned(struct attach_ctx *c)
+{
+	const struct attach_opts *o = c->o;
+	__u32 have;
+	int ret;
 
-		ret = maps_open(&pd, o->ifname, &old);
+	c->max = o->max_prefixes;
+	c->had_maps = pin_exists(&c->pd, "ndpr_state");
+	if (c->had_maps) {
+		ret = maps_open(&c->pd, o->ifname, &c->old);
 		if (!ret)
-			ret = maps_state_read(&old, &st);
+			ret = maps_state_read(&c->old, &c->st);
 		if (ret)
-			goto out;
-		have = map_capacity(old.hosts);
-		if (max && max != have) {
+			return ret;
+		have = map_capacity(c->old.hosts);
+		if (c->max && c->max != have) {
 			pr_err("%s: the pinned maps hold %u entries; detach "
 			       "first to change --max-prefixes",
 			       o->ifname, have);
-			ret = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
-		max = have;
+		c->max = have;
 	}
-	if (!max)
-		max = NDPR_DEFAULT_MAX_PREFIXES;
-	if (r->upgraded && o->mode_set && o->mode != ATTACH_AUTO &&
-	    (int)o->mode != st.mode) {
+	if (!c->max)
+		c->max = NDPR_DEFAULT_MAX_PREFIXES;
+	return 0;
+}
+
+/* What the interface has now must be what this attach may replace. */
+static int attach_check_fit(struct attach_ctx *c)
+{
+	const struct attach_opts *o = c->o;
+
+	if (!c->r->upgraded)
+		return check_no_other_xdp(&c->pd, o->ifname, c->ifindex);
+	if (o->mode_set && o->mode != ATTACH_AUTO &&
+	    (int)o->mode != c->st.mode) {
 		pr_err("%s: attached in %s mode; detach first to change the "
 		       "mode",
-		       o->ifname, mode_name(st.mode));
-		ret = -EINVAL;
-		goto out;
+		       o->ifname, mode_name(c->st.mode));
+		return -EINVAL;
 	}
-	if (!r->upgraded) {
-		ret = check_no_other_xdp(&pd, o->ifname, ifindex);
-		if (ret)
-			goto out;
-	}
+	return 0;
+}
 
-	if (mkdir(pd.dir, 0700) && errno != EEXIST) {
+static void load_failed(const struct attach_ctx *c, int err)
+{
+	if (c->had_maps)
+		pr_err("%s: couldn't load the XDP program over the maps "
+		       "pinned in %s: %s (maps of another version? "
+		       "detach first; -v tells more)",
+		       c->o->ifname, c->pd.dir, errstr(err));
+	else
+		pr_err("%s: couldn't load the XDP program: %s (-v shows "
+		       "the verifier's log)",
+		       c->o->ifname, errstr(err));
+}
+
+/* Loads the program over the maps pinned in the interface's directory. */
+static int attach_load(struct attach_ctx *c)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	struct ndpresponder_bpf *skel;
+	int ret;
+
+	if (mkdir(c->pd.dir, 0700) && errno != EEXIST) {
 		ret = -errno;
-		pr_err("couldn't create %s: %s", pd.dir, errstr(ret));
-		goto out;
+		pr_err("couldn't create %s: %s", c->pd.dir, errstr(ret));
+		return ret;
 	}
-	open_opts.pin_root_path = pd.dir;
-	skel = ndpresponder_bpf__open_opts(&open_opts);
+	open_opts.pin_root_path = c->pd.dir;
+	skel = c->skel = ndpresponder_bpf__open_opts(&open_opts);
 	if (!skel) {
 		ret = -errno;
 		pr_err("couldn't open the BPF object: %s", errstr(ret));
-		goto out;
+		return ret;
 	}
-	fill_config(o, mac, (struct ndpr_config *)&skel->rodata->ndpr_cfg);
-	bpf_map__set_max_entries(skel->maps.ndpr_hosts, max);
-	bpf_map__set_max_entries(skel->maps.ndpr_prefixes, max);
+	fill_config(c->o, c->mac,
+		    (struct ndpr_config *)&skel->rodata->ndpr_cfg);
+	bpf_map__set_max_entries(skel->maps.ndpr_hosts, c->max);
+	bpf_map__set_max_entries(skel->maps.ndpr_prefixes, c->max);
 	ret = ndpresponder_bpf__load(skel);
 	if (ret) {
-		if (had_maps)
-			pr_err("%s: couldn't load the XDP program over the maps "
-			       "pinned in %s: %s (maps of another version? "
-			       "detach first; -v tells more)",
-			       o->ifname, pd.dir, errstr(ret));
-		else
-			pr_err("%s: couldn't load the XDP program: %s (-v shows "
-			       "the verifier's log)",
-			       o->ifname, errstr(ret));
-		goto out;
+		load_failed(c, ret);
+		return ret;
 	}
-	m.hosts = bpf_map__fd(skel->maps.ndpr_hosts);
-	m.prefixes = bpf_map__fd(skel->maps.ndpr_prefixes);
-	m.counters = bpf_map__fd(skel->maps.ndpr_counters);
-	m.state = bpf_map__fd(skel->maps.ndpr_state);
-	m.origins = bpf_map__fd(skel->maps.ndpr_origins);
-	m.empty = bpf_map__fd(skel->maps.ndpr_empty);
-	prog_fd = bpf_program__fd(skel->progs.ndpresponder);
+	c->m.hosts = bpf_map__fd(skel->maps.ndpr_hosts);
+	c->m.prefixes = bpf_map__fd(skel->maps.ndpr_prefixes);
+	c->m.counters = bpf_map__fd(skel->maps.ndpr_counters);
+	c->m.state = bpf_map__fd(skel->maps.ndpr_state);
+	c->m.origins = bpf_map__fd(skel->maps.ndpr_origins);
+	c->m.empty = bpf_map__fd(skel->maps.ndpr_empty);
+	c->prog_fd = bpf_program__fd(skel->progs.ndpresponder);
+	return 0;
+}
+
+/* Prefixes go in before the program sees its first packet. */
+static int attach_seed(struct attach_ctx *c)
+{
+	int ret;
 
 	/* Which maps to skip, from what they hold now. */
-	ret = maps_empty_refresh(&m);
+	ret = maps_empty_refresh(&c->m);
 	if (ret) {
-		pr_err("%s: couldn't set ndpr_empty: %s", o->ifname,
+		pr_err("%s: couldn't set ndpr_empty: %s", c->o->ifname,
 		       errstr(ret));
-		goto out;
+		return ret;
 	}
-	/* Prefixes go in before the program sees its first packet. */
-	for (size_t i = 0; i < o->prefixes.n; i++) {
-		ret = maps_prefix_update(&m, o->ifname, &o->prefixes.v[i]);
+	for (size_t i = 0; i < c->o->prefixes.n; i++) {
+		ret = maps_prefix_update(&c->m, c->o->ifname,
+					 &c->o->prefixes.v[i]);
 		if (ret)
-			goto out;
+			return ret;
 	}
+	return 0;
+}
 
+/* The record of what is about to change: the interface, the options and
+ * all-multicast if we will turn it on. */
+static int attach_record_intent(struct attach_ctx *c)
+{
+	int ret;
+
+	c->st.ifindex = (__u32)c->ifindex;
+	c->st.config = c->skel->rodata->ndpr_cfg;
+	ret = allmulti_intent(c->o->ifname, &c->st);
+	return ret ?: maps_state_write(&c->m, &c->st);
+}
+
+/* An upgrade: the new program under the same link, with no gap. */
+static int attach_update_link(struct attach_ctx *c)
+{
+	int ret;
+
+	if (!bpf_link_update(c->link_fd, c->prog_fd, NULL))
+		return 0;
+	ret = -errno;
+	pr_err("%s: couldn't replace the program: %s", c->o->ifname,
+	       errstr(ret));
+	return ret;
+}
+
+static int attach_create_link(struct attach_ctx *c)
+{
+	enum ndpr_mode mode = NDPR_MODE_GENERIC;
+	char path[PATH_MAX];
+	int ret;
+
+	c->link_fd = create_link(c->o, c->ifindex, c->prog_fd, &mode);
+	if (c->link_fd < 0)
+		return c->link_fd;
+	ret = pin_path(&c->pd, PIN_LINK, path, sizeof(path));
+	if (!ret && bpf_obj_pin(c->link_fd, path))
+		ret = -errno;
+	if (ret) {
+		pr_err("%s: couldn't pin the link: %s", c->o->ifname,
+		       errstr(ret));
+		return ret;
+	}
+	c->st.attached_at = (__u64)time(NULL);
+	return 0;
+}
+
+/* Carries out the intent recorded; also on upgrade, which repairs an
+ * attach that was cut short. */
+static int attach_set_allmulti(struct attach_ctx *c)
+{
+	if (c->st.flags & NDPR_STATE_ALLMULTI_SET)
+		return iface_set_allmulti(c->o->ifname, true);
+	return 0;
+}
+
+/* The record of what is now, the mode read from the kernel. */
+static int attach_record(struct attach_ctx *c)
+{
+	int ret;
+
+	c->st.mode = live_mode(c->ifindex);
+	ret = maps_state_write(&c->m, &c->st);
+	if (ret)
+		return ret;
+	c->r->mode = c->st.mode;
+	c->r->prog_id = prog_id(c->prog_fd);
+	return 0;
+}
+
+/*
+ * A failed first attach leaves nothing: its link unpinned (closing the
+ * fd detaches it) and the directory removed. A failed upgrade leaves the
+ * old program answering, and maps pinned before stay.
+ */
+static void attach_unwind(struct attach_ctx *c, int ret)
+{
+	char path[PATH_MAX];
+	bool created = ret && !c->r->upgraded;
+
+	if (created && c->link_fd >= 0 &&
+	    !pin_path(&c->pd, PIN_LINK, path, sizeof(path)))
+		unlink(path);
+	if (created && !c->had_maps)
+		pin_dir_remove(&c->pd);
+	if (c->link_fd >= 0)
+		close(c->link_fd);
+	ndpresponder_bpf__destroy(c->skel);
+	maps_close(&c->old);
+	pin_unlock(&c->pd);
+}
+
+int responder_attach(const struct attach_opts *o, struct attach_result *r)
+{
+	struct attach_ctx c = {
+		.o = o,
+		.r = r,
+		.link_fd = -1,
+		.old = NDPR_MAPS_INIT,
+		.m = NDPR_MAPS_INIT,
+	};
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = attach_check(&c);
+	if (!ret)
+		ret = pin_lock(&c.pd);
+	if (ret)
+		return ret;
+	ret = attach_find_link(&c);
+	if (!ret)
+		ret = attach_read_pinned(&c);
+	if (!ret)
+		ret = attach_check_fit(&c);
+	if (!ret)
+		ret = attach_load(&c);
+	if (!ret)
+		ret = attach_seed(&c);
 	/*
 	 * The record is written before what it describes: killed at any
 	 * point, the next command finds at worst an intent not carried out
 	 * (all-multicast we meant to turn on), never a change it does not
 	 * know about. Mode and options are read from the kernel anyway.
 	 */
-	st.ifindex = (__u32)ifindex;
-	st.config = skel->rodata->ndpr_cfg;
-	ret = allmulti_intent(o->ifname, &st);
 	if (!ret)
-		ret = maps_state_write(&m, &st);
-	if (ret)
-		goto out;
-	if (r->upgraded) {
-		if (bpf_link_update(link_fd, prog_fd, NULL)) {
-			ret = -errno;
-			pr_err("%s: couldn't replace the program: %s",
-			       o->ifname, errstr(ret));
-			goto out;
-		}
-	} else {
-		enum ndpr_mode mode = NDPR_MODE_GENERIC;
-
-		link_fd = create_link(o, ifindex, prog_fd, &mode);
-		if (link_fd < 0) {
-			ret = link_fd;
-			goto out;
-		}
-		ret = pin_path(&pd, PIN_LINK, path, sizeof(path));
-		if (!ret && bpf_obj_pin(link_fd, path))
-			ret = -errno;
-		if (ret) {
-			pr_err("%s: couldn't pin the link: %s", o->ifname,
-			       errstr(ret));
-			goto out;
-		}
-		st.attached_at = (__u64)time(NULL);
-	}
-	/* Also on upgrade: repairs an attach that was cut short. */
-	st.mode = live_mode(ifindex);
-	if (st.flags & NDPR_STATE_ALLMULTI_SET)
-		ret = iface_set_allmulti(o->ifname, true);
+		ret = attach_record_intent(&c);
 	if (!ret)
-		ret = maps_state_write(&m, &st);
-	if (ret)
-		goto out;
-	r->mode = st.mode;
-	r->prog_id = prog_id(prog_fd);
-out:
-	if (ret && !r->upgraded && link_fd >= 0 &&
-	    !pin_path(&pd, PIN_LINK, path, sizeof(path)))
-		unlink(path);
-	if (ret && !had_maps && !r->upgraded)
-		pin_dir_remove(&pd);
-	if (link_fd >= 0)
-		close(link_fd);
-	ndpresponder_bpf__destroy(skel);
-	maps_close(&old);
-	pin_unlock(&pd);
+		ret = r->upgraded ? attach_update_link(&c) :
+				    attach_create_link(&c);
+	if (!ret)
+		ret = attach_set_allmulti(&c);
+	if (!ret)
+		ret = attach_record(&c);
+	attach_unwind(&c, ret);
 	return ret;
 }
 
