@@ -603,14 +603,30 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	return ret;
 }
 
+/* Detaches even if someone else holds the link open. */
+static void detach_link(const struct pin_dir *pd, const char *ifname)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (pin_path(pd, PIN_LINK, path, sizeof(path)))
+		return;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (bpf_link_detach(fd) && errno != ENOLINK)
+		pr_err("%s: couldn't detach the link: %s", ifname,
+		       errstr(-errno));
+	close(fd);
+}
+
 int responder_detach(const char *ifname)
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	struct ndpr_state st = {};
-	char path[PATH_MAX];
 	struct pin_dir pd;
 	char now_name[IF_NAMESIZE];
-	int ret, fd, allmulti_err = 0;
+	int ret, allmulti_err = 0;
 
 	ret = pin_dir_init(&pd, ifname, false);
 	if (ret)
@@ -624,17 +640,7 @@ int responder_detach(const char *ifname)
 		return ret;
 	if (!maps_open(&pd, ifname, &m))
 		maps_state_read(&m, &st);
-
-	/* Detach even if someone else holds the link open. */
-	if (!pin_path(&pd, PIN_LINK, path, sizeof(path))) {
-		fd = bpf_obj_get(path);
-		if (fd >= 0) {
-			if (bpf_link_detach(fd) && errno != ENOLINK)
-				pr_err("%s: couldn't detach the link: %s",
-				       ifname, errstr(-errno));
-			close(fd);
-		}
-	}
+	detach_link(&pd, ifname);
 	/* By index: the interface may have been renamed since attach. */
 	if ((st.flags & NDPR_STATE_ALLMULTI_SET) && st.ifindex &&
 	    if_indextoname(st.ifindex, now_name))

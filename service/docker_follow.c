@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Docker entries are owned by network name, across runs: each network has
+ * an origin named "docker:NAME" in the maps, and the entries of a network
+ * this run no longer follows (kept by an earlier run's --keep) are removed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "docker_follow.h"
+#include "log.h"
+
+#define ORIGIN_PREFIX "docker:"
+
+void docker_follow_init(struct docker_follow *f, struct pin_dir *pd,
+			const struct slog *log, const char *const *nets,
+			int n)
+{
+	memset(f, 0, sizeof(*f));
+	f->pd = pd;
+	f->log = log;
+	f->nets = nets;
+	f->n = n;
+	f->maps = (struct ndpr_maps)NDPR_MAPS_INIT;
+	f->ann.fd = -1;
+}
+
+static void announce_added(struct docker_follow *f,
+			   const struct prefix_set *added)
+{
+	char a[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < added->n; i++) {
+		prefix_format(&added->v[i], a, sizeof(a));
+		if (announce_addr(&f->ann, &added->v[i].addr))
+			slog(f->log, SLOG_WARN, "couldn't announce %s", a);
+		else
+			slog(f->log, SLOG_INFO, "ANNOUNCE %s", a);
+	}
+}
+
+/* The Docker side's set for one network: into the maps, then announced. */
+static int apply(void *ctx, uint16_t origin, const char *net,
+		 struct prefix_set *addrs)
+{
+	struct docker_follow *f = ctx;
+	struct prefix_set added = {};
+	char name[sizeof(struct ndpr_origin)];
+	struct sync_result res;
+	int ret;
+
+	snprintf(name, sizeof(name), ORIGIN_PREFIX "%s", net);
+	ret = pin_lock(f->pd);
+	if (ret)
+		return ret;
+	ret = maps_origin_set(&f->maps, origin, name);
+	if (!ret)
+		ret = maps_prefix_sync(&f->maps, f->ifname, addrs, origin, &res,
+				       &added);
+	pin_unlock(f->pd);
+	if (ret) {
+		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
+		     name, errstr(ret));
+		goto out;
+	}
+	if (res.added || res.removed || res.changed)
+		slog(f->log, SLOG_INFO, "%s: %zu added, %zu removed, %zu kept",
+		     name, res.added, res.removed, res.kept);
+	announce_added(f, &added);
+out:
+	prefix_set_free(&added);
+	return 0;
+}
+
+/* The origin of each followed network, found or given one. */
+static int find_origins(struct docker_follow *f, uint16_t *origins)
+{
+	char name[sizeof(struct ndpr_origin)];
+	int o;
+
+	for (int i = 0; i < f->n; i++) {
+		snprintf(name, sizeof(name), ORIGIN_PREFIX "%s", f->nets[i]);
+		o = maps_origin_find(&f->maps, name);
+		if (o < 0)
+			return o;
+		origins[i] = (uint16_t)o;
+	}
+	return 0;
+}
+
+static bool followed(const struct docker_follow *f, const uint16_t *origins,
+		     uint16_t k)
+{
+	for (int i = 0; i < f->n; i++)
+		if (origins[i] == k)
+			return true;
+	return false;
+}
+
+/* Removes the entries of Docker networks no longer followed. */
+static int drop_unfollowed(struct docker_follow *f, const uint16_t *origins)
+{
+	char name[sizeof(struct ndpr_origin)];
+	struct prefix_set none = {};
+	struct sync_result res;
+	int ret = 0;
+
+	for (uint16_t k = 1; k < NDPR_MAX_ORIGINS && !ret; k++) {
+		maps_origin_name(&f->maps, k, name, sizeof(name));
+		if (strncmp(name, ORIGIN_PREFIX, strlen(ORIGIN_PREFIX)) ||
+		    followed(f, origins, k))
+			continue;
+		ret = maps_prefix_sync(&f->maps, f->ifname, &none, k, &res,
+				       NULL);
+		if (!ret && res.removed)
+			slog(f->log, SLOG_INFO,
+			     "%s: not followed any more, %zu entries removed",
+			     name, res.removed);
+		if (!ret)
+			ret = maps_origin_set(&f->maps, k, "");
+	}
+	return ret;
+}
+
+static int assign_origins(struct docker_follow *f, uint16_t *origins)
+{
+	int ret;
+
+	ret = pin_lock(f->pd);
+	if (ret)
+		return ret;
+	ret = find_origins(f, origins);
+	if (!ret)
+		ret = drop_unfollowed(f, origins);
+	pin_unlock(f->pd);
+	if (ret)
+		pr_err("%s: couldn't assign the Docker networks' origins: %s",
+		       f->ifname, errstr(ret));
+	return ret;
+}
+
+int docker_follow_start(struct docker_follow *f, const char *ifname,
+			int ifindex)
+{
+	uint16_t origins[DOCKER_MAX_NETWORKS];
+	struct ndpr_state st;
+	int ret;
+
+	f->ifname = ifname;
+	f->ifindex = ifindex;
+	ret = maps_open(f->pd, f->ifname, &f->maps);
+	if (!ret)
+		ret = maps_state_read(&f->maps, &st);
+	if (!ret)
+		ret = assign_origins(f, origins);
+	if (ret)
+		return ret;
+	ret = announcer_open(&f->ann, f->ifname, f->ifindex, st.config.mac,
+			     st.config.flags & NDPR_CFG_ROUTER);
+	if (ret) {
+		pr_err("%s: couldn't open a packet socket: %s", f->ifname,
+		       errstr(ret));
+		return ret;
+	}
+	ret = docker_init(&f->docker, f->nets, f->n, origins, apply, f, f->log);
+	if (ret)
+		return ret;
+	docker_connect(&f->docker);
+	return 0;
+}
+
+/* On exit: Docker-learned entries go, unless --keep. */
+static void forget_all(struct docker_follow *f)
+{
+	struct prefix_set none = {};
+	struct sync_result res;
+
+	if (pin_lock(f->pd))
+		return;
+	for (int i = 0; i < f->n; i++)
+		maps_prefix_sync(&f->maps, f->ifname, &none,
+				 f->docker.nets[i].origin, &res, NULL);
+	pin_unlock(f->pd);
+}
+
+void docker_follow_stop(struct docker_follow *f, bool forget)
+{
+	if (f->n && forget && f->maps.hosts >= 0)
+		forget_all(f);
+	if (f->n)
+		docker_free(&f->docker);
+	announcer_close(&f->ann);
+	maps_close(&f->maps);
+}

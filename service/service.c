@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The service: start is a sequence of steps, serve the poll loop, and
+ * stop the one unwind path, which undoes whatever start got to.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "caps.h"
+#include "docker_follow.h"
+#include "events.h"
+#include "gateway.h"
+#include "iface.h"
+#include "log.h"
+#include "maps.h"
+#include "pins.h"
+#include "service.h"
+#include "slog.h"
+
+struct service {
+	const struct service_opts *so;
+	struct attach_opts o; /* so->attach with the whole wanted set */
+	struct slog log;
+	struct pin_dir pd;
+	int ifindex;
+	int run_lock_fd;
+	bool attached, adopted, serving;
+	struct event_reader ev;
+	struct gw_pin gw;
+	int sfd, tfd;
+	struct docker_follow follow;
+};
+
+/* The wanted static set: the command line's entries plus the file's. */
+static int wanted_set(const struct service *s, struct prefix_set *want)
+{
+	const struct service_opts *so = s->so;
+	unsigned int flags = so->attach.force ? PREFIX_ALLOW_DEFAULT : 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < so->attach.prefixes.n && !ret; i++)
+		ret = prefix_set_add(want, &so->attach.prefixes.v[i]);
+	if (!ret && so->config)
+		ret = prefix_file_read(so->config, flags, want);
+	return ret;
+}
+
+static int sync_static(struct service *s, const char *why)
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct prefix_set want = {};
+	struct sync_result res;
+	int ret;
+
+	ret = wanted_set(s, &want);
+	if (ret) {
+		slog(&s->log, SLOG_ERROR,
+		     "%s: configuration not applied, keeping the prefixes as "
+		     "they are",
+		     why);
+		goto out;
+	}
+	ret = pin_lock(&s->pd);
+	if (ret)
+		goto out;
+	ret = maps_open(&s->pd, s->o.ifname, &m);
+	if (!ret)
+		ret = maps_prefix_sync(&m, s->o.ifname, &want, 0, &res, NULL);
+	pin_unlock(&s->pd);
+	if (!ret)
+		slog(&s->log, SLOG_INFO,
+		     "%s: prefixes %zu added, %zu changed, %zu removed, %zu "
+		     "kept",
+		     why, res.added, res.changed, res.removed, res.kept);
+out:
+	maps_close(&m);
+	prefix_set_free(&want);
+	return ret;
+}
+
+/* One service per interface: a second run would fight the first. */
+static int take_run_lock(struct service *s)
+{
+	if (mkdir(s->pd.dir, 0700) && errno != EEXIST) {
+		int err = -errno;
+
+		pr_err("couldn't create %s: %s", s->pd.dir, errstr(err));
+		return err;
+	}
+	s->run_lock_fd = open(s->pd.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->run_lock_fd < 0)
+		return -errno;
+	if (flock(s->run_lock_fd, LOCK_EX | LOCK_NB)) {
+		pr_err("%s: another 'ndpresponder run' serves this interface",
+		       s->o.ifname);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* The responder is gone if someone detached it or the interface left. */
+static bool still_attached(const struct service *s)
+{
+	char path[PATH_MAX];
+	bool ok;
+	int fd;
+
+	if (pin_path(&s->pd, PIN_LINK, path, sizeof(path)))
+		return false;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	ok = responder_link_ifindex(fd, NULL) == s->ifindex;
+	close(fd);
+	return ok;
+}
+
+static int setup_fds(struct service *s)
+{
+	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return -errno;
+	s->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (s->sfd < 0 || s->tfd < 0)
+		return -errno;
+	if (timerfd_settime(s->tfd, 0, &tick, NULL))
+		return -errno;
+	return 0;
+}
+
+/* Waits for the signal, timer and event fds (and Docker's stream). */
+static int wait_ready(struct service *s, bool ready[3])
+{
+	int fds[3] = { s->sfd, s->tfd, event_reader_fd(&s->ev) };
+	int ret;
+
+	if (s->so->ndocker) {
+		struct curl_waitfd w[3];
+
+		for (int i = 0; i < 3; i++)
+			w[i] = (struct curl_waitfd){ fds[i], CURL_WAIT_POLLIN,
+						     0 };
+		ret = docker_poll(&s->follow.docker, w, 3, 1000);
+		for (int i = 0; i < 3; i++)
+			ready[i] = w[i].revents;
+		return ret;
+	}
+	struct pollfd p[3];
+
+	for (int i = 0; i < 3; i++)
+		p[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	ret = poll(p, 3, -1);
+	if (ret < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < 3; i++)
+		ready[i] = p[i].revents;
+	return 0;
+}
+
+/* Once a second: refills the event tokens, retries what waits, and checks
+ * every 5 s that the responder is still there (-ENOLINK if not). */
+static int on_tick(struct service *s, unsigned int n)
+{
+	event_reader_tick(&s->ev);
+	if (s->so->pin_gateway && s->gw.state != GW_PINNED)
+		gw_pin_step(&s->gw);
+	if (s->so->ndocker)
+		docker_tick(&s->follow.docker);
+	if (n % 5 == 0 && !still_attached(s)) {
+		slog(&s->log, SLOG_ERROR,
+		     "the responder on %s is gone (detached, or the "
+		     "interface vanished)",
+		     s->o.ifname);
+		return -ENOLINK;
+	}
+	return 0;
+}
+
+/* SIGHUP reloads (0); SIGTERM and SIGINT stop (1). */
+static int on_signal(struct service *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->sfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (si.ssi_signo == SIGHUP) {
+		sync_static(s, "reload");
+		return 0;
+	}
+	slog(&s->log, SLOG_INFO, "%s, stopping", strsignal((int)si.ssi_signo));
+	event_reader_drain(&s->ev);
+	return 1;
+}
+
+/* Runs until a signal to stop; returns 0, or -ENOLINK if the responder
+ * vanished under us. */
+static int serve(struct service *s)
+{
+	bool ready[3];
+	uint64_t ticks;
+	unsigned int n = 0;
+	int ret;
+
+	for (;;) {
+		ret = wait_ready(s, ready);
+		if (ret)
+			return ret;
+		if (ready[2])
+			event_reader_drain(&s->ev);
+		if (ready[0] && on_signal(s))
+			return 0;
+		if (!ready[1] || read(s->tfd, &ticks, sizeof(ticks)) < 0)
+			continue;
+		ret = on_tick(s, ++n);
+		if (ret)
+			return ret;
+	}
+}
+
+static void service_init(struct service *s, const struct service_opts *so)
+{
+	memset(s, 0, sizeof(*s));
+	s->so = so;
+	s->o = so->attach;
+	memset(&s->o.prefixes, 0, sizeof(s->o.prefixes));
+	s->run_lock_fd = s->sfd = s->tfd = -1;
+	s->ev.ring_fd = s->ev.counters_fd = s->ev.tokens_fd = -1;
+	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
+			   so->ndocker);
+}
+
+static int start_log(struct service *s)
+{
+	int ret = slog_init(&s->log, s->so->log_json, stderr);
+
+	if (ret)
+		pr_err("NDPRESPONDER_LOG must be DEBUG, INFO, WARN, ERROR or "
+		       "FATAL");
+	return ret;
+}
+
+/* The interface, once, and the run lock in its pin directory. */
+static int start_iface(struct service *s)
+{
+	int ret;
+
+	s->ifindex = iface_index(s->o.ifname);
+	if (s->ifindex < 0)
+		return s->ifindex;
+	ret = pin_dir_init(&s->pd, s->o.ifname, true);
+	return ret ?: take_run_lock(s);
+}
+
+static int start_responder(struct service *s)
+{
+	struct attach_result r;
+	int ret;
+
+	ret = responder_attach(&s->o, &r);
+	if (ret)
+		return ret;
+	s->attached = true;
+	s->adopted = r.upgraded;
+	slog(&s->log, SLOG_INFO, "%s %s, %s mode, program id %u",
+	     r.upgraded ? "adopted the responder on" : "attached to",
+	     s->o.ifname, mode_name(r.mode), r.prog_id);
+	return 0;
+}
+
+static void start_gateway(struct service *s)
+{
+	if (!s->so->pin_gateway)
+		return;
+	gw_pin_init(&s->gw, s->o.ifname, s->ifindex, &s->log);
+	gw_pin_step(&s->gw);
+}
+
+/* Attached, mounted, sockets open: from here on, only maps, links and
+ * netlink. */
+static int drop_caps(struct service *s)
+{
+	int ret = caps_drop_for_service();
+
+	if (!ret)
+		slog(&s->log, SLOG_DEBUG,
+		     "capabilities dropped to CAP_BPF, CAP_NET_ADMIN");
+	return ret;
+}
+
+static int service_start(struct service *s)
+{
+	const struct service_opts *so = s->so;
+	int ret;
+
+	ret = start_log(s);
+	/* The attach's entries: the command line's and the file's. */
+	if (!ret)
+		ret = wanted_set(s, &s->o.prefixes);
+	if (!ret)
+		ret = start_iface(s);
+	if (!ret)
+		ret = start_responder(s);
+	if (!ret)
+		ret = sync_static(s, "start");
+	if (!ret)
+		ret = event_reader_open(&s->ev, &s->pd, s->o.ifname,
+					"ndpr_events", &s->log);
+	if (!ret)
+		ret = setup_fds(s);
+	if (ret)
+		return ret;
+	start_gateway(s);
+	if (so->ndocker)
+		ret = docker_follow_start(&s->follow, s->o.ifname, s->ifindex);
+	return ret ?: drop_caps(s);
+}
+
+/* Detaches, unless kept; a detach by hand (-ENOLINK) left nothing. */
+static void stop_responder(struct service *s, int ret)
+{
+	/* A responder this run adopted stays when the run fails to start:
+	 * a restart must never leave the host without one. */
+	bool keep = s->so->keep || (ret && !s->serving && s->adopted);
+
+	if (!s->attached)
+		return;
+	if (keep)
+		slog(&s->log, SLOG_INFO, "leaving the responder on %s attached",
+		     s->o.ifname);
+	else if (ret != -ENOLINK && !responder_detach(s->o.ifname))
+		slog(&s->log, SLOG_INFO, "detached from %s", s->o.ifname);
+}
+
+static void service_stop(struct service *s, int ret)
+{
+	event_reader_close(&s->ev);
+	docker_follow_stop(&s->follow, s->attached && !s->so->keep);
+	stop_responder(s, ret);
+	if (s->run_lock_fd >= 0)
+		close(s->run_lock_fd);
+	if (s->sfd >= 0)
+		close(s->sfd);
+	if (s->tfd >= 0)
+		close(s->tfd);
+	prefix_set_free(&s->o.prefixes);
+}
+
+int service_run(const struct service_opts *so)
+{
+	struct service s;
+	int ret;
+
+	service_init(&s, so);
+	ret = service_start(&s);
+	if (!ret) {
+		s.serving = true;
+		ret = serve(&s);
+	}
+	service_stop(&s, ret);
+	return ret;
+}
