@@ -169,7 +169,11 @@ int docker_follow_start(struct docker_follow *f, const char *ifname,
 	return 0;
 }
 
-/* On exit: Docker-learned entries go, unless --keep. */
+/*
+ * On exit: Docker-learned entries go, unless --keep. Only the networks
+ * docker_init took: before it, every origin reads 0, the static entries'
+ * own, and a start that failed there would empty an adopted responder.
+ */
 static void forget_all(struct docker_follow *f)
 {
 	struct prefix_set none = {};
@@ -177,7 +181,7 @@ static void forget_all(struct docker_follow *f)
 
 	if (pin_lock(f->pd))
 		return;
-	for (int i = 0; i < f->n; i++)
+	for (int i = 0; i < f->docker.nnets; i++)
 		maps_prefix_sync(&f->maps, f->ifname, &none,
 				 f->docker.nets[i].origin, &res, NULL);
 	pin_unlock(f->pd);
