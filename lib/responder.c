@@ -141,7 +141,8 @@ static bool pinned_as(const struct pin_dir *pd, int ifindex, char *name,
 		if (de->d_name[0] == '.')
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%.*s/%s", pd->root,
-			     NAME_MAX, de->d_name, PIN_LINK) >= (int)sizeof(path))
+			     NAME_MAX, de->d_name,
+			     PIN_LINK) >= (int)sizeof(path))
 			continue;
 		fd = bpf_obj_get(path);
 		if (fd < 0)
