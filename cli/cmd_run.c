@@ -507,6 +507,8 @@ static int run_service(int argc, char **argv, bool go_form)
 		       "FATAL");
 		goto out;
 	}
+	/* The library's reports too, in the service's log format. */
+	slog_take_reports(&s.log);
 	/* The command line's entries are the base of every later sync. */
 	s.cli_prefixes = s.o.prefixes;
 	memset(&s.o.prefixes, 0, sizeof(s.o.prefixes));
@@ -587,6 +589,7 @@ out:
 		close(s.tfd);
 	prefix_set_free(&s.o.prefixes);
 	prefix_set_free(&s.cli_prefixes);
+	log_set_hook(NULL, NULL); /* s.log ends here */
 	return ret == 1 ? 0 : ret;
 }
 
