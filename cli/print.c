@@ -18,12 +18,11 @@ static bool wants_text(const struct print_ctx *p, enum print_type t)
 }
 
 /* Takes v: adds it to the open object (under key) or array. */
-static void add(struct print_ctx *p, enum print_type t, const char *key,
-		json_object *v)
+static void add(struct print_ctx *p, const char *key, json_object *v)
 {
 	json_object *top;
 
-	if (!p->json || t == PRINT_FP || !p->depth) {
+	if (!p->depth) {
 		json_object_put(v);
 		return;
 	}
@@ -40,7 +39,7 @@ void print_string(struct print_ctx *p, enum print_type t, const char *key,
 	if (wants_text(p, t) && fmt)
 		fprintf(p->out, fmt, value);
 	else if (p->json && t != PRINT_FP)
-		add(p, t, key, json_object_new_string(value));
+		add(p, key, json_object_new_string(value));
 }
 
 void print_uint(struct print_ctx *p, enum print_type t, const char *key,
@@ -49,7 +48,7 @@ void print_uint(struct print_ctx *p, enum print_type t, const char *key,
 	if (wants_text(p, t) && fmt)
 		fprintf(p->out, fmt, value);
 	else if (p->json && t != PRINT_FP)
-		add(p, t, key, json_object_new_uint64(value));
+		add(p, key, json_object_new_uint64(value));
 }
 
 void print_double(struct print_ctx *p, enum print_type t, const char *key,
@@ -58,7 +57,7 @@ void print_double(struct print_ctx *p, enum print_type t, const char *key,
 	if (wants_text(p, t) && fmt)
 		fprintf(p->out, fmt, value);
 	else if (p->json && t != PRINT_FP)
-		add(p, t, key, json_object_new_double(value));
+		add(p, key, json_object_new_double(value));
 }
 
 void print_bool_as(struct print_ctx *p, enum print_type t, const char *key,
@@ -68,7 +67,7 @@ void print_bool_as(struct print_ctx *p, enum print_type t, const char *key,
 	if (wants_text(p, t) && fmt)
 		fprintf(p->out, fmt, value ? yes : no);
 	else if (p->json && t != PRINT_FP)
-		add(p, t, key, json_object_new_boolean(value));
+		add(p, key, json_object_new_boolean(value));
 }
 
 void print_text(struct print_ctx *p, const char *fmt, ...)
@@ -99,7 +98,7 @@ static void open_json(struct print_ctx *p, const char *key, json_object *v)
 		p->stack[p->depth++] = NULL;
 		return;
 	}
-	add(p, PRINT_JSON, key, json_object_get(v));
+	add(p, key, json_object_get(v));
 	p->stack[p->depth++] = v;
 }
 
