@@ -61,8 +61,7 @@ void print_double(struct print_ctx *p, enum print_type t, const char *key,
 }
 
 void print_bool_as(struct print_ctx *p, enum print_type t, const char *key,
-		   const char *fmt, bool value, const char *yes,
-		   const char *no)
+		   const char *fmt, bool value, const char *yes, const char *no)
 {
 	if (wants_text(p, t) && fmt)
 		fprintf(p->out, fmt, value ? yes : no);

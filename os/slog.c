@@ -100,8 +100,7 @@ void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
 	slog_fields(l, level, msg, NULL, NULL, 0);
 }
 
-void slog_report(void *ctx, enum log_level level, const char *fmt,
-		 va_list ap)
+void slog_report(void *ctx, enum log_level level, const char *fmt, va_list ap)
 {
 	static const enum slog_level levels[] = {
 		[LOG_LEVEL_ERR] = SLOG_ERROR,

@@ -42,8 +42,7 @@ void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
  * process prints is one JSON object. pr_debug and libbpf's messages come
  * only with -v, which asked for them: the level does not drop them.
  */
-void slog_report(void *ctx, enum log_level level, const char *fmt,
-		 va_list ap);
+void slog_report(void *ctx, enum log_level level, const char *fmt, va_list ap);
 /* Sends the process's reports to l, which must outlive them. */
 void slog_take_reports(struct slog *l);
 
