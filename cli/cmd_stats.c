@@ -67,9 +67,11 @@ static void print_cpu_columns(struct print_ctx *p,
 			      const struct ndpr_counters *pcpu, int ncpus,
 			      int idx)
 {
-	for (int cpu = 0; cpu < ncpus; cpu++)
-		print_text(p, " %15llu",
-			   (unsigned long long)((const __u64 *)&pcpu[cpu])[idx]);
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const __u64 *pv = (const __u64 *)&pcpu[cpu];
+
+		print_text(p, " %15llu", (unsigned long long)pv[idx]);
+	}
 }
 
 static void print_cpu_objects(struct print_ctx *p,
