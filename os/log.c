@@ -30,18 +30,13 @@ void log_set_hook(log_hook_fn fn, void *ctx)
 	hook_ctx = fn ? ctx : NULL;
 }
 
-static void report(enum log_level level, const char *fmt, va_list ap)
-{
-	hook(hook_ctx, level, fmt, ap);
-}
-
 static void __attribute__((format(printf, 2, 3)))
-reportf(enum log_level level, const char *fmt, ...)
+report(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	report(level, fmt, ap);
+	hook(hook_ctx, level, fmt, ap);
 	va_end(ap);
 }
 
@@ -59,7 +54,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 		return 0;
 	if (len && msg[len - 1] == '\n')
 		msg[len - 1] = '\0';
-	reportf(level == LIBBPF_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "%s",
+	report(level == LIBBPF_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "%s",
 		msg);
 	free(msg);
 	return len;
@@ -81,7 +76,7 @@ void pr_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	report(LOG_LEVEL_ERR, fmt, ap);
+	hook(hook_ctx, LOG_LEVEL_ERR, fmt, ap);
 	va_end(ap);
 }
 
@@ -90,7 +85,7 @@ void pr_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	report(LOG_LEVEL_INFO, fmt, ap);
+	hook(hook_ctx, LOG_LEVEL_INFO, fmt, ap);
 	va_end(ap);
 }
 
@@ -101,7 +96,7 @@ void pr_debug(const char *fmt, ...)
 	if (!verbose)
 		return;
 	va_start(ap, fmt);
-	report(LOG_LEVEL_DEBUG, fmt, ap);
+	hook(hook_ctx, LOG_LEVEL_DEBUG, fmt, ap);
 	va_end(ap);
 }
 
