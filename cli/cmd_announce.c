@@ -12,6 +12,7 @@
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
+#include "print.h"
 
 static const char announce_usage[] =
 	"Usage: ndpresponder announce IFACE ADDR... [--gateway ADDR] "
@@ -29,7 +30,18 @@ static const char announce_usage[] =
 	"      --no-router     R=0 in the advertisement\n"
 	"  -h, --help          this text\n";
 
-int cmd_announce(int argc, char **argv)
+struct announce_args {
+	const char *ifname;
+	struct in6_addr gw;
+	bool gw_set;
+	bool router;
+	bool router_set;
+	size_t n;
+	struct in6_addr addrs[64];
+};
+
+/* 1 for --help, 0 with a's options filled in, or -EINVAL. */
+static int announce_opts(int argc, char **argv, struct announce_args *a)
 {
 	enum { OPT_NO_ROUTER = 256 };
 	static const struct option opts[] = {
@@ -38,51 +50,50 @@ int cmd_announce(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct in6_addr gw, addrs[64];
-	struct announcer a = { .fd = -1 };
-	bool router = true, router_set = false, gw_set = false;
-	char err[256], buf[INET6_ADDRSTRLEN];
-	struct ndpr_state st;
-	const char *ifname;
-	struct pin_dir pd;
-	uint8_t mac[6];
-	int c, ifindex, ret;
-	size_t n = 0;
+	int c;
 
 	while ((c = verb_getopt(argc, argv, "g:h", opts, announce_usage)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
-			return 0;
+			return 1;
 		case 'g':
-			if (inet_pton(AF_INET6, optarg, &gw) != 1) {
+			if (inet_pton(AF_INET6, optarg, &a->gw) != 1) {
 				pr_err("announce: --gateway '%s' is not an "
 				       "IPv6 address",
 				       optarg);
 				return -EINVAL;
 			}
-			gw_set = true;
+			a->gw_set = true;
 			break;
 		case OPT_NO_ROUTER:
-			router = false;
-			router_set = true;
+			a->router = false;
+			a->router_set = true;
 			break;
 		default:
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+/* IFACE ADDR... after the options. */
+static int announce_addrs(int argc, char **argv, struct announce_args *a)
+{
+	char err[256];
+	int ret;
+
 	if (argc - optind < 2) {
 		pr_err("announce: expected IFACE ADDR... (see ndpresponder "
 		       "announce --help)");
 		return -EINVAL;
 	}
-	ifname = argv[optind++];
+	a->ifname = argv[optind++];
 	for (; optind < argc; optind++) {
 		struct prefix p;
 
-		if (n == sizeof(addrs) / sizeof(addrs[0])) {
-			pr_err("announce: at most %zu addresses at once", n);
+		if (a->n == sizeof(a->addrs) / sizeof(a->addrs[0])) {
+			pr_err("announce: at most %zu addresses at once", a->n);
 			return -EINVAL;
 		}
 		ret = prefix_parse(argv[optind], 0, &p, err, sizeof(err));
@@ -95,48 +106,84 @@ int cmd_announce(int argc, char **argv)
 			pr_err("announce: %s", err);
 			return ret;
 		}
-		addrs[n++] = p.addr;
+		a->addrs[a->n++] = p.addr;
 	}
+	return 0;
+}
 
-	ifindex = iface_index(ifname);
-	if (ifindex < 0)
-		return ifindex;
-	ret = iface_mac(ifname, mac);
-	if (ret)
-		return ret;
-	/* Announce with what the responder answers with, if attached. */
-	if (!pin_dir_init(&pd, ifname, false) && !access(pd.dir, F_OK)) {
-		if (!maps_open(&pd, ifname, &m) && !maps_state_read(&m, &st)) {
-			memcpy(mac, st.config.mac, sizeof(mac));
-			if (!router_set)
-				router = st.config.flags & NDPR_CFG_ROUTER;
-		}
-		maps_close(&m);
+/* Announce with what the responder answers with, if attached. */
+static void responder_identity(struct announce_args *a, uint8_t mac[6])
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct ndpr_state st;
+	struct pin_dir pd;
+
+	if (pin_dir_init(&pd, a->ifname, false) || access(pd.dir, F_OK))
+		return;
+	if (!maps_open(&pd, a->ifname, &m) && !maps_state_read(&m, &st)) {
+		memcpy(mac, st.config.mac, 6);
+		if (!a->router_set)
+			a->router = st.config.flags & NDPR_CFG_ROUTER;
 	}
-	ret = announcer_open(&a, ifname, ifindex, mac, router);
-	if (ret) {
-		pr_err("%s: couldn't open a packet socket: %s", ifname,
-		       errstr(ret));
-		return ret;
-	}
-	if (gw_set) {
-		a.gw = gw;
-		a.have_gw = true;
-	} else if (!a.have_gw) {
-		pr_info("%s: no IPv6 default route: sending advertisements "
-			"only",
-			ifname);
-	}
-	for (size_t i = 0; i < n; i++) {
-		inet_ntop(AF_INET6, &addrs[i], buf, sizeof(buf));
-		ret = announce_addr(&a, &addrs[i]);
+	maps_close(&m);
+}
+
+static int announce_all(struct print_ctx *out, struct announcer *an,
+			const struct announce_args *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	int ret = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		inet_ntop(AF_INET6, &a->addrs[i], buf, sizeof(buf));
+		ret = announce_addr(an, &a->addrs[i]);
 		if (ret) {
-			pr_err("%s: couldn't announce %s: %s", ifname, buf,
+			pr_err("%s: couldn't announce %s: %s", a->ifname, buf,
 			       errstr(ret));
 			break;
 		}
-		pr_info("%s: announced %s", ifname, buf);
+		print_text(out, "%s: announced %s\n", a->ifname, buf);
 	}
-	announcer_close(&a);
+	return ret;
+}
+
+int cmd_announce(int argc, char **argv)
+{
+	struct announce_args a = { .router = true };
+	struct announcer an = { .fd = -1 };
+	struct print_ctx out;
+	uint8_t mac[6];
+	int ifindex, ret;
+
+	ret = announce_opts(argc, argv, &a);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	ret = announce_addrs(argc, argv, &a);
+	if (ret)
+		return ret;
+	ifindex = iface_index(a.ifname);
+	if (ifindex < 0)
+		return ifindex;
+	ret = iface_mac(a.ifname, mac);
+	if (ret)
+		return ret;
+	responder_identity(&a, mac);
+	ret = announcer_open(&an, a.ifname, ifindex, mac, a.router);
+	if (ret) {
+		pr_err("%s: couldn't open a packet socket: %s", a.ifname,
+		       errstr(ret));
+		return ret;
+	}
+	if (a.gw_set) {
+		an.gw = a.gw;
+		an.have_gw = true;
+	} else if (!an.have_gw) {
+		pr_info("%s: no IPv6 default route: sending advertisements "
+			"only",
+			a.ifname);
+	}
+	print_init(&out, false, stdout);
+	ret = announce_all(&out, &an, &a);
+	announcer_close(&an);
 	return ret;
 }

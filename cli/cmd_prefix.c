@@ -3,12 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <json-c/json.h>
 
 #include "cli.h"
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
+#include "print.h"
 
 static const char prefix_usage[] =
 	"Usage: ndpresponder prefix add IFACE PREFIX [--exclude] [--force]\n"
@@ -33,55 +33,154 @@ static const char prefix_usage[] =
 	"  -j, --json                list as JSON\n"
 	"  -h, --help                this text\n";
 
-static int prefix_list(const struct ndpr_maps *m, bool json)
+/* What the options and arguments of one prefix command say. */
+struct prefix_args {
+	const char *ifname;
+	const char *arg; /* PREFIX or FILE */
+	bool exclude;
+	bool json;
+	uint8_t route_flags;
+	unsigned int pflags;
+	struct prefix p;
+	struct prefix_set want;
+};
+
+/* One sub-verb: how it checks all its input before anything is touched,
+ * and what it does. */
+struct prefix_verb {
+	const char *name;
+	int nargs;		/* IFACE, and PREFIX or FILE */
+	bool changes;		/* under the pin lock */
+	bool entry_flags;	/* takes --exclude and --route-check */
+	bool syncs;		/* replaces what an interrupted sync left */
+	bool has_json;
+	int (*check)(struct prefix_args *a);
+	int (*run)(struct print_ctx *out, const struct ndpr_maps *m,
+		   struct prefix_args *a);
+};
+
+static void print_prefix(struct print_ctx *out, const struct ndpr_maps *m,
+			 const struct prefix *p)
+{
+	char buf[PREFIX_STRLEN], ob[sizeof(struct ndpr_origin)];
+	bool answer = p->action == NDPR_ACT_ANSWER;
+
+	prefix_format(p, buf, sizeof(buf));
+	maps_origin_name(m, p->origin, ob, sizeof(ob));
+	open_json_object(out, NULL);
+	print_string(out, PRINT_ANY, "prefix", "%-44s ", buf);
+	print_string(out, PRINT_ANY, "action", "%-8s ", action_name(p->action));
+	/* The column shows '-' where a route check cannot apply. */
+	print_string(out, PRINT_JSON, "route_check", NULL,
+		     route_check_name(p->flags));
+	print_string(out, PRINT_FP, NULL, "%-6s ",
+		     answer ? route_check_name(p->flags) : "-");
+	print_string(out, PRINT_ANY, "origin", "%s", ob);
+	print_nl(out);
+	close_json_object(out);
+}
+
+static int prefix_list(struct print_ctx *out, const struct ndpr_maps *m,
+		       struct prefix_args *a)
 {
 	struct prefix_set s = {};
-	char buf[PREFIX_STRLEN], ob[sizeof(struct ndpr_origin)];
-	json_object *arr = NULL, *o;
 	int ret;
 
 	ret = maps_prefix_dump(m, &s);
-	if (ret)
-		goto out;
-	if (json)
-		arr = json_object_new_array();
-	for (size_t i = 0; i < s.n; i++) {
-		const struct prefix *p = &s.v[i];
-
-		prefix_format(p, buf, sizeof(buf));
-		maps_origin_name(m, p->origin, ob, sizeof(ob));
-		if (!json) {
-			printf("%-44s %-8s %-6s %s\n", buf,
-			       action_name(p->action),
-			       p->action == NDPR_ACT_ANSWER ?
-				       route_check_name(p->flags) :
-				       "-",
-			       ob);
-			continue;
-		}
-		o = json_object_new_object();
-		json_object_object_add(o, "prefix", json_object_new_string(buf));
-		json_object_object_add(o, "action",
-				       json_object_new_string(
-					       action_name(p->action)));
-		json_object_object_add(o, "route_check",
-				       json_object_new_string(
-					       route_check_name(p->flags)));
-		json_object_object_add(
-			o, "origin",
-			json_object_new_string(ob));
-		json_object_array_add(arr, o);
+	if (!ret) {
+		open_json_array(out, NULL);
+		for (size_t i = 0; i < s.n; i++)
+			print_prefix(out, m, &s.v[i]);
+		close_json_array(out);
 	}
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(
-				       arr, JSON_C_TO_STRING_PLAIN));
-out:
-	json_object_put(arr);
 	prefix_set_free(&s);
 	return ret;
 }
 
-int cmd_prefix(int argc, char **argv)
+/* add checks the prefix as an answered one; del takes any there is. */
+static int check_entry(struct prefix_args *a, unsigned int pflags)
+{
+	char err[256];
+	int ret;
+
+	ret = prefix_parse(a->arg, pflags, &a->p, err, sizeof(err));
+	if (ret) {
+		pr_err("%s", err);
+		return ret;
+	}
+	if (a->exclude)
+		a->p.action = NDPR_ACT_EXCLUDE;
+	else
+		a->p.flags = a->route_flags;
+	return 0;
+}
+
+static int check_del(struct prefix_args *a)
+{
+	return check_entry(a, a->pflags | PREFIX_ALLOW_DEFAULT);
+}
+
+static int check_add(struct prefix_args *a)
+{
+	int ret = check_del(a);
+
+	return ret ? ret : check_entry(a, a->pflags);
+}
+
+static int check_sync(struct prefix_args *a)
+{
+	return prefix_file_read(a->arg, a->pflags, &a->want);
+}
+
+static int prefix_add(struct print_ctx *out, const struct ndpr_maps *m,
+		      struct prefix_args *a)
+{
+	return maps_prefix_update(m, a->ifname, &a->p);
+}
+
+static int prefix_del(struct print_ctx *out, const struct ndpr_maps *m,
+		      struct prefix_args *a)
+{
+	char buf[PREFIX_STRLEN];
+	int ret;
+
+	prefix_format(&a->p, buf, sizeof(buf));
+	ret = maps_prefix_delete(m, &a->p);
+	if (ret == -ENOENT)
+		pr_err("%s: %s is not in the prefix map", a->ifname, buf);
+	else if (ret)
+		pr_err("%s: couldn't delete %s: %s", a->ifname, buf,
+		       errstr(ret));
+	return ret;
+}
+
+static int prefix_sync(struct print_ctx *out, const struct ndpr_maps *m,
+		       struct prefix_args *a)
+{
+	struct sync_result res;
+	int ret;
+
+	ret = maps_prefix_sync(m, a->ifname, &a->want, 0, &res, NULL);
+	if (!ret)
+		print_text(out, "%s: %zu added, %zu changed, %zu removed, "
+			   "%zu kept\n",
+			   a->ifname, res.added, res.changed, res.removed,
+			   res.kept);
+	return ret;
+}
+
+static const struct prefix_verb prefix_verbs[] = {
+	{ .name = "add", .nargs = 2, .changes = true, .entry_flags = true,
+	  .check = check_add, .run = prefix_add },
+	{ .name = "del", .nargs = 2, .changes = true, .check = check_del,
+	  .run = prefix_del },
+	{ .name = "list", .nargs = 1, .has_json = true, .run = prefix_list },
+	{ .name = "sync", .nargs = 2, .changes = true, .syncs = true,
+	  .check = check_sync, .run = prefix_sync },
+};
+
+/* 1 for --help, 0 with a filled in up to the sub-verb, or -EINVAL. */
+static int prefix_parse_opts(int argc, char **argv, struct prefix_args *a)
 {
 	static const struct option opts[] = {
 		{ "exclude", no_argument, NULL, 'x' },
@@ -91,35 +190,25 @@ int cmd_prefix(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ndpr_maps m = NDPR_MAPS_INIT;
-	bool exclude = false, json = false, locked = false;
-	uint8_t route_flags = 0;
-	struct prefix p = { .action = NDPR_ACT_ANSWER };
-	struct prefix_set want = {};
-	struct sync_result res;
-	const char *sub, *ifname, *arg = NULL;
-	unsigned int pflags = 0;
-	char err[256], buf[PREFIX_STRLEN];
-	struct pin_dir pd;
-	int c, ret = -EINVAL, nargs;
+	int c;
 
 	while ((c = verb_getopt(argc, argv, "xjr::h", opts, prefix_usage)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
-			return 0;
+			return 1;
 		case 'x':
-			exclude = true;
+			a->exclude = true;
 			break;
 		case 'j':
-			json = true;
+			a->json = true;
 			break;
 		case 'f':
-			pflags |= PREFIX_ALLOW_DEFAULT;
+			a->pflags |= PREFIX_ALLOW_DEFAULT;
 			break;
 		case 'r':
-			if (route_check_parse(optarg, &route_flags) ||
-			    !route_flags) {
+			if (route_check_parse(optarg, &a->route_flags) ||
+			    !a->route_flags) {
 				pr_err("prefix: --route-check takes no value "
 				       "or =neigh");
 				return -EINVAL;
@@ -129,103 +218,106 @@ int cmd_prefix(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	nargs = argc - optind;
+	return 0;
+}
+
+/* The sub-verb argv names, with its arguments in a; NULL after a line. */
+static const struct prefix_verb *prefix_verb_find(int argc, char **argv,
+						  struct prefix_args *a)
+{
+	const struct prefix_verb *v = NULL;
+	int nargs = argc - optind;
+
 	if (nargs < 2) {
 		pr_err("prefix: expected add|del|list|sync IFACE ... (see "
 		       "ndpresponder prefix --help)");
-		return -EINVAL;
+		return NULL;
 	}
-	sub = argv[optind];
-	ifname = argv[optind + 1];
-	if (!strcmp(sub, "list")) {
-		if (nargs != 2)
-			goto usage;
-	} else if (!strcmp(sub, "add") || !strcmp(sub, "del") ||
-		   !strcmp(sub, "sync")) {
-		if (nargs != 3)
-			goto usage;
-		arg = argv[optind + 2];
-	} else {
+	for (size_t i = 0; i < sizeof(prefix_verbs) / sizeof(prefix_verbs[0]);
+	     i++)
+		if (!strcmp(argv[optind], prefix_verbs[i].name))
+			v = &prefix_verbs[i];
+	if (!v) {
 		pr_err("prefix: unknown action '%s' (add, del, list or sync)",
-		       sub);
-		return -EINVAL;
+		       argv[optind]);
+		return NULL;
 	}
-	if (exclude && route_flags) {
+	if (nargs != 1 + v->nargs) {
+		pr_err("prefix: wrong number of arguments (see ndpresponder "
+		       "prefix --help)");
+		return NULL;
+	}
+	a->ifname = argv[optind + 1];
+	a->arg = v->nargs > 1 ? argv[optind + 2] : NULL;
+	return v;
+}
+
+static int check_entry_flags(const struct prefix_verb *v,
+			     const struct prefix_args *a)
+{
+	if (a->exclude && a->route_flags) {
 		pr_err("prefix: an excluded entry is never answered: "
 		       "--route-check does not apply");
 		return -EINVAL;
 	}
-	if ((exclude || route_flags) && strcmp(sub, "add")) {
+	if ((a->exclude || a->route_flags) && !v->entry_flags) {
 		pr_err("prefix: --exclude and --route-check go with 'add' (in "
 		       "a sync file, write them on the entry's line)");
 		return -EINVAL;
 	}
+	return 0;
+}
 
-	/* Check all input before touching anything. */
-	if (!strcmp(sub, "add") || !strcmp(sub, "del")) {
-		ret = prefix_parse(arg, pflags | PREFIX_ALLOW_DEFAULT, &p, err,
-				   sizeof(err));
-		if (!ret && !strcmp(sub, "add"))
-			ret = prefix_parse(arg, pflags, &p, err, sizeof(err));
-		if (ret) {
-			pr_err("%s", err);
-			return ret;
-		}
-		if (exclude)
-			p.action = NDPR_ACT_EXCLUDE;
-		else
-			p.flags = route_flags;
-	} else if (!strcmp(sub, "sync")) {
-		ret = prefix_file_read(arg, pflags, &want);
-		if (ret)
-			goto out;
-	}
+/* Runs v on the live maps of a->ifname, under the lock if it changes them. */
+static int prefix_verb_run(const struct prefix_verb *v, struct prefix_args *a)
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct print_ctx out;
+	struct pin_dir pd;
+	int ret;
 
-	ret = pin_dir_init(&pd, ifname, false);
+	print_init(&out, v->has_json && a->json, stdout);
+	ret = pin_dir_init(&pd, a->ifname, false);
 	if (ret)
-		goto out;
-	if (strcmp(sub, "list")) {
+		return ret;
+	if (v->changes) {
 		ret = pin_lock(&pd);
 		if (ret)
-			goto out;
-		locked = true;
+			return ret;
 	}
-	ret = maps_open(&pd, ifname, &m);
+	ret = maps_open(&pd, a->ifname, &m);
 	if (ret)
 		goto out;
-
-	if (strcmp(sub, "sync") && maps_sync_partial(&m))
+	if (!v->syncs && maps_sync_partial(&m))
 		pr_err("%s: warning: an earlier prefix sync was cut short; the "
 		       "prefixes mix its old and new sets until it runs again",
-		       ifname);
-	prefix_format(&p, buf, sizeof(buf));
-	if (!strcmp(sub, "list")) {
-		ret = prefix_list(&m, json);
-	} else if (!strcmp(sub, "add")) {
-		ret = maps_prefix_update(&m, ifname, &p);
-	} else if (!strcmp(sub, "del")) {
-		ret = maps_prefix_delete(&m, &p);
-		if (ret == -ENOENT)
-			pr_err("%s: %s is not in the prefix map", ifname, buf);
-		else if (ret)
-			pr_err("%s: couldn't delete %s: %s", ifname, buf,
-			       errstr(ret));
-	} else {
-		ret = maps_prefix_sync(&m, ifname, &want, 0, &res, NULL);
-		if (!ret)
-			pr_info("%s: %zu added, %zu changed, %zu removed, %zu "
-				"kept",
-				ifname, res.added, res.changed, res.removed,
-				res.kept);
-	}
+		       a->ifname);
+	ret = v->run(&out, &m, a);
 out:
 	maps_close(&m);
-	if (locked)
+	if (v->changes)
 		pin_unlock(&pd);
-	prefix_set_free(&want);
 	return ret;
-usage:
-	pr_err("prefix: wrong number of arguments (see ndpresponder prefix "
-	       "--help)");
-	return -EINVAL;
+}
+
+int cmd_prefix(int argc, char **argv)
+{
+	struct prefix_args a = { .p = { .action = NDPR_ACT_ANSWER } };
+	const struct prefix_verb *v;
+	int ret;
+
+	ret = prefix_parse_opts(argc, argv, &a);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	v = prefix_verb_find(argc, argv, &a);
+	if (!v)
+		return -EINVAL;
+	ret = check_entry_flags(v, &a);
+	/* Check all input before touching anything. */
+	if (!ret && v->check)
+		ret = v->check(&a);
+	if (!ret)
+		ret = prefix_verb_run(v, &a);
+	prefix_set_free(&a.want);
+	return ret;
 }

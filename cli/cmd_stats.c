@@ -10,13 +10,13 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <json-c/json.h>
 
 #include "cli.h"
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
+#include "print.h"
 #include "responder.h"
 
 static const char stats_usage[] =
@@ -41,82 +41,78 @@ static __u64 total(const struct ndpr_counters *c)
 	return sum;
 }
 
-static void print_json(const struct ndpr_counters *c,
-		       const struct ndpr_counters *pcpu, int ncpus,
-		       double rate_secs)
+/* One counter: its line's label and value, or its JSON field. */
+static void print_counter(struct print_ctx *p, const char *name, __u64 val,
+			  double rate_secs)
 {
-	const __u64 *v = (const __u64 *)c;
-	json_object *o = json_object_new_object(), *arr;
-
-	json_object_object_add(o, "received", json_object_new_uint64(total(c)));
-	json_object_object_add(o, "events-suppressed",
-			       rate_secs ? json_object_new_double(
-						   c->events_suppressed /
-						   rate_secs) :
-					   json_object_new_uint64(
-						   c->events_suppressed));
-	for (int i = 0; i < NDPR_C_MAX; i++)
-		json_object_object_add(o, counter_name(i),
-				       rate_secs ?
-					       json_object_new_double(v[i] /
-								      rate_secs) :
-					       json_object_new_uint64(v[i]));
-	if (pcpu) {
-		json_object *cpus = json_object_new_array();
-
-		for (int cpu = 0; cpu < ncpus; cpu++) {
-			const __u64 *pv = (const __u64 *)&pcpu[cpu];
-
-			arr = json_object_new_object();
-			for (int i = 0; i < NDPR_C_MAX; i++)
-				json_object_object_add(
-					arr, counter_name(i),
-					json_object_new_uint64(pv[i]));
-			json_object_array_add(cpus, arr);
-		}
-		json_object_object_add(o, "per_cpu", cpus);
-	}
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-	fflush(stdout);
+	print_text(p, "%-26s ", name);
+	if (rate_secs)
+		print_double(p, PRINT_ANY, name, "%14.1f/s", val / rate_secs);
+	else
+		print_uint(p, PRINT_ANY, name, "%14llu",
+			   (unsigned long long)val);
 }
 
-static void print_text(const struct ndpr_counters *c,
-		       const struct ndpr_counters *pcpu, int ncpus,
-		       double rate_secs)
+/* Per CPU, text is a column of each counter's line, JSON an object per
+ * CPU: the two shapes differ, so each has its own call. */
+static void print_cpu_header(struct print_ctx *p, int ncpus)
+{
+	print_text(p, "%-26s %14s", "", "total");
+	for (int cpu = 0; cpu < ncpus; cpu++)
+		print_text(p, " %12s%d", "cpu", cpu);
+	print_nl(p);
+}
+
+static void print_cpu_columns(struct print_ctx *p,
+			      const struct ndpr_counters *pcpu, int ncpus,
+			      int idx)
+{
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const __u64 *pv = (const __u64 *)&pcpu[cpu];
+
+		print_text(p, " %15llu", (unsigned long long)pv[idx]);
+	}
+}
+
+static void print_cpu_objects(struct print_ctx *p,
+			      const struct ndpr_counters *pcpu, int ncpus)
+{
+	open_json_array(p, "per_cpu");
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const __u64 *pv = (const __u64 *)&pcpu[cpu];
+
+		open_json_object(p, NULL);
+		for (int i = 0; i < NDPR_C_MAX; i++)
+			print_uint(p, PRINT_JSON, counter_name(i), NULL, pv[i]);
+		close_json_object(p);
+	}
+	close_json_array(p);
+}
+
+/* Counts, or rates over rate_secs; pcpu (NULL for none) adds the CPUs. */
+static void print_counters(struct print_ctx *p, const struct ndpr_counters *c,
+			   const struct ndpr_counters *pcpu, int ncpus,
+			   double rate_secs)
 {
 	const __u64 *v = (const __u64 *)c;
 
-	if (pcpu) {
-		printf("%-26s %14s", "", "total");
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			printf(" %12s%d", "cpu", cpu);
-		printf("\n");
-	}
-	for (int i = -1; i < NDPR_C_MAX; i++) {
-		__u64 val = i < 0 ? total(c) : v[i];
-
-		if (rate_secs)
-			printf("%-26s %14.1f/s", i < 0 ? "received" :
-							  counter_name(i),
-			       val / rate_secs);
-		else
-			printf("%-26s %14llu", i < 0 ? "received" :
-						       counter_name(i),
-			       (unsigned long long)val);
-		for (int cpu = 0; pcpu && i >= 0 && cpu < ncpus; cpu++)
-			printf(" %15llu", (unsigned long long)((
-						  const __u64 *)&pcpu[cpu])[i]);
-		printf("\n");
+	open_json_object(p, NULL);
+	if (pcpu)
+		print_cpu_header(p, ncpus);
+	print_counter(p, "received", total(c), rate_secs);
+	print_nl(p);
+	for (int i = 0; i < NDPR_C_MAX; i++) {
+		print_counter(p, counter_name(i), v[i], rate_secs);
+		if (pcpu)
+			print_cpu_columns(p, pcpu, ncpus, i);
+		print_nl(p);
 	}
 	/* Not an outcome: what the event rate limit kept from the log. */
-	if (rate_secs)
-		printf("%-26s %14.1f/s\n", "events-suppressed",
-		       c->events_suppressed / rate_secs);
-	else
-		printf("%-26s %14llu\n", "events-suppressed",
-		       (unsigned long long)c->events_suppressed);
-	fflush(stdout);
+	print_counter(p, "events-suppressed", c->events_suppressed, rate_secs);
+	print_nl(p);
+	if (pcpu)
+		print_cpu_objects(p, pcpu, ncpus);
+	close_json_object(p);
 }
 
 static void counters_sub(struct ndpr_counters *d,
@@ -131,7 +127,15 @@ static void counters_sub(struct ndpr_counters *d,
 	d->events_suppressed = a->events_suppressed - b->events_suppressed;
 }
 
-int cmd_stats(int argc, char **argv)
+struct stats_opts {
+	bool json;
+	bool per_cpu;
+	unsigned long watch;
+	const char *ifname;
+};
+
+/* 1 for --help, 0 with o filled in, or a negative errno. */
+static int stats_parse(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct option opts[] = {
 		{ "per-cpu", no_argument, NULL, 'c' },
@@ -140,27 +144,21 @@ int cmd_stats(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct ndpr_counters sum, prev, delta, *pcpu = NULL;
-	bool json = false, per_cpu = false;
-	unsigned long watch = 0;
-	const char *ifname;
-	struct pin_dir pd;
-	int c, ncpus, ret;
+	int c;
 
 	while ((c = verb_getopt(argc, argv, "cjw:h", opts, stats_usage)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
-			return 0;
+			return 1;
 		case 'c':
-			per_cpu = true;
+			o->per_cpu = true;
 			break;
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'w':
-			if (parse_uint(optarg, 1, 3600, &watch)) {
+			if (parse_uint(optarg, 1, 3600, &o->watch)) {
 				pr_err("stats: --watch takes seconds, 1 to "
 				       "3600");
 				return -EINVAL;
@@ -170,46 +168,67 @@ int cmd_stats(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	ifname = verb_iface(argc, argv);
-	if (!ifname)
-		return -EINVAL;
-	ret = maps_open_iface(ifname, &pd, &m);
+	o->ifname = verb_iface(argc, argv);
+	return o->ifname ? 0 : -EINVAL;
+}
+
+static int read_counters(int fd, const char *ifname, struct ndpr_counters *sum,
+			 struct ndpr_counters *pcpu, int *ncpus)
+{
+	int ret = counters_read(fd, sum, pcpu, ncpus);
+
+	if (ret)
+		pr_err("%s: couldn't read the counters: %s", ifname,
+		       errstr(ret));
+	return ret;
+}
+
+/* Rates every o->watch seconds from sum on, until a read fails. */
+static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
+		       int fd, struct ndpr_counters sum)
+{
+	struct ndpr_counters prev, delta;
+	int ret;
+
+	for (;;) {
+		prev = sum;
+		sleep((unsigned int)o->watch);
+		ret = read_counters(fd, o->ifname, &sum, NULL, NULL);
+		if (ret)
+			return ret;
+		counters_sub(&delta, &sum, &prev);
+		print_text(p, "--- %s, per second over %lus\n", o->ifname,
+			   o->watch);
+		print_counters(p, &delta, NULL, 0, (double)o->watch);
+	}
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct ndpr_counters sum, *pcpu = NULL;
+	struct stats_opts o = {};
+	struct print_ctx p;
+	struct pin_dir pd;
+	int ncpus, ret;
+
+	ret = stats_parse(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	print_init(&p, o.json, stdout);
+	ret = maps_open_iface(o.ifname, &pd, &m);
 	if (ret)
 		return ret;
 	ncpus = libbpf_num_possible_cpus();
-	if (per_cpu && ncpus > 0)
+	if (o.per_cpu && ncpus > 0)
 		pcpu = calloc((size_t)ncpus, sizeof(*pcpu));
-	ret = counters_read(m.counters, &sum, pcpu, &ncpus);
-	if (ret) {
-		pr_err("%s: couldn't read the counters: %s", ifname,
-		       errstr(ret));
+	ret = read_counters(m.counters, o.ifname, &sum, pcpu, &ncpus);
+	if (ret)
 		goto out;
-	}
-	if (!watch) {
-		if (json)
-			print_json(&sum, pcpu, ncpus, 0);
-		else
-			print_text(&sum, pcpu, ncpus, 0);
-		goto out;
-	}
-	for (;;) {
-		prev = sum;
-		sleep((unsigned int)watch);
-		ret = counters_read(m.counters, &sum, NULL, NULL);
-		if (ret) {
-			pr_err("%s: couldn't read the counters: %s",
-			       ifname, errstr(ret));
-			goto out;
-		}
-		counters_sub(&delta, &sum, &prev);
-		if (json) {
-			print_json(&delta, NULL, 0, (double)watch);
-		} else {
-			printf("--- %s, per second over %lus\n", ifname,
-			       watch);
-			print_text(&delta, NULL, 0, (double)watch);
-		}
-	}
+	if (o.watch)
+		ret = stats_watch(&p, &o, m.counters, sum);
+	else
+		print_counters(&p, &sum, pcpu, ncpus, 0);
 out:
 	free(pcpu);
 	maps_close(&m);
@@ -272,6 +291,85 @@ static int read_status(const char *ifname, struct iface_status *s)
 	return 0;
 }
 
+/* Text-only lines about a record that needs a hand; JSON has the flags. */
+static void print_status_notes(struct print_ctx *p,
+			       const struct iface_status *s)
+{
+	char now[IF_NAMESIZE];
+
+	if (s->link_ok && s->st.ifindex &&
+	    if_indextoname(s->st.ifindex, now) && strcmp(now, s->ifname))
+		print_text(p, "%s: note: the interface is now named %s; "
+			   "'ndpresponder detach %s' and attach it again "
+			   "under its new name\n",
+			   s->ifname, now, s->ifname);
+	if (s->sync_partial)
+		print_text(p, "%s: warning: a prefix sync was cut short; run "
+			   "it again\n",
+			   s->ifname);
+}
+
+static void print_status(struct print_ctx *p, const struct iface_status *s)
+{
+	__u32 flags = s->st.config.flags;
+	char mac[18];
+
+	mac_format(s->st.config.mac, mac, sizeof(mac));
+	open_json_object(p, NULL);
+	print_string(p, PRINT_JSON, "interface", NULL, s->ifname);
+	print_bool(p, PRINT_JSON, "complete", NULL, !s->broken);
+	if (s->broken && !print_is_json(p)) {
+		print_text(p, "%s: INCOMPLETE: pins are missing (an attach or "
+			   "detach was cut short); 'ndpresponder attach %s' "
+			   "repairs, 'ndpresponder detach %s' removes\n",
+			   s->ifname, s->ifname, s->ifname);
+		close_json_object(p);
+		return;
+	}
+	print_status_notes(p, s);
+	print_bool(p, PRINT_JSON, "sync_partial", NULL, s->sync_partial);
+	print_text(p, "%s: ", s->ifname);
+	print_bool_as(p, PRINT_ANY, "attached", "%s, ", s->link_ok, "attached",
+		      "NOT ATTACHED (attach repairs, once the interface "
+		      "exists)");
+	print_string(p, PRINT_ANY, "mode", "%s mode, ", mode_name(s->st.mode));
+	print_uint(p, PRINT_ANY, "program_id", "program id %llu, ",
+		   s->prog_id);
+	print_uint(p, PRINT_ANY, "prefixes", "%llu prefixes, ", s->prefixes);
+	print_string(p, PRINT_ANY, "mac", "mac %s, ", mac);
+	print_on_off(p, PRINT_ANY, "router", "router %s, ",
+		     flags & NDPR_CFG_ROUTER);
+	print_string(p, PRINT_ANY, "override", "override %s, ",
+		     override_name(s->st.config.override));
+	print_on_off(p, PRINT_ANY, "dad", "dad %s, ", flags & NDPR_CFG_DAD);
+	print_on_off(p, PRINT_ANY, "unicast", "unicast %s",
+		     flags & NDPR_CFG_UNICAST);
+	print_uint(p, PRINT_JSON, "attached_at", NULL, s->st.attached_at);
+	print_nl(p);
+	close_json_object(p);
+}
+
+/* Every interface under d (NULL: none). */
+static void print_statuses(struct print_ctx *p, DIR *d)
+{
+	struct iface_status s;
+	struct dirent *de;
+	int count = 0;
+
+	open_json_array(p, NULL);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		if (read_status(de->d_name, &s))
+			continue;
+		count++;
+		print_status(p, &s);
+	}
+	if (!count)
+		print_text(p, "no responder attached\n");
+	close_json_array(p);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -279,14 +377,10 @@ int cmd_status(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	json_object *arr = NULL, *o;
-	struct iface_status s;
-	char now[IF_NAMESIZE];
-	struct dirent *de;
-	char mac[18];
+	struct print_ctx p;
 	bool json = false;
-	int c, count = 0;
 	DIR *d;
+	int c;
 
 	while ((c = verb_getopt(argc, argv, "jh", opts, status_usage)) != -1) {
 		if (c == 'h')
@@ -306,91 +400,9 @@ int cmd_status(int argc, char **argv)
 		pr_err("couldn't read %s: %s", pin_root(), errstr(err));
 		return err;
 	}
-	if (json)
-		arr = json_object_new_array();
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		if (read_status(de->d_name, &s))
-			continue;
-		count++;
-		mac_format(s.st.config.mac, mac, sizeof(mac));
-		if (!json && s.broken) {
-			printf("%s: INCOMPLETE: pins are missing (an attach or "
-			       "detach was cut short); 'ndpresponder attach %s' "
-			       "repairs, 'ndpresponder detach %s' removes\n",
-			       s.ifname, s.ifname, s.ifname);
-			continue;
-		}
-		if (!json && s.link_ok && s.st.ifindex &&
-		    if_indextoname(s.st.ifindex, now) && strcmp(now, s.ifname))
-			printf("%s: note: the interface is now named %s; "
-			       "'ndpresponder detach %s' and attach it again "
-			       "under its new name\n",
-			       s.ifname, now, s.ifname);
-		if (!json && s.sync_partial)
-			printf("%s: warning: a prefix sync was cut short; run "
-			       "it again\n",
-			       s.ifname);
-		if (!json) {
-			printf("%s: %s, %s mode, program id %u, %zu prefixes, "
-			       "mac %s, router %s, override %s, dad %s, "
-			       "unicast %s\n",
-			       s.ifname,
-			       s.link_ok ? "attached" :
-					   "NOT ATTACHED (attach repairs, once the "
-					   "interface exists)",
-			       mode_name(s.st.mode), s.prog_id, s.prefixes, mac,
-			       s.st.config.flags & NDPR_CFG_ROUTER ? "on" : "off",
-			       override_name(s.st.config.override),
-			       s.st.config.flags & NDPR_CFG_DAD ? "on" : "off",
-			       s.st.config.flags & NDPR_CFG_UNICAST ? "on" :
-								       "off");
-			continue;
-		}
-		o = json_object_new_object();
-		json_object_object_add(o, "interface",
-				       json_object_new_string(s.ifname));
-		json_object_object_add(o, "complete",
-				       json_object_new_boolean(!s.broken));
-		json_object_object_add(o, "sync_partial",
-				       json_object_new_boolean(s.sync_partial));
-		json_object_object_add(o, "attached",
-				       json_object_new_boolean(s.link_ok));
-		json_object_object_add(o, "mode", json_object_new_string(
-							  mode_name(s.st.mode)));
-		json_object_object_add(o, "program_id",
-				       json_object_new_int64(s.prog_id));
-		json_object_object_add(o, "prefixes",
-				       json_object_new_int64((int64_t)s.prefixes));
-		json_object_object_add(o, "mac", json_object_new_string(mac));
-		json_object_object_add(
-			o, "router",
-			json_object_new_boolean(s.st.config.flags &
-						NDPR_CFG_ROUTER));
-		json_object_object_add(o, "override",
-				       json_object_new_string(override_name(
-					       s.st.config.override)));
-		json_object_object_add(
-			o, "dad",
-			json_object_new_boolean(s.st.config.flags &
-						NDPR_CFG_DAD));
-		json_object_object_add(
-			o, "unicast",
-			json_object_new_boolean(s.st.config.flags &
-						NDPR_CFG_UNICAST));
-		json_object_object_add(o, "attached_at",
-				       json_object_new_int64(
-					       (int64_t)s.st.attached_at));
-		json_object_array_add(arr, o);
-	}
+	print_init(&p, json, stdout);
+	print_statuses(&p, d);
 	if (d)
 		closedir(d);
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(
-				       arr, JSON_C_TO_STRING_PLAIN));
-	else if (!count)
-		printf("no responder attached\n");
-	json_object_put(arr);
 	return 0;
 }

@@ -43,6 +43,19 @@ static bool is_go_form(const char *arg)
 	return false;
 }
 
+/* argv[0] is the verb. */
+static int run_verb(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (!strcmp(argv[0], verbs[i].name)) {
+			optind = 0; /* a full reset of GNU getopt */
+			return verbs[i].fn(argc, argv) ? EXIT_FAIL : 0;
+		}
+	}
+	pr_err("unknown verb '%s' (see ndpresponder --help)", argv[0]);
+	return EXIT_FAIL;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: ndpresponder [-v] VERB [ARGS...]\n"
@@ -106,14 +119,5 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		if (!strcmp(argv[optind], verbs[i].name)) {
-			argc -= optind;
-			argv += optind;
-			optind = 0; /* a full reset of GNU getopt */
-			return verbs[i].fn(argc, argv) ? EXIT_FAIL : 0;
-		}
-	}
-	pr_err("unknown verb '%s' (see ndpresponder --help)", argv[optind]);
-	return EXIT_FAIL;
+	return run_verb(argc - optind, argv + optind);
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 
@@ -9,12 +10,54 @@
 
 static bool verbose;
 
+static void default_hook(void *ctx, enum log_level level, const char *fmt,
+			 va_list ap)
+{
+	FILE *f = level == LOG_LEVEL_INFO ? stdout : stderr;
+
+	if (level == LOG_LEVEL_ERR)
+		fputs("ndpresponder: ", f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+static log_hook_fn hook = default_hook;
+static void *hook_ctx;
+
+void log_set_hook(log_hook_fn fn, void *ctx)
+{
+	hook = fn ? fn : default_hook;
+	hook_ctx = fn ? ctx : NULL;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+report(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hook(hook_ctx, level, fmt, ap);
+	va_end(ap);
+}
+
+/* libbpf ends its lines with a newline; the hook takes messages. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
+	char *msg;
+	int len;
+
 	if (!verbose)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	len = vasprintf(&msg, fmt, ap);
+	if (len < 0)
+		return 0;
+	if (len && msg[len - 1] == '\n')
+		msg[len - 1] = '\0';
+	report(level == LIBBPF_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "%s",
+		msg);
+	free(msg);
+	return len;
 }
 
 void log_set_verbose(bool v)
@@ -32,11 +75,9 @@ void pr_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ndpresponder: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	hook(hook_ctx, LOG_LEVEL_ERR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void pr_info(const char *fmt, ...)
@@ -44,9 +85,8 @@ void pr_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
+	hook(hook_ctx, LOG_LEVEL_INFO, fmt, ap);
 	va_end(ap);
-	fputc('\n', stdout);
 }
 
 void pr_debug(const char *fmt, ...)
@@ -56,9 +96,8 @@ void pr_debug(const char *fmt, ...)
 	if (!verbose)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	hook(hook_ctx, LOG_LEVEL_DEBUG, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 const char *errstr(int err)

@@ -40,15 +40,13 @@ int slog_init(struct slog *l, bool json, FILE *out)
 	return 0;
 }
 
-void slog_fields(const struct slog *l, enum slog_level level, const char *msg,
+static void emit(const struct slog *l, enum slog_level level, const char *msg,
 		 const char *const *keys, const char *const *vals, int nf)
 {
 	struct timespec ts;
 	char tbuf[40];
 	struct tm tm;
 
-	if (level < l->level)
-		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (l->json) {
 		json_object *o = json_object_new_object();
@@ -82,6 +80,13 @@ void slog_fields(const struct slog *l, enum slog_level level, const char *msg,
 	fflush(l->out);
 }
 
+void slog_fields(const struct slog *l, enum slog_level level, const char *msg,
+		 const char *const *keys, const char *const *vals, int nf)
+{
+	if (level >= l->level)
+		emit(l, level, msg, keys, vals, nf);
+}
+
 void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
 {
 	char msg[512];
@@ -93,4 +98,28 @@ void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	slog_fields(l, level, msg, NULL, NULL, 0);
+}
+
+void slog_report(void *ctx, enum log_level level, const char *fmt, va_list ap)
+{
+	static const enum slog_level levels[] = {
+		[LOG_LEVEL_ERR] = SLOG_ERROR,
+		[LOG_LEVEL_WARN] = SLOG_WARN,
+		[LOG_LEVEL_INFO] = SLOG_INFO,
+		[LOG_LEVEL_DEBUG] = SLOG_DEBUG,
+	};
+	const struct slog *l = ctx;
+	char *msg;
+
+	if (levels[level] < l->level && level != LOG_LEVEL_DEBUG)
+		return;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	emit(l, levels[level], msg, NULL, NULL, 0);
+	free(msg);
+}
+
+void slog_take_reports(struct slog *l)
+{
+	log_set_hook(slog_report, l);
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "log.h"
+
 enum slog_level {
 	SLOG_DEBUG,
 	SLOG_INFO,
@@ -33,5 +35,15 @@ void slog_fields(const struct slog *l, enum slog_level level, const char *msg,
 		 const char *const *keys, const char *const *vals, int nf);
 void slog(const struct slog *l, enum slog_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The log hook (log.h) that writes pr_err, pr_info, pr_debug and libbpf's
+ * messages as lines of the struct slog ctx: with json, every line the
+ * process prints is one JSON object. pr_debug and libbpf's messages come
+ * only with -v, which asked for them: the level does not drop them.
+ */
+void slog_report(void *ctx, enum log_level level, const char *fmt, va_list ap);
+/* Sends the process's reports to l, which must outlive them. */
+void slog_take_reports(struct slog *l);
 
 #endif

@@ -250,10 +250,14 @@ static int start_log(struct service *s)
 {
 	int ret = slog_init(&s->log, s->so->log_json, stderr);
 
-	if (ret)
+	if (ret) {
 		pr_err("NDPRESPONDER_LOG must be DEBUG, INFO, WARN, ERROR or "
 		       "FATAL");
-	return ret;
+		return ret;
+	}
+	/* The library's reports too, in the service's log format. */
+	slog_take_reports(&s->log);
+	return 0;
 }
 
 /* The interface, once, and the run lock in its pin directory. */
@@ -360,6 +364,7 @@ static void service_stop(struct service *s, int ret)
 	if (s->tfd >= 0)
 		close(s->tfd);
 	prefix_set_free(&s->o.prefixes);
+	log_set_hook(NULL, NULL); /* s->log ends here */
 }
 
 int service_run(const struct service_opts *so)
