@@ -34,7 +34,7 @@ static __always_inline int count(struct ndpr_counters *c, __u32 outcome,
 	/* The mask keeps the bound on the very register used as index. */
 	outcome &= 0x3f;
 	if (c && outcome < NDPR_C_MAX)
-		((__u64 *)c)[outcome]++;
+		(*ndpr_counter(c, outcome))++;
 	return verdict;
 }
 

@@ -33,11 +33,10 @@ static const char stats_usage[] =
 
 static __u64 total(const struct ndpr_counters *c)
 {
-	const __u64 *v = (const __u64 *)c;
 	__u64 sum = 0;
 
 	for (int i = 0; i < NDPR_C_MAX; i++)
-		sum += v[i];
+		sum += ndpr_counter_val(c, i);
 	return sum;
 }
 
@@ -45,7 +44,6 @@ static void print_json(const struct ndpr_counters *c,
 		       const struct ndpr_counters *pcpu, int ncpus,
 		       double rate_secs)
 {
-	const __u64 *v = (const __u64 *)c;
 	json_object *o = json_object_new_object(), *arr;
 
 	json_object_object_add(o, "received", json_object_new_uint64(total(c)));
@@ -58,20 +56,21 @@ static void print_json(const struct ndpr_counters *c,
 	for (int i = 0; i < NDPR_C_MAX; i++)
 		json_object_object_add(o, counter_name(i),
 				       rate_secs ?
-					       json_object_new_double(v[i] /
-								      rate_secs) :
-					       json_object_new_uint64(v[i]));
+					       json_object_new_double(
+						       ndpr_counter_val(c, i) /
+						       rate_secs) :
+					       json_object_new_uint64(
+						       ndpr_counter_val(c, i)));
 	if (pcpu) {
 		json_object *cpus = json_object_new_array();
 
 		for (int cpu = 0; cpu < ncpus; cpu++) {
-			const __u64 *pv = (const __u64 *)&pcpu[cpu];
-
 			arr = json_object_new_object();
 			for (int i = 0; i < NDPR_C_MAX; i++)
 				json_object_object_add(
 					arr, counter_name(i),
-					json_object_new_uint64(pv[i]));
+					json_object_new_uint64(ndpr_counter_val(
+						&pcpu[cpu], i)));
 			json_object_array_add(cpus, arr);
 		}
 		json_object_object_add(o, "per_cpu", cpus);
@@ -85,8 +84,6 @@ static void print_text(const struct ndpr_counters *c,
 		       const struct ndpr_counters *pcpu, int ncpus,
 		       double rate_secs)
 {
-	const __u64 *v = (const __u64 *)c;
-
 	if (pcpu) {
 		printf("%-26s %14s", "", "total");
 		for (int cpu = 0; cpu < ncpus; cpu++)
@@ -94,7 +91,7 @@ static void print_text(const struct ndpr_counters *c,
 		printf("\n");
 	}
 	for (int i = -1; i < NDPR_C_MAX; i++) {
-		__u64 val = i < 0 ? total(c) : v[i];
+		__u64 val = i < 0 ? total(c) : ndpr_counter_val(c, i);
 
 		if (rate_secs)
 			printf("%-26s %14.1f/s", i < 0 ? "received" :
@@ -105,8 +102,8 @@ static void print_text(const struct ndpr_counters *c,
 						       counter_name(i),
 			       (unsigned long long)val);
 		for (int cpu = 0; pcpu && i >= 0 && cpu < ncpus; cpu++)
-			printf(" %15llu", (unsigned long long)((
-						  const __u64 *)&pcpu[cpu])[i]);
+			printf(" %15llu", (unsigned long long)
+					  ndpr_counter_val(&pcpu[cpu], i));
 		printf("\n");
 	}
 	/* Not an outcome: what the event rate limit kept from the log. */
@@ -123,12 +120,9 @@ static void counters_sub(struct ndpr_counters *d,
 			 const struct ndpr_counters *a,
 			 const struct ndpr_counters *b)
 {
-	__u64 *dv = (__u64 *)d;
-	const __u64 *av = (const __u64 *)a, *bv = (const __u64 *)b;
-
-	for (int i = 0; i < NDPR_C_MAX; i++)
-		dv[i] = av[i] - bv[i];
-	d->events_suppressed = a->events_suppressed - b->events_suppressed;
+	for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */
+		*ndpr_counter(d, i) =
+			ndpr_counter_val(a, i) - ndpr_counter_val(b, i);
 }
 
 int cmd_stats(int argc, char **argv)

@@ -539,12 +539,9 @@ int counters_read(int fd, struct ndpr_counters *sum,
 		goto out;
 	}
 	memset(sum, 0, sizeof(*sum));
-	for (int cpu = 0; cpu < n; cpu++) {
-		__u64 *src = (__u64 *)&v[cpu], *dst = (__u64 *)sum;
-
+	for (int cpu = 0; cpu < n; cpu++)
 		for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */
-			dst[i] += src[i];
-	}
+			*ndpr_counter(sum, i) += ndpr_counter_val(&v[cpu], i);
 	if (per_cpu)
 		memcpy(per_cpu, v, (size_t)n * sizeof(*v));
 	if (ncpus)
