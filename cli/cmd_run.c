@@ -534,8 +534,8 @@ static int run_service(int argc, char **argv, bool go_form)
 	     s.o.ifname, mode_name(r.mode), r.prog_id);
 	ret = sync_static(&s, "start");
 	if (!ret)
-		ret = event_reader_open(&s.ev, &s.pd, s.o.ifname, "ndpr_events",
-					&s.log);
+		ret = event_reader_open(&s.ev, &s.pd, s.o.ifname,
+					NDPR_PIN(events), &s.log);
 	if (!ret)
 		ret = setup_fds(&s);
 	if (ret)

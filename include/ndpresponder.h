@@ -181,6 +181,27 @@ struct ndpr_origin {
 	char name[64]; /* "docker:NETWORK" */
 };
 
+/*
+ * Every map of the program, X(name, opener): the map ndpr_<name> of
+ * bpf/maps.h, pinned by that name (NDPR_PIN(name), which users' scripts
+ * know) in the interface's pin directory, and the fd <name> of
+ * userspace's struct ndpr_maps. opener is VERBS for the maps every
+ * command on an attached interface opens (maps_open), READER for those
+ * only the event readers of run and monitor open.
+ */
+#define NDPR_MAPS(X)                                                           \
+	X(hosts, VERBS) /* /128 entries, hash, looked up first */              \
+	X(prefixes, VERBS) /* shorter prefixes, LPM trie */                    \
+	X(empty, VERBS) /* which prefix map the program may skip */            \
+	X(counters, VERBS) /* per-CPU outcome counters, suppressed events */   \
+	X(events, READER) /* ring of events for run's log */                   \
+	X(monitor, READER) /* ring of the same events for monitor */           \
+	X(evtokens, READER) /* per-CPU event tokens, refilled by readers */    \
+	X(origins, VERBS) /* names of the owners of dynamic entries */         \
+	X(state, VERBS) /* the attach record */
+
+#define NDPR_PIN(name) "ndpr_" #name
+
 /* How the program is attached (kept in the pinned state map). */
 enum ndpr_mode {
 	NDPR_MODE_NATIVE = 1,

@@ -12,32 +12,22 @@
 
 static int open_one(const struct pin_dir *pd, const char *name, int *fd)
 {
-	char path[PATH_MAX];
-	int ret;
-
-	ret = pin_path(pd, name, path, sizeof(path));
-	if (ret)
-		return ret;
-	*fd = bpf_obj_get(path);
-	return *fd < 0 ? -errno : 0;
+	*fd = pin_open(pd, name);
+	return *fd < 0 ? *fd : 0;
 }
+
+#define OPEN_VERBS(name)                                                       \
+	if (!ret)                                                              \
+		ret = open_one(pd, NDPR_PIN(name), &m->name);
+#define OPEN_READER(name)
+#define OPEN(name, opener) OPEN_##opener(name)
 
 int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m)
 {
-	int ret;
+	int ret = 0;
 
 	*m = (struct ndpr_maps)NDPR_MAPS_INIT;
-	ret = open_one(pd, "ndpr_hosts", &m->hosts);
-	if (!ret)
-		ret = open_one(pd, "ndpr_prefixes", &m->prefixes);
-	if (!ret)
-		ret = open_one(pd, "ndpr_counters", &m->counters);
-	if (!ret)
-		ret = open_one(pd, "ndpr_state", &m->state);
-	if (!ret)
-		ret = open_one(pd, "ndpr_origins", &m->origins);
-	if (!ret)
-		ret = open_one(pd, "ndpr_empty", &m->empty);
+	NDPR_MAPS(OPEN)
 	if (ret)
 		maps_close(m);
 	return ret;
@@ -64,16 +54,14 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 	return ret;
 }
 
+#define CLOSE(name, opener)                                                    \
+	if (m->name >= 0)                                                      \
+		close(m->name);                                                \
+	m->name = -1;
+
 void maps_close(struct ndpr_maps *m)
 {
-	int *fds[] = { &m->hosts, &m->prefixes, &m->counters, &m->state,
-		       &m->origins, &m->empty };
-
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
+	NDPR_MAPS(CLOSE)
 }
 
 static void to_val(const struct prefix *p, struct ndpr_prefix_val *v)

@@ -341,7 +341,7 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	}
 	r->upgraded = link_fd >= 0;
 
-	had_maps = pin_exists(&pd, "ndpr_state");
+	had_maps = pin_exists(&pd, NDPR_PIN(state));
 	if (had_maps) {
 		__u32 have;
 
@@ -404,12 +404,7 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 			       o->ifname, errstr(ret));
 		goto out;
 	}
-	m.hosts = bpf_map__fd(skel->maps.ndpr_hosts);
-	m.prefixes = bpf_map__fd(skel->maps.ndpr_prefixes);
-	m.counters = bpf_map__fd(skel->maps.ndpr_counters);
-	m.state = bpf_map__fd(skel->maps.ndpr_state);
-	m.origins = bpf_map__fd(skel->maps.ndpr_origins);
-	m.empty = bpf_map__fd(skel->maps.ndpr_empty);
+	maps_of_skel(&m, skel);
 	prog_fd = bpf_program__fd(skel->progs.ndpresponder);
 
 	/* Which maps to skip, from what they hold now. */
