@@ -6,6 +6,7 @@
 #include "config.h"
 #include "consts.h"
 #include "csum.h"
+#include "nd.h"
 #include "parsing.h"
 #include "validate.h"
 
@@ -35,20 +36,35 @@ static __always_inline __u8 na_flags(const struct ns_info *ns)
 	return flags;
 }
 
+/* ff02::1 (RFC 4291 §2.7.1) and its MAC 33:33:00:00:00:01 (RFC 2464 §7) */
+static __always_inline void set_all_nodes(struct in6_addr *a, __u8 *mac)
+{
+	__builtin_memset(a, 0, sizeof(*a));
+	a->in6_u.u6_addr8[0] = 0xff;
+	a->in6_u.u6_addr8[1] = 0x02;
+	a->in6_u.u6_addr8[15] = 0x01;
+	mac[0] = 0x33;
+	mac[1] = 0x33;
+	mac[2] = 0;
+	mac[3] = 0;
+	mac[4] = 0;
+	mac[5] = 1;
+}
+
 /*
  * Rewrites the NS into the NA of RFC 4861 §7.2.4, resized to exactly the
- * headers plus 32 octets. Returns the counter of the outcome.
+ * headers plus the NA with its Target Link-Layer Address option. Returns
+ * the counter of the outcome.
  */
 static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 {
 	void *data = xdp_data(ctx);
 	void *end = xdp_data_end(ctx);
 	__u32 want = ns->l3off + IPV6_HLEN + NA_LEN;
+	struct nd_msg_lla *na;
 	struct in6_addr peer;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
-	__u8 *icmp;
-	__u8 flags;
 	__u64 sum;
 	int delta;
 
@@ -62,59 +78,45 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 		return NDPR_C_error_resize;
 	eth = data;
 	ip6 = data + ns->l3off;
-	icmp = (void *)(ip6 + 1);
-	if ((void *)(eth + 1) > end || (void *)(icmp + NA_LEN) > end)
+	na = (void *)(ip6 + 1);
+	if ((void *)(eth + 1) > end || (void *)(na + 1) > end)
 		return NDPR_C_error_resize;
 
-	/* Ethernet: back to the asker, or all-nodes for DAD. */
-	if (ns->dad) {
-		eth->h_dest[0] = 0x33;
-		eth->h_dest[1] = 0x33;
-		eth->h_dest[2] = 0;
-		eth->h_dest[3] = 0;
-		eth->h_dest[4] = 0;
-		eth->h_dest[5] = 1;
-	} else {
+	/* Ethernet: back to the asker, or all-nodes for DAD (§7.2.4). */
+	if (ns->dad)
+		set_all_nodes(&peer, eth->h_dest);
+	else
 		__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	}
 	copy_cfg_mac(eth->h_source);
 
 	/* IPv6: from the target itself, the deliberate deviation from
 	 * RFC 4861 §4.4 that gets past anti-spoofing filters. */
-	if (ns->dad) {
-		__builtin_memset(&peer, 0, sizeof(peer));
-		peer.in6_u.u6_addr8[0] = 0xff;
-		peer.in6_u.u6_addr8[1] = 0x02;
-		peer.in6_u.u6_addr8[15] = 0x01;
-	} else {
+	if (!ns->dad)
 		peer = ip6->saddr;
-	}
-	*(__u32 *)ip6 = bpf_htonl(0x60000000);
+	*(__u32 *)ip6 = bpf_htonl(IPV6_VER_TC_FL);
 	ip6->payload_len = bpf_htons(NA_LEN);
 	ip6->nexthdr = IPPROTO_ICMPV6;
 	ip6->hop_limit = ND_HOP_LIMIT;
-	__builtin_memcpy(&ip6->saddr, icmp + 8, sizeof(ip6->saddr));
+	__builtin_memcpy(&ip6->saddr, &na->target, sizeof(ip6->saddr));
 	ip6->daddr = peer;
 
-	/* ICMPv6: type, code, checksum, flags + reserved, target (already in
-	 * place), Target Link-Layer Address option. */
-	flags = na_flags(ns);
-	icmp[0] = ICMPV6_NA;
-	icmp[1] = 0;
-	icmp[2] = 0;
-	icmp[3] = 0;
-	icmp[4] = flags;
-	icmp[5] = 0;
-	icmp[6] = 0;
-	icmp[7] = 0;
-	icmp[24] = ND_OPT_TLLA;
-	icmp[25] = 1;
-	copy_cfg_mac(icmp + 26);
+	/* ICMPv6: the flags in the first octet of Reserved, the target
+	 * already in place, then the Target Link-Layer Address option. */
+	na->icmph.icmp6_type = ICMPV6_NA;
+	na->icmph.icmp6_code = 0;
+	na->icmph.icmp6_cksum = 0;
+	na->icmph.icmp6_dataun.un_data8[0] = na_flags(ns);
+	na->icmph.icmp6_dataun.un_data8[1] = 0;
+	na->icmph.icmp6_dataun.un_data8[2] = 0;
+	na->icmph.icmp6_dataun.un_data8[3] = 0;
+	na->opt.hdr.nd_opt_type = ND_OPT_TLLA;
+	na->opt.hdr.nd_opt_len = ND_OPT_LLA_UNITS;
+	copy_cfg_mac(na->opt.addr);
 
 	sum = csum_pseudo(ip6, NA_LEN);
-	if (csum_add_msg(&sum, icmp, end, NA_LEN) < 0)
+	if (csum_add_msg(&sum, na, end, NA_LEN) < 0)
 		return NDPR_C_error_resize;
-	*(__u16 *)(icmp + 2) = ~csum_fold(sum);
+	na->icmph.icmp6_cksum = ~csum_fold(sum);
 
 	return ns->dad ? NDPR_C_answered_dad : NDPR_C_answered;
 }

@@ -14,12 +14,15 @@
 #define IPPROTO_ICMPV6	 58
 #define IPV6_HLEN	 40
 
+/* First word of an IPv6 header: version 6, traffic class and flow
+ * label 0 (RFC 8200 §3). */
+#define IPV6_VER_TC_FL	 0x60000000
+
 #define ICMPV6_NS	 135 /* Neighbor Solicitation, RFC 4861 §4.3 */
 #define ICMPV6_NA	 136 /* Neighbor Advertisement, RFC 4861 §4.4 */
+/* Sent with, and accepted only with, 255: proves on-link (§7.1.1). */
 #define ND_HOP_LIMIT	 255
-#define NS_MIN_LEN	 24 /* type..target */
-#define NA_LEN		 32 /* type..target + TLLA option */
-#define ND_OPT_SLLA	 1
+#define ND_OPT_SLLA	 1 /* §4.6.1 */
 #define ND_OPT_TLLA	 2
 
 /* NA flags, first octet of the Reserved field (RFC 4861 §4.4) */

@@ -10,6 +10,7 @@
 #define NDPR_EVENTS_H
 
 #include "maps.h"
+#include "nd.h"
 
 /* Whether this CPU may report one more event now; c: its counters. */
 static __always_inline bool event_allowed(struct ndpr_counters *c)
@@ -35,7 +36,7 @@ static __always_inline bool event_allowed(struct ndpr_counters *c)
 /* Fills ev from the NS still in the frame: before the rewrite. */
 static __always_inline void event_fill(struct ndpr_event *ev,
 				       struct xdp_md *ctx, struct ethhdr *eth,
-				       struct ipv6hdr *ip6, void *icmp,
+				       struct ipv6hdr *ip6, struct nd_msg *msg,
 				       void *end, __u8 kind)
 {
 	__builtin_memset(ev, 0, sizeof(*ev));
@@ -44,8 +45,8 @@ static __always_inline void event_fill(struct ndpr_event *ev,
 	ev->kind = kind;
 	__builtin_memcpy(ev->mac, eth->h_source, sizeof(ev->mac));
 	__builtin_memcpy(ev->source, &ip6->saddr, sizeof(ev->source));
-	if (icmp + NS_MIN_LEN <= end)
-		__builtin_memcpy(ev->target, icmp + 8, sizeof(ev->target));
+	if ((void *)(msg + 1) <= end)
+		__builtin_memcpy(ev->target, &msg->target, sizeof(ev->target));
 }
 
 static __always_inline void event_send(struct ndpr_event *ev, __u8 outcome)

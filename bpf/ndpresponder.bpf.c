@@ -10,6 +10,7 @@
 
 #include "ndpresponder.h"
 #include "consts.h"
+#include "nd.h"
 #include "parsing.h"
 #include "csum.h"
 #include "maps.h"
@@ -34,7 +35,7 @@ static __always_inline int count(struct ndpr_counters *c, __u32 outcome,
 	/* The mask keeps the bound on the very register used as index. */
 	outcome &= 0x3f;
 	if (c && outcome < NDPR_C_MAX)
-		((__u64 *)c)[outcome]++;
+		(*ndpr_counter(c, outcome))++;
 	return verdict;
 }
 
@@ -49,7 +50,7 @@ int ndpresponder(struct xdp_md *ctx)
 	struct ndpr_prefix_val *match;
 	struct ns_info ns = {};
 	struct ndpr_event ev;
-	struct icmp6hdr *icmp;
+	struct nd_msg *msg;
 	bool report;
 	__u8 kind;
 	struct ipv6hdr *ip6;
@@ -66,9 +67,9 @@ int ndpresponder(struct xdp_md *ctx)
 	if (ip6->version != 6 || ip6->nexthdr != IPPROTO_ICMPV6)
 		return count(cnt, NDPR_C_passed_not_ns, XDP_PASS);
 	/* Type, code and checksum: every ICMPv6 message has them. */
-	if (!cursor_pull(&c, 4, &icmp))
+	if (!cursor_pull(&c, ICMPV6_HDR_LEN, &msg))
 		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
-	if (icmp->icmp6_type != ICMPV6_NS)
+	if (msg->icmph.icmp6_type != ICMPV6_NS)
 		return count(cnt, NDPR_C_passed_not_ns, XDP_PASS);
 
 	ns.icmp_len = bpf_ntohs(ip6->payload_len);
@@ -76,14 +77,14 @@ int ndpresponder(struct xdp_md *ctx)
 	ns.mcast = addr_is_multicast(&ip6->daddr);
 	kind = ns.dad ? NDPR_KIND_DAD :
 	       ns.mcast ? NDPR_KIND_MULTICAST : NDPR_KIND_UNICAST;
-	outcome = ns_common_valid(ip6, (__u8 *)icmp, c.end, &ns) ?
+	outcome = ns_common_valid(ip6, (struct nd_msg_lla *)msg, c.end, &ns) ?
 			  NDPR_C_MAX :
 			  ndpr_validate(ctx, ns.l3off);
 	if (outcome != NDPR_C_MAX) {
 		if (outcome >= NDPR_C_invalid_truncated &&
 		    outcome <= NDPR_C_invalid_checksum &&
 		    event_allowed(cnt)) {
-			event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
+			event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
 			event_send(&ev, outcome);
 		}
 		return count(cnt, outcome, XDP_PASS);
@@ -91,9 +92,9 @@ int ndpresponder(struct xdp_md *ctx)
 
 	/* Valid implies the target is in the frame; the verifier must see
 	 * it here too, the validation being a function of its own. */
-	if ((void *)icmp + NS_MIN_LEN > c.end)
+	if ((void *)(msg + 1) > c.end)
 		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
-	match = lookup_target((void *)icmp + 8);
+	match = lookup_target(&msg->target);
 	if (!match)
 		return count(cnt, NDPR_C_passed_no_match, XDP_PASS);
 	if (match->action != NDPR_ACT_ANSWER)
@@ -103,7 +104,7 @@ int ndpresponder(struct xdp_md *ctx)
 	if (!ns.mcast && !ns.dad && !(ndpr_cfg.flags & NDPR_CFG_UNICAST))
 		return count(cnt, NDPR_C_passed_unicast_off, XDP_PASS);
 	if (match->flags & NDPR_PF_ROUTE_CHECK) {
-		outcome = route_check(ctx, (void *)icmp + 8, match->flags);
+		outcome = route_check(ctx, &msg->target, match->flags);
 		if (outcome != NDPR_C_MAX)
 			return count(cnt, outcome, XDP_PASS);
 	}
@@ -111,7 +112,7 @@ int ndpresponder(struct xdp_md *ctx)
 	/* The event is taken from the NS before it becomes the NA. */
 	report = event_allowed(cnt);
 	if (report)
-		event_fill(&ev, ctx, eth, ip6, icmp, c.end, kind);
+		event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
 	/* A failed resize leaves the NS as it came: the kernel may have it. */
 	outcome = write_na(ctx, &ns);
 	if (report)

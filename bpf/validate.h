@@ -7,6 +7,7 @@
 #define NDPR_VALIDATE_H
 
 #include "consts.h"
+#include "nd.h"
 #include "parsing.h"
 #include "csum.h"
 
@@ -22,20 +23,18 @@ struct ns_info {
  * RFC 4861 §7.1.1: the checks a node makes before it accepts an NS.
  * Returns NDPR_C_MAX when the NS is valid, else the counter to bump.
  */
-static __always_inline int validate_ns(struct ipv6hdr *ip6,
-				       struct icmp6hdr *icmp, void *end,
-				       struct ns_info *ns)
+static __always_inline int validate_ns(struct ipv6hdr *ip6, struct nd_msg *msg,
+				       void *end, struct ns_info *ns)
 {
-	struct in6_addr *target = (void *)icmp + 8;
 	__u32 len = ns->icmp_len;
-	__u8 *opt;
+	struct nd_opt_hdr *opt;
 	__u64 sum;
 	__u32 off;
 	int i;
 
 	if (ip6->hop_limit != ND_HOP_LIMIT)
 		return NDPR_C_invalid_hop_limit;
-	if (icmp->icmp6_code != 0)
+	if (msg->icmph.icmp6_code != 0)
 		return NDPR_C_invalid_code;
 	if (len < NS_MIN_LEN)
 		return NDPR_C_invalid_length;
@@ -46,13 +45,13 @@ static __always_inline int validate_ns(struct ipv6hdr *ip6,
 	 * spilled unbounded scalar, so the bounds would be lost. */
 	asm volatile("" : "+r"(len));
 	/* The second test is implied by the first; the verifier needs it. */
-	if ((void *)icmp + len > end || (void *)icmp + NS_MIN_LEN > end)
+	if ((void *)msg + len > end || (void *)(msg + 1) > end)
 		return NDPR_C_invalid_truncated;
 	/* A multicast source is never valid (RFC 4291 §2.7); the kernel
 	 * drops it in ipv6_rcv too. */
 	if (addr_is_multicast(&ip6->saddr))
 		return NDPR_C_invalid_source_multicast;
-	if (addr_is_multicast(target))
+	if (addr_is_multicast(&msg->target))
 		return NDPR_C_invalid_target_multicast;
 	if (ns->dad && !addr_is_solicited_node(&ip6->daddr))
 		return NDPR_C_invalid_dad_destination;
@@ -60,23 +59,24 @@ static __always_inline int validate_ns(struct ipv6hdr *ip6,
 	/* Options: none may have length 0 or run past the message; a DAD
 	 * probe carries no Source Link-Layer Address. */
 	off = NS_MIN_LEN;
-	for (i = 0; i < (NDPR_MAX_ICMP_LEN - NS_MIN_LEN) / 8; i++) {
+	for (i = 0; i < (NDPR_MAX_ICMP_LEN - NS_MIN_LEN) / ND_OPT_UNIT; i++) {
 		if (off >= len)
 			break;
-		if (off + 2 > len)
+		if (off + (__u32)sizeof(*opt) > len)
 			return NDPR_C_invalid_option_length;
-		opt = (void *)icmp + off;
-		if ((void *)(opt + 2) > end)
+		opt = (void *)msg + off;
+		if ((void *)(opt + 1) > end)
 			return NDPR_C_invalid_truncated;
-		if (opt[1] == 0 || off + opt[1] * 8 > len)
+		if (opt->nd_opt_len == 0 ||
+		    off + opt->nd_opt_len * ND_OPT_UNIT > len)
 			return NDPR_C_invalid_option_length;
-		if (ns->dad && opt[0] == ND_OPT_SLLA)
+		if (ns->dad && opt->nd_opt_type == ND_OPT_SLLA)
 			return NDPR_C_invalid_dad_slla;
-		off += opt[1] * 8;
+		off += opt->nd_opt_len * ND_OPT_UNIT;
 	}
 
 	sum = csum_pseudo(ip6, len);
-	if (csum_add_msg(&sum, icmp, end, len) < 0)
+	if (csum_add_msg(&sum, msg, end, len) < 0)
 		return NDPR_C_invalid_truncated;
 	if (csum_fold(sum) != 0xffff)
 		return NDPR_C_invalid_checksum;
@@ -93,17 +93,17 @@ __noinline int ndpr_validate(struct xdp_md *ctx, __u32 l3off)
 	void *data = xdp_data(ctx), *end = xdp_data_end(ctx);
 	struct ns_info ns = {};
 	struct ipv6hdr *ip6;
-	void *icmp;
+	struct nd_msg *msg;
 
 	if (l3off > ETH_HLEN + VLAN_MAX_DEPTH * VLAN_HLEN)
 		return NDPR_C_invalid_truncated;
 	ip6 = data + l3off;
-	icmp = (void *)(ip6 + 1);
-	if (icmp + 4 > end)
+	msg = (void *)(ip6 + 1);
+	if ((void *)msg + ICMPV6_HDR_LEN > end)
 		return NDPR_C_invalid_truncated;
 	ns.icmp_len = bpf_ntohs(ip6->payload_len);
 	ns.dad = addr_is_unspecified(&ip6->saddr);
-	return validate_ns(ip6, icmp, end, &ns);
+	return validate_ns(ip6, msg, end, &ns);
 }
 
 /*
@@ -113,18 +113,20 @@ __noinline int ndpr_validate(struct xdp_md *ctx, __u32 l3off)
  * validation is not called; any doubt goes to it, which then names the
  * exact reason. Saves a call and two loops on the common path.
  */
-static __always_inline bool ns_common_valid(struct ipv6hdr *ip6, __u8 *icmp,
-					    void *end, const struct ns_info *ns)
+static __always_inline bool ns_common_valid(struct ipv6hdr *ip6,
+					    struct nd_msg_lla *msg, void *end,
+					    const struct ns_info *ns)
 {
-	__u32 *w = (__u32 *)icmp;
+	__u32 *w = (__u32 *)msg; /* the message as checksum words */
 	__u64 sum;
 
-	if ((void *)(icmp + NA_LEN) > end)
+	if ((void *)(msg + 1) > end)
 		return false;
-	if (ns->icmp_len != NA_LEN || ns->dad || ip6->hop_limit != 255 ||
-	    icmp[1] != 0 || icmp[24] != ND_OPT_SLLA || icmp[25] != 1 ||
-	    addr_is_multicast(&ip6->saddr) ||
-	    addr_is_multicast((struct in6_addr *)(icmp + 8)))
+	if (ns->icmp_len != NA_LEN || ns->dad ||
+	    ip6->hop_limit != ND_HOP_LIMIT || msg->icmph.icmp6_code != 0 ||
+	    msg->opt.hdr.nd_opt_type != ND_OPT_SLLA ||
+	    msg->opt.hdr.nd_opt_len != ND_OPT_LLA_UNITS ||
+	    addr_is_multicast(&ip6->saddr) || addr_is_multicast(&msg->target))
 		return false;
 	sum = csum_pseudo(ip6, NA_LEN);
 	sum += (__u64)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];

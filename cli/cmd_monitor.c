@@ -51,7 +51,7 @@ int cmd_monitor(int argc, char **argv)
 	if (ret)
 		return ret;
 	maps_close(&m);
-	ret = event_reader_open(&r, &pd, ifname, "ndpr_monitor", &log);
+	ret = event_reader_open(&r, &pd, ifname, NDPR_PIN(monitor), &log);
 	if (ret)
 		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &last);

@@ -33,11 +33,10 @@ static const char stats_usage[] =
 
 static __u64 total(const struct ndpr_counters *c)
 {
-	const __u64 *v = (const __u64 *)c;
 	__u64 sum = 0;
 
 	for (int i = 0; i < NDPR_C_MAX; i++)
-		sum += v[i];
+		sum += ndpr_counter_val(c, i);
 	return sum;
 }
 
@@ -68,9 +67,8 @@ static void print_cpu_columns(struct print_ctx *p,
 			      int idx)
 {
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		const __u64 *pv = (const __u64 *)&pcpu[cpu];
-
-		print_text(p, " %15llu", (unsigned long long)pv[idx]);
+		print_text(p, " %15llu",
+			   (unsigned long long)ndpr_counter_val(&pcpu[cpu], idx));
 	}
 }
 
@@ -79,11 +77,10 @@ static void print_cpu_objects(struct print_ctx *p,
 {
 	open_json_array(p, "per_cpu");
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		const __u64 *pv = (const __u64 *)&pcpu[cpu];
-
 		open_json_object(p, NULL);
 		for (int i = 0; i < NDPR_C_MAX; i++)
-			print_uint(p, PRINT_JSON, counter_name(i), NULL, pv[i]);
+			print_uint(p, PRINT_JSON, counter_name(i), NULL,
+				   ndpr_counter_val(&pcpu[cpu], i));
 		close_json_object(p);
 	}
 	close_json_array(p);
@@ -94,15 +91,14 @@ static void print_counters(struct print_ctx *p, const struct ndpr_counters *c,
 			   const struct ndpr_counters *pcpu, int ncpus,
 			   double rate_secs)
 {
-	const __u64 *v = (const __u64 *)c;
-
 	open_json_object(p, NULL);
 	if (pcpu)
 		print_cpu_header(p, ncpus);
 	print_counter(p, "received", total(c), rate_secs);
 	print_nl(p);
 	for (int i = 0; i < NDPR_C_MAX; i++) {
-		print_counter(p, counter_name(i), v[i], rate_secs);
+		print_counter(p, counter_name(i), ndpr_counter_val(c, i),
+			      rate_secs);
 		if (pcpu)
 			print_cpu_columns(p, pcpu, ncpus, i);
 		print_nl(p);
@@ -119,12 +115,9 @@ static void counters_sub(struct ndpr_counters *d,
 			 const struct ndpr_counters *a,
 			 const struct ndpr_counters *b)
 {
-	__u64 *dv = (__u64 *)d;
-	const __u64 *av = (const __u64 *)a, *bv = (const __u64 *)b;
-
-	for (int i = 0; i < NDPR_C_MAX; i++)
-		dv[i] = av[i] - bv[i];
-	d->events_suppressed = a->events_suppressed - b->events_suppressed;
+	for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */
+		*ndpr_counter(d, i) =
+			ndpr_counter_val(a, i) - ndpr_counter_val(b, i);
 }
 
 struct stats_opts {

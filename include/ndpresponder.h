@@ -100,8 +100,8 @@ struct ndpr_event {
  * one of these, so their sum is the number of packets received. The
  * invalid_* ones stand together, from invalid_truncated to
  * invalid_checksum (the program tests the range). The value
- * of the per-CPU counter map is this struct; the program indexes it as an
- * array of __u64 so that bpftool still prints the names.
+ * of the per-CPU counter map is this struct, so that bpftool prints the
+ * names; code indexes it through ndpr_counter().
  */
 #define NDPR_COUNTERS(X)                      \
 	X(answered)                           \
@@ -145,6 +145,27 @@ enum ndpr_counter {
 };
 #undef NDPR_COUNTER_ENUM
 
+/* The struct is an array of __u64 in enum order, events_suppressed last
+ * (at index NDPR_C_MAX): what ndpr_counter() relies on. */
+_Static_assert(sizeof(struct ndpr_counters) ==
+		       (NDPR_C_MAX + 1) * sizeof(__u64) &&
+		       __builtin_offsetof(struct ndpr_counters,
+					  events_suppressed) ==
+			       NDPR_C_MAX * sizeof(__u64),
+	       "struct ndpr_counters must be NDPR_COUNTERS in order");
+
+/* Counter i of c (0..NDPR_C_MAX, the last being events_suppressed). */
+static inline __u64 *ndpr_counter(struct ndpr_counters *c, unsigned int i)
+{
+	return (__u64 *)c + i;
+}
+
+static inline __u64 ndpr_counter_val(const struct ndpr_counters *c,
+				     unsigned int i)
+{
+	return *ndpr_counter((struct ndpr_counters *)c, i);
+}
+
 /* The prefix maps known to be empty, which the program then skips: a
  * flag is set once the map was seen empty, cleared before an insert.
  * Zero (the default) means "look it up". */
@@ -159,6 +180,27 @@ struct ndpr_empty {
 struct ndpr_origin {
 	char name[64]; /* "docker:NETWORK" */
 };
+
+/*
+ * Every map of the program, X(name, opener): the map ndpr_<name> of
+ * bpf/maps.h, pinned by that name (NDPR_PIN(name), which users' scripts
+ * know) in the interface's pin directory, and the fd <name> of
+ * userspace's struct ndpr_maps. opener is VERBS for the maps every
+ * command on an attached interface opens (maps_open), READER for those
+ * only the event readers of run and monitor open.
+ */
+#define NDPR_MAPS(X)                                                           \
+	X(hosts, VERBS) /* /128 entries, hash, looked up first */              \
+	X(prefixes, VERBS) /* shorter prefixes, LPM trie */                    \
+	X(empty, VERBS) /* which prefix map the program may skip */            \
+	X(counters, VERBS) /* per-CPU outcome counters, suppressed events */   \
+	X(events, READER) /* ring of events for run's log */                   \
+	X(monitor, READER) /* ring of the same events for monitor */           \
+	X(evtokens, READER) /* per-CPU event tokens, refilled by readers */    \
+	X(origins, VERBS) /* names of the owners of dynamic entries */         \
+	X(state, VERBS) /* the attach record */
+
+#define NDPR_PIN(name) "ndpr_" #name
 
 /* How the program is attached (kept in the pinned state map). */
 enum ndpr_mode {

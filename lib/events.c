@@ -106,12 +106,21 @@ static void refill(const struct event_reader *r)
 
 static void report_suppressed(struct event_reader *r);
 
+/* Opens the pin name into *fd; *what names it for the error message. */
+static int open_pin(const struct pin_dir *pd, const char *name, int *fd,
+		    const char **what)
+{
+	*what = name;
+	*fd = pin_open(pd, name);
+	return *fd < 0 ? *fd : 0;
+}
+
 int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		      const char *ifname, const char *ring,
 		      const struct slog *log)
 {
-	char path[PATH_MAX];
 	struct timespec now;
+	const char *what;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -121,20 +130,16 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	r->since_ns = (__u64)now.tv_sec * 1000000000ULL + (__u64)now.tv_nsec;
 
-	ret = pin_path(pd, ring, path, sizeof(path));
-	if (!ret && (r->ring_fd = bpf_obj_get(path)) < 0)
-		ret = -errno;
-	if (!ret && !pin_path(pd, "ndpr_counters", path, sizeof(path)) &&
-	    (r->counters_fd = bpf_obj_get(path)) < 0)
-		ret = -errno;
-	if (!ret && !pin_path(pd, "ndpr_evtokens", path, sizeof(path)) &&
-	    (r->tokens_fd = bpf_obj_get(path)) < 0)
-		ret = -errno;
+	ret = open_pin(pd, ring, &r->ring_fd, &what);
+	if (!ret)
+		ret = open_pin(pd, NDPR_PIN(counters), &r->counters_fd, &what);
+	if (!ret)
+		ret = open_pin(pd, NDPR_PIN(evtokens), &r->tokens_fd, &what);
 	if (!ret)
 		ret = read_rate(pd, &r->per_cpu);
 	if (ret) {
-		pr_err("%s: couldn't open the event ring %s: %s", ifname, path,
-		       errstr(ret));
+		pr_err("%s: couldn't open the event ring %s/%s: %s", ifname,
+		       pd->dir, what, errstr(ret));
 		goto err;
 	}
 	r->rb = ring_buffer__new(r->ring_fd, on_event, r, NULL);

@@ -21,7 +21,7 @@ struct event_reader {
 	const char *ifname;
 };
 
-/* ring is "ndpr_events" (the service) or "ndpr_monitor". */
+/* ring is NDPR_PIN(events) (the service) or NDPR_PIN(monitor). */
 int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		      const char *ifname, const char *ring,
 		      const struct slog *log);

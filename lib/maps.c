@@ -9,35 +9,26 @@
 
 #include "log.h"
 #include "maps.h"
+#include "sync_plan.h"
 
 static int open_one(const struct pin_dir *pd, const char *name, int *fd)
 {
-	char path[PATH_MAX];
-	int ret;
-
-	ret = pin_path(pd, name, path, sizeof(path));
-	if (ret)
-		return ret;
-	*fd = bpf_obj_get(path);
-	return *fd < 0 ? -errno : 0;
+	*fd = pin_open(pd, name);
+	return *fd < 0 ? *fd : 0;
 }
+
+#define OPEN_VERBS(name)                                                       \
+	if (!ret)                                                              \
+		ret = open_one(pd, NDPR_PIN(name), &m->name);
+#define OPEN_READER(name)
+#define OPEN(name, opener) OPEN_##opener(name)
 
 int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m)
 {
-	int ret;
+	int ret = 0;
 
 	*m = (struct ndpr_maps)NDPR_MAPS_INIT;
-	ret = open_one(pd, "ndpr_hosts", &m->hosts);
-	if (!ret)
-		ret = open_one(pd, "ndpr_prefixes", &m->prefixes);
-	if (!ret)
-		ret = open_one(pd, "ndpr_counters", &m->counters);
-	if (!ret)
-		ret = open_one(pd, "ndpr_state", &m->state);
-	if (!ret)
-		ret = open_one(pd, "ndpr_origins", &m->origins);
-	if (!ret)
-		ret = open_one(pd, "ndpr_empty", &m->empty);
+	NDPR_MAPS(OPEN)
 	if (ret)
 		maps_close(m);
 	return ret;
@@ -64,16 +55,14 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 	return ret;
 }
 
+#define CLOSE(name, opener)                                                    \
+	if (m->name >= 0)                                                      \
+		close(m->name);                                                \
+	m->name = -1;
+
 void maps_close(struct ndpr_maps *m)
 {
-	int *fds[] = { &m->hosts, &m->prefixes, &m->counters, &m->state,
-		       &m->origins, &m->empty };
-
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
+	NDPR_MAPS(CLOSE)
 }
 
 static void to_val(const struct prefix *p, struct ndpr_prefix_val *v)
@@ -240,112 +229,6 @@ int maps_prefix_dump(const struct ndpr_maps *m, struct prefix_set *out)
 	return ret;
 }
 
-/* Sorts and drops repeated entries; two different actions for one prefix
- * are an error. */
-static int dedup(struct prefix_set *s)
-{
-	char buf[PREFIX_STRLEN];
-	size_t i, n = 0;
-
-	prefix_set_sort(s);
-	for (i = 0; i < s->n; i++) {
-		if (n && !prefix_cmp(&s->v[n - 1], &s->v[i])) {
-			if (s->v[n - 1].action != s->v[i].action ||
-			    s->v[n - 1].flags != s->v[i].flags) {
-				prefix_format(&s->v[i], buf, sizeof(buf));
-				pr_err("%s is given twice, differently", buf);
-				return -EINVAL;
-			}
-			continue;
-		}
-		s->v[n++] = s->v[i];
-	}
-	s->n = n;
-	return 0;
-}
-
-/* Whether a static entry holds p, which a dynamic origin must not take. */
-static bool held_by_static(const struct prefix_set *have,
-			   const struct prefix *p)
-{
-	const struct prefix *h;
-
-	h = bsearch(p, have->v, have->n, sizeof(*p), prefix_cmp);
-	return h && h->origin == 0;
-}
-
-/* Entries of set in the /128 hash ([1]) and in the prefix trie ([0]). */
-static void count_by_map(const struct prefix_set *set, size_t n[2])
-{
-	for (size_t i = 0; i < set->n; i++)
-		n[set->v[i].len == 128]++;
-}
-
-/*
- * Whether the plan fits: adds before removals needs room for both at
- * once; removals first needs room for the end state only. Returns 1 for
- * adds first, 0 for removals first, -ENOSPC after a message.
- */
-static int plan_order(const struct ndpr_maps *m, const char *ifname,
-		      const struct prefix_set *have,
-		      const struct prefix_set *adds,
-		      const struct prefix_set *gone)
-{
-	size_t now[2] = {}, add[2] = {}, del[2] = {};
-	__u32 cap[2] = { map_capacity(m->prefixes), map_capacity(m->hosts) };
-	bool peak_fits = true;
-
-	count_by_map(have, now);
-	count_by_map(adds, add);
-	count_by_map(gone, del);
-	for (int k = 0; k < 2; k++) {
-		if (now[k] - del[k] + add[k] > cap[k]) {
-			pr_err("%s: that needs %zu %s entries, the map holds %u; "
-			       "raise the limit with 'detach' then 'attach "
-			       "--max-prefixes N'",
-			       ifname, now[k] - del[k] + add[k],
-			       k ? "/128" : "prefix", cap[k]);
-			return -ENOSPC;
-		}
-		if (now[k] + add[k] > cap[k])
-			peak_fits = false;
-	}
-	return peak_fits;
-}
-
-static int apply_removals(const struct ndpr_maps *m, const char *ifname,
-			  const struct prefix_set *gone,
-			  struct sync_result *res)
-{
-	char buf[PREFIX_STRLEN];
-
-	for (size_t i = 0; i < gone->n; i++) {
-		int ret = prefix_remove(m, &gone->v[i]);
-
-		if (ret && ret != -ENOENT) {
-			prefix_format(&gone->v[i], buf, sizeof(buf));
-			pr_err("%s: couldn't remove %s: %s", ifname, buf,
-			       errstr(ret));
-			return ret;
-		}
-		res->removed++;
-	}
-	return 0;
-}
-
-static int apply_updates(const struct ndpr_maps *m, const char *ifname,
-			 const struct prefix_set *upd)
-{
-	size_t n[2] = {};
-	int ret;
-
-	count_by_map(upd, n);
-	ret = empty_clear(m, n[1] > 0, n[0] > 0);
-	for (size_t i = 0; i < upd->n && !ret; i++)
-		ret = prefix_write(m, ifname, &upd->v[i]);
-	return ret;
-}
-
 static int sync_mark(const struct ndpr_maps *m, bool partial)
 {
 	struct ndpr_state st;
@@ -366,97 +249,103 @@ bool maps_sync_partial(const struct ndpr_maps *m)
 	return !maps_state_read(m, &st) && (st.flags & NDPR_STATE_SYNC_PARTIAL);
 }
 
+/* Says why sync_plan_make refused, in one line. */
+static void plan_refused(const char *ifname, const struct sync_plan *plan,
+			 const uint32_t cap[SYNC_MAPS], int err)
+{
+	char buf[PREFIX_STRLEN];
+
+	if (err == -EINVAL) {
+		prefix_format(&plan->conflict, buf, sizeof(buf));
+		pr_err("%s is given twice, differently", buf);
+	} else if (err == -ENOSPC) {
+		pr_err("%s: that needs %zu %s entries, the map holds %u; "
+		       "raise the limit with 'detach' then 'attach "
+		       "--max-prefixes N'",
+		       ifname, plan->need,
+		       plan->full == SYNC_MAP_HOSTS ? "/128" : "prefix",
+		       cap[plan->full]);
+	}
+}
+
+static int step_remove(const struct ndpr_maps *m, const char *ifname,
+		       const struct prefix *p)
+{
+	char buf[PREFIX_STRLEN];
+	int ret = prefix_remove(m, p);
+
+	if (ret && ret != -ENOENT) {
+		prefix_format(p, buf, sizeof(buf));
+		pr_err("%s: couldn't remove %s: %s", ifname, buf, errstr(ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Carries the steps out in their order. */
+static int plan_apply(const struct ndpr_maps *m, const char *ifname,
+		      const struct sync_plan *plan, struct sync_result *res)
+{
+	int ret;
+
+	/* Killed in the middle, a sync leaves a mix of old and new: the
+	 * mark tells the next command to say so; the next sync repairs. */
+	ret = sync_mark(m, true);
+	if (!ret)
+		ret = empty_clear(m, plan->writes[SYNC_MAP_HOSTS],
+				  plan->writes[SYNC_MAP_PREFIXES]);
+	for (size_t i = 0; i < plan->n && !ret; i++) {
+		const struct sync_step *st = &plan->steps[i];
+
+		if (st->op != SYNC_REMOVE) {
+			ret = prefix_write(m, ifname, &st->p);
+			continue;
+		}
+		ret = step_remove(m, ifname, &st->p);
+		if (!ret)
+			res->removed++;
+	}
+	if (!ret && plan->count[SYNC_REMOVE])
+		maps_empty_refresh(m);
+	return ret;
+}
+
 int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added)
 {
-	struct prefix_set have = {}, mine = {}, gone = {}, upd = {}, adds = {};
-	size_t i, j;
-	int ret, c, adds_first;
+	uint32_t cap[SYNC_MAPS] = {
+		[SYNC_MAP_PREFIXES] = map_capacity(m->prefixes),
+		[SYNC_MAP_HOSTS] = map_capacity(m->hosts),
+	};
+	struct prefix_set have = {};
+	struct sync_plan plan;
+	int ret;
 
 	memset(res, 0, sizeof(*res));
-	for (i = 0; i < want->n; i++)
-		want->v[i].origin = origin;
-	ret = dedup(want);
-	if (ret)
-		return ret;
 	ret = maps_prefix_dump(m, &have);
 	if (ret)
 		goto out;
-	for (i = 0; i < have.n && !ret; i++)
-		if (have.v[i].origin == origin)
-			ret = prefix_set_add(&mine, &have.v[i]);
-	if (ret)
-		goto out;
-
-	/* The plan: a merge of two sorted lists. */
-	for (i = 0, j = 0; (i < want->n || j < mine.n) && !ret;) {
-		if (i == want->n)
-			c = 1;
-		else if (j == mine.n)
-			c = -1;
-		else
-			c = prefix_cmp(&want->v[i], &mine.v[j]);
-		if (c > 0) {
-			ret = prefix_set_add(&gone, &mine.v[j++]);
-		} else if (c == 0 && want->v[i].action == mine.v[j].action &&
-			   want->v[i].flags == mine.v[j].flags) {
-			res->kept++;
-			i++, j++;
-		} else if (c != 0 && origin &&
-			   held_by_static(&have, &want->v[i])) {
-			res->kept++;
-			i++;
-		} else if (c == 0) {
-			res->changed++;
-			ret = prefix_set_add(&upd, &want->v[i++]);
-			j++;
-		} else {
-			ret = prefix_set_add(&upd, &want->v[i]);
-			if (!ret)
-				ret = prefix_set_add(&adds, &want->v[i]);
-			i++;
-		}
-	}
-	if (ret)
-		goto out;
-
-	/* Normally adds and changes first, removals last, so that nothing
-	 * kept is ever missing; removals first only when the map could
-	 * not hold both, and nothing at all when the end state won't fit. */
-	adds_first = plan_order(m, ifname, &have, &adds, &gone);
-	if (adds_first < 0) {
-		ret = adds_first;
+	ret = sync_plan_make(&have, want, origin, cap, &plan);
+	if (ret) {
+		plan_refused(ifname, &plan, cap, ret);
 		goto out;
 	}
-	/* Killed in the middle, a sync leaves a mix of old and new: the
-	 * mark tells the next command to say so; the next sync repairs. */
-	if (upd.n || gone.n) {
-		ret = sync_mark(m, true);
-		if (ret)
-			goto out;
-	}
-	if (!adds_first)
-		ret = apply_removals(m, ifname, &gone, res);
-	if (!ret)
-		ret = apply_updates(m, ifname, &upd);
-	if (!ret && adds_first)
-		ret = apply_removals(m, ifname, &gone, res);
-	if (!ret && gone.n)
-		maps_empty_refresh(m);
+	res->kept = plan.kept;
+	res->changed = plan.count[SYNC_CHANGE];
+	if (plan.n)
+		ret = plan_apply(m, ifname, &plan, res);
+	/* Also when there was nothing to do: that repairs a cut sync. */
 	if (!ret)
 		ret = sync_mark(m, false);
-	if (ret)
-		goto out;
-	res->added = adds.n;
-	for (i = 0; added && i < adds.n && !ret; i++)
-		ret = prefix_set_add(added, &adds.v[i]);
+	if (!ret)
+		res->added = plan.count[SYNC_ADD];
+	for (size_t i = 0; added && i < plan.n && !ret; i++)
+		if (plan.steps[i].op == SYNC_ADD)
+			ret = prefix_set_add(added, &plan.steps[i].p);
+	sync_plan_free(&plan);
 out:
 	prefix_set_free(&have);
-	prefix_set_free(&mine);
-	prefix_set_free(&gone);
-	prefix_set_free(&upd);
-	prefix_set_free(&adds);
 	return ret;
 }
 
@@ -539,12 +428,9 @@ int counters_read(int fd, struct ndpr_counters *sum,
 		goto out;
 	}
 	memset(sum, 0, sizeof(*sum));
-	for (int cpu = 0; cpu < n; cpu++) {
-		__u64 *src = (__u64 *)&v[cpu], *dst = (__u64 *)sum;
-
+	for (int cpu = 0; cpu < n; cpu++)
 		for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */
-			dst[i] += src[i];
-	}
+			*ndpr_counter(sum, i) += ndpr_counter_val(&v[cpu], i);
 	if (per_cpu)
 		memcpy(per_cpu, v, (size_t)n * sizeof(*v));
 	if (ncpus)

@@ -7,18 +7,31 @@
 #include "pins.h"
 #include "prefix.h"
 
+/* One fd per map of NDPR_MAPS, -1 when not open. */
+#define NDPR_MAP_FD(name, opener) int name;
 struct ndpr_maps {
-	int hosts;    /* /128 entries, hash */
-	int prefixes; /* shorter prefixes, LPM trie */
-	int counters; /* per-CPU outcome counters */
-	int state;    /* the attach record */
-	int origins;  /* names of dynamic origins */
-	int empty;    /* which prefix maps the program may skip */
+	NDPR_MAPS(NDPR_MAP_FD)
 };
+#undef NDPR_MAP_FD
 
-#define NDPR_MAPS_INIT { -1, -1, -1, -1, -1, -1 }
+#define NDPR_MAP_CLOSED(name, opener) .name = -1,
+#define NDPR_MAPS_INIT                                                         \
+	{                                                                      \
+		NDPR_MAPS(NDPR_MAP_CLOSED)                                     \
+	}
 
-/* Opens the pins of pd; -ENOENT with "IFACE: not attached" when absent. */
+/* The fds of a loaded skeleton's maps, which it owns: not to be closed. */
+#define NDPR_MAP_OF_SKEL(name, opener)                                         \
+	maps_m__->name = bpf_map__fd(maps_skel__->maps.ndpr_##name);
+#define maps_of_skel(m, skel)                                                  \
+	do {                                                                   \
+		struct ndpr_maps *maps_m__ = (m);                              \
+		__typeof__(skel) maps_skel__ = (skel);                         \
+		NDPR_MAPS(NDPR_MAP_OF_SKEL)                                    \
+	} while (0)
+
+/* Opens the VERBS maps of pd; -ENOENT with "IFACE: not attached" when
+ * absent. */
 int maps_open(const struct pin_dir *pd, const char *ifname,
 	      struct ndpr_maps *m);
 /* pin_dir_init and maps_open for a command on an attached interface. */
@@ -26,7 +39,7 @@ int maps_open_iface(const char *ifname, struct pin_dir *pd,
 		    struct ndpr_maps *m);
 /* The same without a message. */
 int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m);
-/* Wraps the fds of freshly loaded maps (not owned: not closed). */
+/* Closes what is open and marks it closed. */
 void maps_close(struct ndpr_maps *m);
 
 /* max_entries of a map, 0 if unknown. */

@@ -12,6 +12,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <bpf/bpf.h>
 
 #include "log.h"
 #include "pins.h"
@@ -144,6 +145,18 @@ bool pin_exists(const struct pin_dir *pd, const char *name)
 	char path[PATH_MAX];
 
 	return !pin_path(pd, name, path, sizeof(path)) && !access(path, F_OK);
+}
+
+int pin_open(const struct pin_dir *pd, const char *name)
+{
+	char path[PATH_MAX];
+	int ret = pin_path(pd, name, path, sizeof(path));
+	int fd;
+
+	if (ret)
+		return ret;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
 }
 
 int pin_dir_remove(const struct pin_dir *pd)

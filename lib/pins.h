@@ -37,6 +37,8 @@ void pin_unlock(struct pin_dir *pd);
 int pin_path(const struct pin_dir *pd, const char *name, char *path,
 	     size_t len);
 bool pin_exists(const struct pin_dir *pd, const char *name);
+/* bpf_obj_get of pd->dir/name: an fd, or a negative errno. */
+int pin_open(const struct pin_dir *pd, const char *name);
 
 /* Removes every pin of the interface and its directory. */
 int pin_dir_remove(const struct pin_dir *pd);

@@ -358,7 +358,7 @@ static int attach_read_pinned(struct attach_ctx *c)
 	int ret;
 
 	c->max = o->max_prefixes;
-	c->had_maps = pin_exists(&c->pd, "ndpr_state");
+	c->had_maps = pin_exists(&c->pd, NDPR_PIN(state));
 	if (c->had_maps) {
 		ret = maps_open(&c->pd, o->ifname, &c->old);
 		if (!ret)
@@ -437,12 +437,7 @@ static int attach_load(struct attach_ctx *c)
 		load_failed(c, ret);
 		return ret;
 	}
-	c->m.hosts = bpf_map__fd(skel->maps.ndpr_hosts);
-	c->m.prefixes = bpf_map__fd(skel->maps.ndpr_prefixes);
-	c->m.counters = bpf_map__fd(skel->maps.ndpr_counters);
-	c->m.state = bpf_map__fd(skel->maps.ndpr_state);
-	c->m.origins = bpf_map__fd(skel->maps.ndpr_origins);
-	c->m.empty = bpf_map__fd(skel->maps.ndpr_empty);
+	maps_of_skel(&c->m, skel);
 	c->prog_fd = bpf_program__fd(skel->progs.ndpresponder);
 	return 0;
 }

@@ -1,96 +1,135 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <arpa/inet.h>
+#include <net/ethernet.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip6.h>
 #include <string.h>
 
 #include "ndp_build.h"
 
-#define ICMPV6_NS 135
-#define ICMPV6_NA 136
+/* Sent with, and accepted only with, 255: proves on-link (RFC 4861
+ * §7.1.1, §7.1.2). */
+#define ND_HOP_LIMIT 255
+/* Option lengths count units of 8 octets (§4.6). */
+#define ND_OPT_UNIT 8
 
-static uint16_t icmp6_csum(const uint8_t *ip6, const uint8_t *msg, size_t len)
+/* Source or Target Link-Layer Address option for Ethernet, §4.6.1. */
+struct nd_opt_lladdr {
+	struct nd_opt_hdr hdr;
+	uint8_t addr[ETH_ALEN];
+};
+
+/* An NS or NA with one link-layer address option, in its frame. */
+struct ndp_frame {
+	struct ether_header eth;
+	struct ip6_hdr ip6;
+	union {
+		struct nd_neighbor_solicit ns; /* §4.3 */
+		struct nd_neighbor_advert na; /* §4.4 */
+	} msg;
+	struct nd_opt_lladdr opt;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct ndp_frame) == NDP_FRAME_LEN, "NDP frame");
+_Static_assert(sizeof(struct nd_neighbor_solicit) ==
+		       sizeof(struct nd_neighbor_advert),
+	       "NS and NA bodies");
+
+#define ND_MSG_LEN                                                             \
+	(sizeof(struct nd_neighbor_advert) + sizeof(struct nd_opt_lladdr))
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *b, size_t len)
 {
-	uint32_t sum = 0;
 	size_t i;
 
-	for (i = 0; i < 32; i += 2) /* source and destination */
-		sum += (uint32_t)(ip6[8 + i] << 8 | ip6[8 + i + 1]);
-	sum += (uint32_t)len;
-	sum += 58;
 	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(msg[i] << 8 | msg[i + 1]);
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
 	if (len & 1)
-		sum += (uint32_t)(msg[len - 1] << 8);
+		sum += (uint32_t)(b[len - 1] << 8);
+	return sum;
+}
+
+/* RFC 4443 §2.3, over the pseudo-header of RFC 8200 §8.1. */
+static uint16_t icmp6_csum(const struct in6_addr *src,
+			   const struct in6_addr *dst, const uint8_t *msg,
+			   size_t len)
+{
+	uint32_t sum = 0;
+
+	sum = csum_add(sum, src->s6_addr, sizeof(src->s6_addr));
+	sum = csum_add(sum, dst->s6_addr, sizeof(dst->s6_addr));
+	sum += (uint32_t)len + IPPROTO_ICMPV6;
+	sum = csum_add(sum, msg, len);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
 }
 
-/* Ethernet + IPv6 headers; returns the ICMPv6 message's start. */
-static uint8_t *put_headers(uint8_t *f, const uint8_t dmac[6],
-			    const uint8_t smac[6], const struct in6_addr *src,
-			    const struct in6_addr *dst)
+/*
+ * The whole frame: type is ND_NEIGHBOR_SOLICIT or ND_NEIGHBOR_ADVERT, flags
+ * the NA's (network order), opt the link-layer option carrying smac.
+ */
+static size_t put_frame(uint8_t *buf, const uint8_t dmac[ETH_ALEN],
+			const uint8_t smac[ETH_ALEN],
+			const struct in6_addr *src, const struct in6_addr *dst,
+			uint8_t type, uint32_t flags,
+			const struct in6_addr *target, uint8_t opt)
 {
-	uint8_t *ip6 = f + 14;
-
-	memcpy(f, dmac, 6);
-	memcpy(f + 6, smac, 6);
-	f[12] = 0x86;
-	f[13] = 0xdd;
-	memset(ip6, 0, 40);
-	ip6[0] = 0x60;
-	ip6[4] = 0;
-	ip6[5] = 32; /* payload length */
-	ip6[6] = 58; /* ICMPv6 */
-	ip6[7] = 255;
-	memcpy(ip6 + 8, src, 16);
-	memcpy(ip6 + 24, dst, 16);
-	return ip6 + 40;
-}
-
-static void put_message(uint8_t *frame, uint8_t *m, uint8_t type,
-			uint8_t flags, const struct in6_addr *target,
-			uint8_t opt, const uint8_t mac[6])
-{
+	struct ndp_frame f;
 	uint16_t csum;
 
-	memset(m, 0, 32);
-	m[0] = type;
-	m[4] = flags;
-	memcpy(m + 8, target, 16);
-	m[24] = opt;
-	m[25] = 1;
-	memcpy(m + 26, mac, 6);
-	csum = icmp6_csum(frame + 14, m, 32);
-	m[2] = (uint8_t)(csum >> 8);
-	m[3] = (uint8_t)csum;
+	memset(&f, 0, sizeof(f));
+	memcpy(f.eth.ether_dhost, dmac, ETH_ALEN);
+	memcpy(f.eth.ether_shost, smac, ETH_ALEN);
+	f.eth.ether_type = htons(ETHERTYPE_IPV6);
+
+	f.ip6.ip6_flow = htonl(6u << 28); /* version 6, class and label 0 */
+	f.ip6.ip6_plen = htons(ND_MSG_LEN);
+	f.ip6.ip6_nxt = IPPROTO_ICMPV6;
+	f.ip6.ip6_hlim = ND_HOP_LIMIT;
+	memcpy(&f.ip6.ip6_src, src, sizeof(*src));
+	memcpy(&f.ip6.ip6_dst, dst, sizeof(*dst));
+
+	/* The NS's Reserved field is where the NA has its flags. */
+	f.msg.na.nd_na_type = type;
+	f.msg.na.nd_na_flags_reserved = flags;
+	memcpy(&f.msg.na.nd_na_target, target, sizeof(*target));
+	f.opt.hdr.nd_opt_type = opt;
+	f.opt.hdr.nd_opt_len = sizeof(f.opt) / ND_OPT_UNIT;
+	memcpy(f.opt.addr, smac, ETH_ALEN);
+
+	csum = icmp6_csum(src, dst, (const uint8_t *)&f.msg, ND_MSG_LEN);
+	f.msg.na.nd_na_cksum = htons(csum);
+	memcpy(buf, &f, sizeof(f));
+	return sizeof(f);
 }
 
 size_t ndp_build_unsolicited_na(uint8_t *frame, const uint8_t mac[6],
 				const struct in6_addr *addr, int router)
 {
-	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	/* ff02::1 and its MAC (RFC 4291 §2.7.1, RFC 2464 §7) */
+	static const uint8_t all_nodes_mac[ETH_ALEN] = {0x33, 0x33, 0, 0, 0, 1};
 	struct in6_addr all_nodes;
-	uint8_t *m;
+	uint32_t flags = ND_NA_FLAG_OVERRIDE;
 
+	if (router)
+		flags |= ND_NA_FLAG_ROUTER;
 	inet_pton(AF_INET6, "ff02::1", &all_nodes);
-	m = put_headers(frame, all_nodes_mac, mac, addr, &all_nodes);
-	put_message(frame, m, ICMPV6_NA, (uint8_t)((router ? 0x80 : 0) | 0x20),
-		    addr, 2, mac);
-	return NDP_FRAME_LEN;
+	return put_frame(frame, all_nodes_mac, mac, addr, &all_nodes,
+			 ND_NEIGHBOR_ADVERT, flags, addr,
+			 ND_OPT_TARGET_LINKADDR);
 }
 
 size_t ndp_build_ns(uint8_t *frame, const uint8_t mac[6],
 		    const struct in6_addr *src, const struct in6_addr *target)
 {
+	uint8_t dmac[ETH_ALEN] = {0x33, 0x33, 0xff};
 	struct in6_addr snm;
-	uint8_t dmac[6] = { 0x33, 0x33, 0xff };
-	uint8_t *m;
 
 	/* ff02::1:ffXX:XXXX and 33:33:ff:XX:XX:XX, RFC 4291 §2.7.1 */
 	inet_pton(AF_INET6, "ff02::1:ff00:0", &snm);
 	memcpy(&snm.s6_addr[13], &target->s6_addr[13], 3);
 	memcpy(dmac + 3, &target->s6_addr[13], 3);
-	m = put_headers(frame, dmac, mac, src, &snm);
-	put_message(frame, m, ICMPV6_NS, 0, target, 1, mac);
-	return NDP_FRAME_LEN;
+	return put_frame(frame, dmac, mac, src, &snm, ND_NEIGHBOR_SOLICIT, 0,
+			 target, ND_OPT_SOURCE_LINKADDR);
 }

@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NDP_FRAME_LEN (14 + 40 + 32)
+/* Ethernet, IPv6, the NS or NA of 24 octets and one link-layer option. */
+#define NDP_FRAME_LEN (14 + 40 + 24 + 8)
 
 /*
  * Unsolicited NA (RFC 4861 §7.2.6) for addr, to all-nodes: S=0, O=1, R as

@@ -325,7 +325,7 @@ static int service_start(struct service *s)
 		ret = sync_static(s, "start");
 	if (!ret)
 		ret = event_reader_open(&s->ev, &s->pd, s->o.ifname,
-					"ndpr_events", &s->log);
+					NDPR_PIN(events), &s->log);
 	if (!ret)
 		ret = setup_fds(s);
 	if (ret)

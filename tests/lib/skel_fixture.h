@@ -231,12 +231,9 @@ static inline int counters_sum(int fd, __u64 sum[NDPR_C_MAX])
 		return -1;
 	}
 	memset(sum, 0, NDPR_C_MAX * sizeof(sum[0]));
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		const __u64 *c = (const __u64 *)&v[cpu];
-
+	for (cpu = 0; cpu < ncpu; cpu++)
 		for (i = 0; i < NDPR_C_MAX; i++)
-			sum[i] += c[i];
-	}
+			sum[i] += ndpr_counter_val(&v[cpu], (unsigned int)i);
 	free(v);
 	return 0;
 }

@@ -593,16 +593,43 @@ dump:
 	print_in_out(in.b, in.len, got.b, got.len);
 }
 
+#define MAP_PIN(name, opener) NDPR_PIN(name),
+static const char *const map_pins[] = {NDPR_MAPS(MAP_PIN)};
+#undef MAP_PIN
+#define N_MAPS (sizeof(map_pins) / sizeof(map_pins[0]))
+
+/* The map table of ndpresponder.h names every map of the object, by the
+ * name it is pinned under, and nothing else. */
+static void check_map_table(const struct skel_fixture *fx)
+{
+	const char *name = "xdp: NDPR_MAPS lists the object's maps";
+	const struct bpf_map *map;
+	size_t n = 0, i;
+
+	bpf_object__for_each_map(map, fx->skel->obj)
+	{
+		if (bpf_map__is_internal(map)) /* .rodata */
+			continue;
+		for (i = 0; i < N_MAPS; i++)
+			if (!strcmp(map_pins[i], bpf_map__name(map)))
+				break;
+		if (!CHECK(name, i < N_MAPS, "map %s is not in NDPR_MAPS",
+			   bpf_map__name(map)))
+			return;
+		n++;
+	}
+	harness_result(n == N_MAPS, name, "%zu maps in the object, %zu listed",
+		       n, N_MAPS);
+}
+
 /* Pins under the default bpffs root that exist before the run. */
 static unsigned int pins_present(void)
 {
-	static const char *const names[] = { "ndpr_hosts", "ndpr_prefixes",
-					      "ndpr_counters", "ndpr_state" };
 	unsigned int mask = 0, i;
 	char path[64];
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), BPFFS_ROOT "/%s", names[i]);
+	for (i = 0; i < N_MAPS; i++) {
+		snprintf(path, sizeof(path), BPFFS_ROOT "/%s", map_pins[i]);
 		if (!access(path, F_OK))
 			mask |= 1u << i;
 	}
@@ -620,6 +647,8 @@ static void run_config(enum cfg_id id)
 		 cfgs[id].name);
 	err = fixture_load(&fx, &cfgs[id].cfg, why, sizeof(why));
 	harness_result(!err, lname, "%s", why);
+	if (!err && id == CFG_DEFAULT)
+		check_map_table(&fx);
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (cases[i].cfg != id)

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync_plan.h"
+
+/* Room for n steps. */
+static int reserve(struct sync_plan *plan, size_t n)
+{
+	size_t cap = plan->cap ? plan->cap : 64;
+	struct sync_step *v;
+
+	if (n <= plan->cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	v = realloc(plan->steps, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	plan->steps = v;
+	plan->cap = cap;
+	return 0;
+}
+
+static int plan_add(struct sync_plan *plan, enum sync_op op,
+		    const struct prefix *p)
+{
+	int ret = reserve(plan, plan->n + 1);
+
+	if (ret)
+		return ret;
+	plan->steps[plan->n].op = op;
+	plan->steps[plan->n].p = *p;
+	plan->n++;
+	plan->count[op]++;
+	if (op != SYNC_REMOVE)
+		plan->writes[sync_map_of(p)] = true;
+	return 0;
+}
+
+void sync_plan_free(struct sync_plan *plan)
+{
+	free(plan->steps);
+	plan->steps = NULL;
+	plan->n = plan->cap = 0;
+	memset(plan->count, 0, sizeof(plan->count));
+	memset(plan->writes, 0, sizeof(plan->writes));
+}
+
+static bool same_entry(const struct prefix *a, const struct prefix *b)
+{
+	return a->action == b->action && a->flags == b->flags;
+}
+
+/* Tags, sorts and drops repeated entries; two different entries for one
+ * prefix are an error. */
+static int dedup(struct prefix_set *s, uint16_t origin, struct prefix *bad)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		s->v[i].origin = origin;
+	prefix_set_sort(s);
+	for (i = 0; i < s->n; i++) {
+		if (n && !prefix_cmp(&s->v[n - 1], &s->v[i])) {
+			if (!same_entry(&s->v[n - 1], &s->v[i])) {
+				*bad = s->v[i];
+				return -EINVAL;
+			}
+			continue;
+		}
+		s->v[n++] = s->v[i];
+	}
+	s->n = n;
+	return 0;
+}
+
+/* The entry of have for p, if any. */
+static const struct prefix *find(const struct prefix_set *have,
+				 const struct prefix *p)
+{
+	return bsearch(p, have->v, have->n, sizeof(*p), prefix_cmp);
+}
+
+/*
+ * What origin has and what it wants, as a merge of two sorted lists: an
+ * entry of origin no longer wanted is removed, one wanted differently is
+ * changed, one not there is added, unless a static entry holds it, which
+ * another origin never takes over. Steps go to plan in want's order,
+ * removals to gone.
+ */
+static int merge(const struct prefix_set *have, const struct prefix_set *want,
+		 uint16_t origin, struct sync_plan *plan,
+		 struct prefix_set *gone)
+{
+	const struct prefix *h;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < want->n && !ret; i++) {
+		h = find(have, &want->v[i]);
+		if (h && h->origin == origin && same_entry(h, &want->v[i]))
+			plan->kept++;
+		else if (h && h->origin == origin)
+			ret = plan_add(plan, SYNC_CHANGE, &want->v[i]);
+		else if (h && h->origin == 0 && origin)
+			plan->kept++;
+		else
+			ret = plan_add(plan, SYNC_ADD, &want->v[i]);
+	}
+	for (i = 0; i < have->n && !ret; i++)
+		if (have->v[i].origin == origin && !find(want, &have->v[i]))
+			ret = prefix_set_add(gone, &have->v[i]);
+	return ret;
+}
+
+/*
+ * Whether removals must come first: adds before removals need room for
+ * both at once, removals first only for the end state. -ENOSPC when even
+ * that does not fit.
+ */
+static int order(const struct prefix_set *have, const struct prefix_set *gone,
+		 const uint32_t cap[SYNC_MAPS], struct sync_plan *plan)
+{
+	size_t now[SYNC_MAPS] = {}, add[SYNC_MAPS] = {}, del[SYNC_MAPS] = {};
+	size_t i;
+	int k;
+
+	for (i = 0; i < have->n; i++)
+		now[sync_map_of(&have->v[i])]++;
+	for (i = 0; i < gone->n; i++)
+		del[sync_map_of(&gone->v[i])]++;
+	for (i = 0; i < plan->n; i++)
+		if (plan->steps[i].op == SYNC_ADD)
+			add[sync_map_of(&plan->steps[i].p)]++;
+	plan->removals_first = false;
+	for (k = 0; k < SYNC_MAPS; k++) {
+		if (now[k] - del[k] + add[k] > cap[k]) {
+			plan->full = (enum sync_map)k;
+			plan->need = now[k] - del[k] + add[k];
+			return -ENOSPC;
+		}
+		if (now[k] + add[k] > cap[k])
+			plan->removals_first = true;
+	}
+	return 0;
+}
+
+/* Puts the removals before or after the writes already in plan. */
+static int place_removals(struct sync_plan *plan, const struct prefix_set *gone)
+{
+	size_t at = plan->removals_first ? 0 : plan->n, i;
+	int ret = reserve(plan, plan->n + gone->n);
+
+	if (ret)
+		return ret;
+	memmove(&plan->steps[at + gone->n], &plan->steps[at],
+		(plan->n - at) * sizeof(*plan->steps));
+	for (i = 0; i < gone->n; i++) {
+		plan->steps[at + i].op = SYNC_REMOVE;
+		plan->steps[at + i].p = gone->v[i];
+	}
+	plan->n += gone->n;
+	plan->count[SYNC_REMOVE] = gone->n;
+	return 0;
+}
+
+int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
+		   uint16_t origin, const uint32_t cap[SYNC_MAPS],
+		   struct sync_plan *plan)
+{
+	struct prefix_set gone = {};
+	int ret;
+
+	memset(plan, 0, sizeof(*plan));
+	ret = dedup(want, origin, &plan->conflict);
+	if (!ret)
+		ret = merge(have, want, origin, plan, &gone);
+	/* Normally adds and changes first, removals last, so that nothing
+	 * kept is ever missing; removals first only when the maps could
+	 * not hold both, and nothing at all when the end state won't fit. */
+	if (!ret)
+		ret = order(have, &gone, cap, plan);
+	if (!ret)
+		ret = place_removals(plan, &gone);
+	prefix_set_free(&gone);
+	if (ret)
+		sync_plan_free(plan); /* keeps why */
+	return ret;
+}

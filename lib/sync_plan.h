@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The plan of a prefix sync: which entries of one origin to add, change
+ * and remove, in which order, and whether the end state fits the maps.
+ * Pure (no maps, no messages), so that maps_prefix_sync only carries it
+ * out and tests/unit/test_sync_plan.c can check every rule of it.
+ */
+#ifndef NDPR_SYNC_PLAN_H
+#define NDPR_SYNC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prefix.h"
+
+enum sync_op {
+	SYNC_ADD, /* a new entry */
+	SYNC_CHANGE, /* an entry of this origin, with a new action or flags */
+	SYNC_REMOVE, /* an entry of this origin that is not wanted */
+	SYNC_OPS
+};
+
+struct sync_step {
+	enum sync_op op;
+	struct prefix p;
+};
+
+/* The prefix map an entry goes in: the /128 hash, or the LPM trie. */
+enum sync_map { SYNC_MAP_PREFIXES, SYNC_MAP_HOSTS, SYNC_MAPS };
+
+struct sync_plan {
+	struct sync_step *steps; /* in the order to carry them out */
+	size_t n, cap;
+	size_t count[SYNC_OPS]; /* steps of each kind */
+	size_t kept; /* wanted and already there (or static's) */
+	bool removals_first; /* else every removal comes last */
+	bool writes[SYNC_MAPS]; /* the map gets an add or a change */
+
+	/* Why sync_plan_make failed. */
+	struct prefix conflict; /* -EINVAL: wanted twice, differently */
+	enum sync_map full; /* -ENOSPC: the map that would overflow */
+	size_t need; /* -ENOSPC: the entries it would need */
+};
+
+static inline enum sync_map sync_map_of(const struct prefix *p)
+{
+	return p->len == 128 ? SYNC_MAP_HOSTS : SYNC_MAP_PREFIXES;
+}
+
+/*
+ * Plans making the entries of origin in have (both maps, every origin,
+ * sorted by prefix_cmp) equal to want. want is tagged with origin, sorted
+ * and rid of its duplicates in place; duplicates that differ are -EINVAL.
+ * cap is the capacity of each map; an end state that does not fit is
+ * -ENOSPC, with no step planned. Else 0, or -ENOMEM.
+ */
+int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
+		   uint16_t origin, const uint32_t cap[SYNC_MAPS],
+		   struct sync_plan *plan);
+/* Frees the steps; what says why a plan failed stays. */
+void sync_plan_free(struct sync_plan *plan);
+
+#endif

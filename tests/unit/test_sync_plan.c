@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The prefix sync planner (lib/sync_plan.c) on sets made up here: what it
+ * adds, changes and removes, in which order, what it leaves to a static
+ * entry, and what it refuses. No maps: the plan is a pure function.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndpresponder.h"
+#include "harness.h"
+#include "prefix.h"
+#include "sync_plan.h"
+
+#define BIG    1000
+#define DOCKER 5 /* a dynamic origin */
+
+static const uint32_t roomy[SYNC_MAPS] = {BIG, BIG};
+
+/* "2001:db8::/64", or "x 2001:db8::/64" for an exclude, or with a
+ * trailing " r" for a route-checked entry. */
+static struct prefix entry(const char *s, uint16_t origin)
+{
+	struct prefix p = {.action = NDPR_ACT_ANSWER, .origin = origin};
+	char buf[64], err[128], *r;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	if (!strncmp(buf, "x ", 2)) {
+		p.action = NDPR_ACT_EXCLUDE;
+		memmove(buf, buf + 2, strlen(buf + 2) + 1);
+	}
+	r = strstr(buf, " r");
+	if (r) {
+		p.flags = NDPR_PF_ROUTE_CHECK;
+		*r = '\0';
+	}
+	if (prefix_parse(buf, 0, &p, err, sizeof(err))) {
+		fprintf(stderr, "bad test entry %s: %s\n", s, err);
+		exit(2);
+	}
+	return p;
+}
+
+/* A set of entries of one origin, NULL-terminated. */
+static void set_of(struct prefix_set *s, uint16_t origin, const char *const *v)
+{
+	struct prefix p;
+
+	for (; *v; v++) {
+		p = entry(*v, origin);
+		if (prefix_set_add(s, &p))
+			exit(2);
+	}
+}
+
+static const char *op_name(enum sync_op op)
+{
+	return op == SYNC_ADD ? "add" : op == SYNC_CHANGE ? "change" : "remove";
+}
+
+/* The plan as "add P, remove P, ...", for messages and comparisons. */
+static void plan_str(const struct sync_plan *plan, char *buf, size_t len)
+{
+	char p[PREFIX_STRLEN];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < plan->n && off < len; i++) {
+		prefix_format(&plan->steps[i].p, p, sizeof(p));
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s",
+					i ? ", " : "",
+					op_name(plan->steps[i].op), p);
+	}
+}
+
+static bool contains(const struct prefix_set *s, const struct prefix *p)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!prefix_cmp(&s->v[i], p))
+			return true;
+	return false;
+}
+
+/*
+ * Carries the plan out on a copy of have and checks, after every step,
+ * that each wanted entry that was there at the start still is: no target
+ * that stays loses its answer during the sync.
+ */
+static bool never_missing(const struct prefix_set *have,
+			  const struct prefix_set *want,
+			  const struct sync_plan *plan, char *why, size_t len)
+{
+	struct prefix_set cur = {};
+	bool ok = true;
+	size_t i, j;
+
+	for (i = 0; i < have->n; i++)
+		prefix_set_add(&cur, &have->v[i]);
+	for (i = 0; i < plan->n && ok; i++) {
+		const struct sync_step *st = &plan->steps[i];
+
+		for (j = 0; j < cur.n && prefix_cmp(&cur.v[j], &st->p); j++)
+			;
+		if (st->op == SYNC_REMOVE && j < cur.n)
+			cur.v[j] = cur.v[--cur.n];
+		else if (st->op != SYNC_REMOVE && j == cur.n)
+			prefix_set_add(&cur, &st->p);
+		for (j = 0; j < have->n && ok; j++) {
+			if (!contains(want, &have->v[j]) ||
+			    contains(&cur, &have->v[j]))
+				continue;
+			prefix_format(&have->v[j], why, len);
+			ok = false;
+		}
+	}
+	prefix_set_free(&cur);
+	return ok;
+}
+
+struct plan_case {
+	const char *name;
+	const char *have[8]; /* static entries in the maps */
+	const char *dyn[8]; /* entries of DOCKER in the maps */
+	const char *want[8];
+	uint16_t origin; /* whose entries want sets */
+	uint32_t cap[SYNC_MAPS]; /* 0: roomy */
+	int ret;
+	const char *steps; /* the plan, in order */
+	size_t kept;
+	bool removals_first;
+};
+
+static const struct plan_case cases[] = {
+	{"empty to full",
+	 .want = {"2001:db8:1::/64", "x 2001:db8:1::1", "2001:db8:2::/96 r"},
+	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::1/128, "
+		  "add 2001:db8:2::/96"},
+	{"full to empty",
+	 .have = {"2001:db8:1::/64", "x 2001:db8:1::1", "2001:db8:2::/96"},
+	 .steps = "remove 2001:db8:1::/64, remove 2001:db8:1::1/128, "
+		  "remove 2001:db8:2::/96"},
+	{"nothing to do", .have = {"2001:db8:1::/64", "2001:db8:2::/96 r"},
+	 .want = {"2001:db8:2::/96 r", "2001:db8:1::/64"}, .steps = "",
+	 .kept = 2},
+	{"replace: change and add first, remove last",
+	 .have = {"2001:db8:1::/64", "2001:db8:2::/96", "2001:db8:9::/64"},
+	 .want = {"2001:db8:3::/64", "2001:db8:2::/96 r", "2001:db8:1::/64"},
+	 .steps = "change 2001:db8:2::/96, add 2001:db8:3::/64, "
+		  "remove 2001:db8:9::/64",
+	 .kept = 1},
+	{"an exclude that becomes an answer is a change",
+	 .have = {"x 2001:db8:1::5"}, .want = {"2001:db8:1::5"},
+	 .steps = "change 2001:db8:1::5/128"},
+	{"dynamic origin never takes a static entry", .have = {"2001:db8:1::5"},
+	 .want = {"2001:db8:1::5", "2001:db8:1::6"}, .origin = DOCKER,
+	 .steps = "add 2001:db8:1::6/128", .kept = 1},
+	{"dynamic origin removing what a static entry holds leaves it",
+	 .have = {"2001:db8:1::5"}, .dyn = {"2001:db8:1::7"}, .origin = DOCKER,
+	 .steps = "remove 2001:db8:1::7/128"},
+	{"static sync leaves the dynamic entries alone",
+	 .have = {"2001:db8:1::/64"}, .dyn = {"2001:db8:1::7"},
+	 .steps = "remove 2001:db8:1::/64"},
+	{"static sync takes over a dynamic entry", .dyn = {"2001:db8:1::7"},
+	 .want = {"2001:db8:1::7"}, .steps = "add 2001:db8:1::7/128"},
+	{"duplicates that agree count once",
+	 .want = {"2001:db8:1::/64", "2001:db8:1::/64", "2001:db8:1::1",
+		  "2001:db8:1::1/128"},
+	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::1/128"},
+	{"duplicates that differ are refused", .have = {"2001:db8:9::/64"},
+	 .want = {"2001:db8:1::/64", "x 2001:db8:1::/64"}, .ret = -EINVAL,
+	 .steps = ""},
+	{"end state over capacity changes nothing",
+	 .have = {"2001:db8:1::/64", "2001:db8:2::/64"},
+	 .want = {"2001:db8:1::/64", "2001:db8:2::/64", "2001:db8:3::/64"},
+	 .cap = {2, BIG}, .ret = -ENOSPC, .steps = ""},
+	{"/128 over capacity changes nothing", .have = {"2001:db8:1::/64"},
+	 .want = {"2001:db8:1::1", "2001:db8:1::2"}, .cap = {BIG, 1},
+	 .ret = -ENOSPC, .steps = ""},
+	{"full map: removals first when both won't fit at once",
+	 .have = {"2001:db8:1::/64", "2001:db8:2::/64"},
+	 .want = {"2001:db8:2::/64", "2001:db8:3::/64"}, .cap = {2, BIG},
+	 .steps = "remove 2001:db8:1::/64, add 2001:db8:3::/64", .kept = 1,
+	 .removals_first = true},
+	{"exactly full at the peak: removals still last",
+	 .have = {"2001:db8:1::/64"}, .want = {"2001:db8:3::/64"},
+	 .cap = {2, BIG},
+	 .steps = "add 2001:db8:3::/64, remove 2001:db8:1::/64"},
+};
+
+static void run_case(const struct plan_case *tc)
+{
+	struct prefix_set have = {}, want = {};
+	char name[160], got[1024], why[PREFIX_STRLEN] = "";
+	const uint32_t *cap = tc->cap[0] ? tc->cap : roomy;
+	struct sync_plan plan;
+	int ret;
+
+	snprintf(name, sizeof(name), "sync plan: %s", tc->name);
+	set_of(&have, 0, tc->have);
+	set_of(&have, DOCKER, tc->dyn);
+	prefix_set_sort(&have);
+	set_of(&want, tc->origin, tc->want);
+
+	ret = sync_plan_make(&have, &want, tc->origin, cap, &plan);
+	plan_str(&plan, got, sizeof(got));
+	if (!CHECK(name, ret == tc->ret, "returned %d, want %d", ret,
+		   tc->ret) ||
+	    !CHECK(name, !strcmp(got, tc->steps), "plan \"%s\", want \"%s\"",
+		   got, tc->steps) ||
+	    !CHECK(name, ret || plan.kept == tc->kept, "kept %zu, want %zu",
+		   plan.kept, tc->kept) ||
+	    !CHECK(name, ret || plan.removals_first == tc->removals_first,
+		   "removals_first %d", plan.removals_first) ||
+	    !CHECK(name,
+		   ret || never_missing(&have, &want, &plan, why, sizeof(why)),
+		   "%s has no entry in the middle of the sync", why))
+		goto out;
+	harness_result(1, name, "%s", "");
+out:
+	sync_plan_free(&plan);
+	prefix_set_free(&have);
+	prefix_set_free(&want);
+}
+
+/* What a refusal says, for the caller's one line. */
+static void check_refusals(void)
+{
+	const char *name = "sync plan: a refusal names the prefix and the map";
+	struct prefix_set have = {}, want = {};
+	const uint32_t cap[SYNC_MAPS] = {BIG, 1};
+	struct prefix dup = entry("2001:db8:1::/64", 0);
+	struct sync_plan plan;
+	bool ok;
+
+	set_of(&want, 0,
+	       (const char *[]){"2001:db8:1::/64", "x 2001:db8:1::/64", NULL});
+	ok = CHECK(name,
+		   sync_plan_make(&have, &want, 0, cap, &plan) == -EINVAL &&
+			   !prefix_cmp(&plan.conflict, &dup),
+		   "no conflict named");
+	sync_plan_free(&plan);
+	prefix_set_free(&want);
+
+	set_of(&want, 0,
+	       (const char *[]){"2001:db8:1::1", "2001:db8:1::2",
+				"2001:db8:1::3", NULL});
+	ok = ok &&
+	     CHECK(name,
+		   sync_plan_make(&have, &want, 0, cap, &plan) == -ENOSPC &&
+			   plan.full == SYNC_MAP_HOSTS && plan.need == 3,
+		   "full %d, need %zu: want the /128 map, 3", plan.full,
+		   plan.need);
+	sync_plan_free(&plan);
+	prefix_set_free(&want);
+	if (ok)
+		harness_result(1, name, "%s", "");
+}
+
+/* want comes back tagged with the origin, sorted and without repeats. */
+static void check_want_normalised(void)
+{
+	const char *name = "sync plan: want tagged, sorted, deduplicated";
+	struct prefix_set have = {}, want = {};
+	struct sync_plan plan;
+
+	set_of(&want, 0,
+	       (const char *[]){"2001:db8:2::/64", "2001:db8:1::/64",
+				"2001:db8:2::/64", NULL});
+	sync_plan_make(&have, &want, DOCKER, roomy, &plan);
+	if (CHECK(name,
+		  want.n == 2 && want.v[0].origin == DOCKER &&
+			  want.v[1].origin == DOCKER &&
+			  prefix_cmp(&want.v[0], &want.v[1]) < 0 &&
+			  plan.count[SYNC_ADD] == 2 &&
+			  plan.steps[0].p.origin == DOCKER,
+		  "%zu entries", want.n))
+		harness_result(1, name, "%s", "");
+	sync_plan_free(&plan);
+	prefix_set_free(&want);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+	check_refusals();
+	check_want_normalised();
+	return harness_exit();
+}
