@@ -4,7 +4,7 @@
 # need. Run as root. The README's set-up step and CI both run this.
 set -eu
 
-BUILD="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev
+BUILD="clang llvm clang-format make gcc pkg-config libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcap-ng-dev
 	libcurl4-openssl-dev"
 # Real peers and tools of the integration tests.
