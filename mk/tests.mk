@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # Test binaries: unit tests (tests/unit/test_*.c), the BPF programs the
-# integration tests put on peers (tests/bpf/), and the test tools the shell
-# tests drive (tests/tools/*.c). Fixtures shared by unit, fuzz and bench
+# integration tests put on peers (tests/bpf/), and the test tool the shell
+# tests drive (tests/tools/*.c, one program). Fixtures shared by unit, fuzz and bench
 # code live in tests/lib/.
 
 TEST_DIR  := $(OUTPUT)/tests
@@ -9,10 +9,11 @@ TEST_INC  := -Itests/lib $(CLI_INC)
 TEST_LIB_HDRS := $(wildcard tests/lib/*.h)
 TEST_BPF  := $(patsubst tests/bpf/%.c,$(TEST_DIR)/%.o,$(wildcard tests/bpf/*.bpf.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TEST_DIR)/%,$(wildcard tests/unit/test_*.c))
-TEST_TOOLS := $(patsubst tests/tools/%.c,$(TEST_DIR)/%,$(wildcard tests/tools/*.c))
+TEST_TOOL := $(TEST_DIR)/ndpr-test-tool
+TEST_TOOL_SRCS := $(wildcard tests/tools/*.c)
 
 .PHONY: test-build
-test-build: $(UNIT_TESTS) $(TEST_BPF) $(TEST_TOOLS)
+test-build: $(UNIT_TESTS) $(TEST_BPF) $(TEST_TOOL)
 
 $(TEST_DIR):
 	$(Q)mkdir -p $@
@@ -27,9 +28,13 @@ $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_LIB_HDRS) $(PRODUCT_OBJS) \
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(PRODUCT_OBJS) \
 		$(DOCKER_OBJ) $(LIBS_LDLIBS)
 
-# Tools share the frame builders of tests/lib/ and nothing of the product
-# but its ABI header.
-$(TEST_DIR)/%: tests/tools/%.c $(TEST_LIB_HDRS) $(wildcard tests/tools/*.h) \
+# The test tool: one program of tests/tools/*.c with the frame builders of
+# tests/lib/ and nothing of the product but its ABI header; json-c (a
+# product dependency already) parses the service's JSON log.
+TOOL_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
+
+$(TEST_TOOL): $(TEST_TOOL_SRCS) $(TEST_LIB_HDRS) $(wildcard tests/tools/*.h) \
 		| $(TEST_DIR)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib -Itests/tools -o $@ $< -lpcap
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib -Itests/tools -o $@ \
+		$(TEST_TOOL_SRCS) $(TOOL_LDLIBS)
