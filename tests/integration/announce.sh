@@ -10,10 +10,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter tcpdump timeout nft sysctl awk sed grep
-require_built
-topology_up
+suite_up ip nsenter tcpdump timeout nft sysctl awk sed grep
 hv_nd_counter_up
 
 SVC_PREFIX=2001:db8:1::100/120
@@ -56,7 +53,7 @@ check "announce: ndpresponder announce $UPLINK $ANN" \
 	test "$RC" = 0 -a "${OUT##*announced }" = "$ANN"
 check "announce: router's neighbour entry of $ANN is the host's MAC" \
 	wait_until 3 router_learned
-capture_stop
+capture_stop "$CAP"
 
 # NS and NA as tcpdump -e -vv decodes them, one line each.
 ns_by_router=$(capture_text "$CAP" "icmp6 and ip6[40] == 135 and ether src $ROUTER_MAC" |
@@ -138,22 +135,20 @@ capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP"
 
 LOG=$WORK_DIR/run-pin.log
 ndpr_bg "$LOG" run -i "$UPLINK" -n "$SVC_PREFIX" --pin-gateway
-RUN_PID=$NDPR_BG_PID
+RUN_PID=$(bg_pid "$LOG")
 check "pin-gateway: run --pin-gateway starts serving" \
 	wait_until 10 run_ready "$RUN_PID"
 check "pin-gateway: within 5 s the host's entry of $ROUTER_IP is NOARP, $ROUTER_MAC" \
 	wait_until 5 gw_pinned
 check "pin-gateway: log says pinned" \
 	log_has "$LOG" "pinned gateway $ROUTER_IP at $ROUTER_MAC \(NOARP\)"
-capture_stop
+capture_stop "$CAP"
 ns=$(capture_text "$CAP" "icmp6 and ip6[40] == 135 and ether src $HOST_MAC" |
 	grep -E "who has $ROUTER_IP( |,|$)" | head -n 1)
 WHY="the host's NS for $ROUTER_IP that reached the router: '${ns:-none}'"
 check "pin-gateway: the host solicited its router from $HOST_IP, through the filter" \
 	test -n "$ns" -a -z "${ns##*" $HOST_IP > "*}"
-bg_stop "$RUN_PID" TERM 10
-WHY="exit status ${BG_RC:-none: still running after 10 s}; log: $(tail -n 3 "$LOG" | oneline)"
-check "pin-gateway: SIGTERM: run exits 0" test "${BG_RC:-x}" = 0
+sigterm_exits_0 pin-gateway "$RUN_PID" "$LOG"
 check "pin-gateway: the pinned entry stays after run exits" gw_pinned
 
 finish

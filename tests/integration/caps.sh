@@ -106,22 +106,16 @@ refused_without() { # cap
 run_start() { # log file, more run arguments...
 	local log=$1
 	shift
-	: >"$log"
-	# Not through a function: $! must be the service itself.
-	nsenter --net="/run/netns/$NS_HOST" \
-		setpriv --inh-caps=-all --ambient-caps=-all \
+	bg_start "$log" "$NS_HOST" setpriv --inh-caps=-all --ambient-caps=-all \
 		--bounding-set="$(printf -- '-all'; printf ',+%s' $CAPS)" \
-		"$NDPR_BIN" run -i "$UPLINK" -c "$WORK_DIR/uplink.conf" "$@" \
-		>"$log" 2>&1 &
-	RUN_PID=$!
-	BG_PIDS+=("$RUN_PID")
+		"$NDPR_BIN" run -i "$UPLINK" -c "$WORK_DIR/uplink.conf" "$@"
+	RUN_PID=$(bg_pid "$log")
 }
 
 run_stop() { # signal
 	kill -"$1" "$RUN_PID" 2>/dev/null
-	wait "$RUN_PID" 2>/dev/null
+	bg_join "$RUN_PID"
 	RC=$?
-	bg_forget "$RUN_PID"
 }
 
 logged() { # file, text

@@ -26,12 +26,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter nft ndisc6 tcpdump timeout sysctl awk sed sort grep \
+suite_up ip nsenter nft ndisc6 tcpdump timeout sysctl awk sed sort grep \
 	mount umount tar ldd bpftool ping dockerd docker containerd runc \
 	containerd-shim-runc-v2 busybox
-require_built
-topology_up
 
 NET=v6net
 SUBNET=2001:db8:1:0:d::/112	# inside the on-link /64 (hypervisor filter)
@@ -121,13 +118,6 @@ dk_pids() {
 		sed 's|/proc/\([0-9]*\)/cmdline|\1|' | while read -r pid; do
 		[ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || echo "$pid"
 	done
-}
-
-# Alive and not a zombie (a zombie waits for init to reap it).
-proc_alive() { # pid
-	local state
-	state=$(sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$state" ] && [ "$state" != Z ]
 }
 
 dk_leftovers() {
@@ -233,19 +223,15 @@ RUN_LOG=
 run_start() { # log, more run arguments...
 	RUN_LOG=$1
 	shift
-	: >"$RUN_LOG"
-	# Not through a function: $! must be the service itself.
-	nsenter --net="/run/netns/$NS_HOST" "$NDPR_BIN" run -i "$UPLINK" \
-		-n "$STATIC" -n "$STATIC_D" -N "$NET" "$@" >"$RUN_LOG" 2>&1 &
-	RUN_PID=$!
-	BG_PIDS+=("$RUN_PID")
+	ndpr_bg "$RUN_LOG" run -i "$UPLINK" -n "$STATIC" -n "$STATIC_D" \
+		-N "$NET" "$@"
+	RUN_PID=$(bg_pid "$RUN_LOG")
 }
 
 run_stop() { # signal; sets RC
 	kill -"$1" "$RUN_PID" 2>/dev/null
-	wait "$RUN_PID" 2>/dev/null
+	bg_join "$RUN_PID"
 	RC=$?
-	bg_forget "$RUN_PID"
 }
 
 run_alive() {
@@ -264,10 +250,8 @@ origin_of() { # addr
 }
 
 listed_as() { # addr, origin
-	local got
-	got=$(origin_of "$1")
-	WHY="\"prefix list $UPLINK\": expected $1/128 from $2, got ${got:-no entry}"
-	[ "$got" = "$2" ]
+	is "the origin of $1/128 in \"prefix list $UPLINK\"" \
+		"$(origin_of "$1")" "$2"
 }
 
 docker_listed() { # addr
@@ -412,7 +396,7 @@ check "a created network is followed: $A1 listed as docker:$NET within a second"
 	wait_until 1 docker_listed "$A1"
 check "the router learns $A1 (host's MAC) without a ping" \
 	wait_until 3 router_neigh_is_host "$A1"
-capture_stop
+capture_stop "$CAP"
 ns=$(captured_ns "$CAP" "$A1")
 WHY="the router solicited $A1 before learning it: $(head -n 2 <<<"$ns" | oneline)"
 check "the router learned $A1 without soliciting it (no NS in the capture)" \
@@ -594,10 +578,8 @@ check "run -N $NET -N $NET_B lists $NET's containers" wait_until 3 map_is_truth
 run_stop TERM
 dk rm -f ndpr-cb >/dev/null
 RUN_LOG=$WORK_DIR/run-b.log
-nsenter --net="/run/netns/$NS_HOST" "$NDPR_BIN" run -i "$UPLINK" \
-	-N "$NET_B" >"$RUN_LOG" 2>&1 &
-RUN_PID=$!
-BG_PIDS+=("$RUN_PID")
+ndpr_bg "$RUN_LOG" run -i "$UPLINK" -N "$NET_B"
+RUN_PID=$(bg_pid "$RUN_LOG")
 check "a later run -N $NET_B alone attaches" \
 	wait_until 10 logged "adopted the responder on $UPLINK"
 unlisted() { # addr

@@ -14,13 +14,10 @@
 
 setup_private_mounts "$@"
 require ip nsenter ndisc6 bpftool tcpdump sysctl awk sed sort comm find \
-	timeout wc "${CC:-cc}"
+	timeout wc
 require_built
-# A copy of the binary under test: a rebuild while this runs cannot swap it.
-cp "$NDPR_BIN" "$WORK_DIR/ndpresponder" || die "cannot copy $NDPR_BIN"
-NDPR_BIN=$WORK_DIR/ndpresponder
+ndpr_copy_bin
 topology_up
-stress_tool_build
 
 PIN_ROOT=$NDPRESPONDER_PIN_ROOT
 PIN_DIR=$PIN_ROOT/$UPLINK
@@ -176,6 +173,22 @@ kill_cmd() { # at|after, value, args...
 	[[ $KILLED == done* ]] && WHERE+=" (it ended first: exit ${KILLED#done })"
 }
 
+# Runs ONCE (a function: loop, at|after, value) KILLS times as loop
+# kill-NAME with a kill at a random moment of the command's USECS, then as
+# loop sweep-NAME with a kill after each system call numbered in CALLS.
+kill_sweep() { # name, once, usecs, calls...
+	local name=$1 once=$2 us=$3 i n
+	shift 3
+	for ((i = 0; i < KILLS; i++)); do
+		"$once" "kill-$name" at "$(random_us "$us")"
+	done
+	phases_report "kill-$name"
+	for n; do
+		"$once" "sweep-$name" after "$n"
+	done
+	phases_report "sweep-$name"
+}
+
 # ---- captured answers ---------------------------------------------------
 
 # From a capture's records: every numbered solicitation FIRST to LAST (the
@@ -265,7 +278,7 @@ CAP=$WORK_DIR/upgrade.pcap
 WINDOWS=$WORK_DIR/upgrade.windows
 : >"$WINDOWS"
 flood_capture_start "$CAP" 60
-flood_start 1 "$N_UP" "$RATE" "$TARGET"
+flood_start "$CAP.flood" 1 "$N_UP" "$RATE" "$TARGET"
 t_last=0
 r_last=1
 sleep 0.5
@@ -292,19 +305,13 @@ echo "$t_last 9999999999 $r_last after attach $prev" >>"$WINDOWS"
 WHY="${upgrade_errs}"
 check "upgrade under flood: 6 upgrades in place, each exit 0" \
 	test "$upgrades" = 6
-check "upgrade under flood: $N_UP solicitations sent at $RATE/s" flood_wait
-check "upgrade under flood: the capture lost nothing" flood_capture_stop
+check "upgrade under flood: $N_UP solicitations sent at $RATE/s" flood_wait "$CAP.flood"
+check "upgrade under flood: the capture lost nothing" capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
-out=$(all_answered "$CAP.txt" 1 "$N_UP")
-rc=$?
-WHY=$out
-check "upgrade under flood: every solicitation answered exactly once ($out)" \
-	test "$rc" = 0
-out=$(r_flags_match "$CAP.txt" "$WINDOWS" 1)
-rc=$?
-WHY=$out
-check "upgrade under flood: R flag of each answer as the last attach set it ($out)" \
-	test "$rc" = 0
+check_summary "upgrade under flood: every solicitation answered exactly once" \
+	all_answered "$CAP.txt" 1 "$N_UP"
+check_summary "upgrade under flood: R flag of each answer as the last attach set it" \
+	r_flags_match "$CAP.txt" "$WINDOWS" 1
 WHY="prefix list before: $(oneline <<<"$EXPECTED"); after: $(prefixes | oneline)"
 check "upgrade under flood: prefixes unchanged" test "$(prefixes)" = "$EXPECTED"
 now=$(pinned_link_id)
@@ -389,18 +396,10 @@ ndpr detach "$UPLINK" >/dev/null
 ATTACH_US=$DUR_US
 ATTACH_CALLS=$CALLS
 echo "attach: $ATTACH_US us (median of 3), $ATTACH_CALLS state-changing system calls"
-for ((i = 0; i < KILLS; i++)); do
-	attach_killed_once kill-attach at "$(random_us "$ATTACH_US")"
-done
-phases_report kill-attach
+kill_sweep attach attach_killed_once "$ATTACH_US" $(seq "$ATTACH_CALLS")
 report kill-attach.state "attach killed at $KILLS random moments: old, new or reported state, nothing orphaned"
 report kill-attach.repair "attach killed at random moments: the next attach repairs (attached, native mode, prefixes, all-multicast, answers)"
 report kill-attach.detach "attach killed at random moments: then detach leaves nothing (pins, XDP, all-multicast)"
-
-for ((n = 1; n <= ATTACH_CALLS; n++)); do
-	attach_killed_once sweep-attach after "$n"
-done
-phases_report sweep-attach
 report sweep-attach.state "attach killed after each of its $ATTACH_CALLS state-changing system calls: old, new or reported state, nothing orphaned"
 report sweep-attach.repair "attach killed after each system call: the next attach repairs (attached, native mode, prefixes, all-multicast, answers)"
 report sweep-attach.detach "attach killed after each system call: then detach leaves nothing (pins, XDP, all-multicast)"
@@ -418,7 +417,7 @@ WINDOWS=$WORK_DIR/upgrade-kill.windows
 : >"$WINDOWS"
 FIRST=1000001
 flood_capture_start "$CAP" 120
-flood_start "$FIRST" 1000000 5000 "$TARGET"
+flood_start "$CAP.flood" "$FIRST" 1000000 5000 "$TARGET"
 r_now=1			# as the last completed attach set it
 t_now=$EPOCHREALTIME	# since when
 
@@ -468,31 +467,18 @@ upgrade_killed_once() { # loop, how, value
 
 measure "" attach "$UPLINK"
 echo "upgrade: $DUR_US us (median of 3), $CALLS state-changing system calls"
-for ((i = 0; i < KILLS; i++)); do
-	upgrade_killed_once kill-upgrade at "$(random_us "$DUR_US")"
-done
-phases_report kill-upgrade
-for ((n = 1; n <= CALLS; n++)); do
-	upgrade_killed_once sweep-upgrade after "$n"
-done
-phases_report sweep-upgrade
-check "upgrade killed: the flood's solicitations all sent" flood_stop
-check "upgrade killed: the capture lost nothing" flood_capture_stop
+kill_sweep upgrade upgrade_killed_once "$DUR_US" $(seq "$CALLS")
+check "upgrade killed: the flood's solicitations all sent" flood_stop "$CAP.flood"
+check "upgrade killed: the capture lost nothing" capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
 report kill-upgrade.state "upgrade killed at $KILLS random moments: still attached, same link, every prefix"
 report kill-upgrade.repair "upgrade killed at random moments: the next attach repairs (native mode, its options)"
 report sweep-upgrade.state "upgrade killed after each of its $CALLS state-changing system calls: still attached, same link, every prefix"
 report sweep-upgrade.repair "upgrade killed after each system call: the next attach repairs (native mode, its options)"
-out=$(all_answered "$CAP.txt" "$FIRST")
-rc=$?
-WHY=$out
-check "upgrade killed: every solicitation of the flood answered exactly once ($out)" \
-	test "$rc" = 0
-out=$(r_flags_match "$CAP.txt" "$WINDOWS" "$FIRST")
-rc=$?
-WHY=$out
-check "upgrade killed: after each kill, answers carry the R flag status shows ($out)" \
-	test "$rc" = 0
+check_summary "upgrade killed: every solicitation of the flood answered exactly once" \
+	all_answered "$CAP.txt" "$FIRST"
+check_summary "upgrade killed: after each kill, answers carry the R flag status shows" \
+	r_flags_match "$CAP.txt" "$WINDOWS" "$FIRST"
 WHY="prefix list before: $(oneline <<<"$EXPECTED"); after: $(prefixes | oneline)"
 check "upgrade killed: prefixes unchanged" test "$(prefixes)" = "$EXPECTED"
 
@@ -531,7 +517,7 @@ check "prefix sync: the two sets listed (2074 entries each, 24 shared)" \
 CAP=$WORK_DIR/sync-kill.pcap
 FIRST=3000001
 flood_capture_start "$CAP" 120
-flood_start "$FIRST" 1000000 4000 "$KEPT_T" "$TARGET"
+flood_start "$CAP.flood" "$FIRST" 1000000 4000 "$KEPT_T" "$TARGET"
 
 sync_killed_once() { # loop, how, value
 	local loop=$1 from to set_from set_to got warn_list warn_status p mixed
@@ -593,28 +579,19 @@ CUR=B
 measure 'ndpr prefix sync "$UPLINK" "$WORK_DIR/A" >/dev/null 2>&1' \
 	prefix sync "$UPLINK" "$WORK_DIR/B"
 echo "prefix sync A -> B: $DUR_US us (median of 3), $CALLS state-changing system calls"
-for ((i = 0; i < KILLS; i++)); do
-	sync_killed_once kill-sync at "$(random_us "$DUR_US")"
-done
-phases_report kill-sync
 # Every 1/30th of the calls, and the first and last five.
-for n in $(seq 1 5) $(seq $((CALLS / 30)) $((CALLS / 30)) $((CALLS - 6))) \
-	$(seq $((CALLS - 5)) "$CALLS"); do
-	sync_killed_once sweep-sync after "$n"
-done
-phases_report sweep-sync
-check "prefix sync killed: the flood's solicitations all sent" flood_stop
-check "prefix sync killed: the capture lost nothing" flood_capture_stop
+kill_sweep sync sync_killed_once "$DUR_US" $(seq 1 5) \
+	$(seq $((CALLS / 30)) $((CALLS / 30)) $((CALLS - 6))) \
+	$(seq $((CALLS - 5)) "$CALLS")
+check "prefix sync killed: the flood's solicitations all sent" flood_stop "$CAP.flood"
+check "prefix sync killed: the capture lost nothing" capture_stop "$CAP"
 report kill-sync.state "prefix sync killed at $KILLS random moments: old or new set, or a mix status and prefix list report; never without an entry both keep"
 report kill-sync.repair "prefix sync killed at random moments: the next sync makes the set exact, no warning left"
 report sweep-sync.state "prefix sync killed after sampled system calls (of $CALLS): old, new or reported mix; never without an entry both keep"
 report sweep-sync.repair "prefix sync killed after sampled system calls: the next sync repairs"
 flood_records "$CAP" >"$CAP.txt"
-out=$(all_answered "$CAP.txt" "$FIRST")
-rc=$?
-WHY=$out
-check "prefix sync killed: kept targets $KEPT_T and $TARGET answered all along ($out)" \
-	test "$rc" = 0
+check_summary "prefix sync killed: kept targets $KEPT_T and $TARGET answered all along" \
+	all_answered "$CAP.txt" "$FIRST"
 ok detach "$UPLINK"
 
 # ---- detach killed -------------------------------------------------------
@@ -670,14 +647,7 @@ detach_killed_once() { # loop, how, value
 
 measure 'ndpr "${ATTACH[@]}" >/dev/null 2>&1' detach "$UPLINK"
 echo "detach: $DUR_US us (median of 3), $CALLS state-changing system calls"
-for ((i = 0; i < KILLS; i++)); do
-	detach_killed_once kill-detach at "$(random_us "$DUR_US")"
-done
-phases_report kill-detach
-for ((n = 1; n <= CALLS; n++)); do
-	detach_killed_once sweep-detach after "$n"
-done
-phases_report sweep-detach
+kill_sweep detach detach_killed_once "$DUR_US" $(seq "$CALLS")
 report kill-detach.state "detach killed at $KILLS random moments: old state, or reported, nothing orphaned"
 report kill-detach.repair "detach killed at random moments: the next detach cleans up or says there is nothing"
 report sweep-detach.state "detach killed after each of its $CALLS state-changing system calls: old state, or reported, nothing orphaned"
@@ -764,7 +734,7 @@ check "afresh: $TARGET answered" ndisc_answers "$TARGET" "$HOST_MAC"
 CAP=$WORK_DIR/rename.pcap
 FIRST=5000001
 flood_capture_start "$CAP" 60
-flood_start "$FIRST" 4000 2000 "$TARGET"
+flood_start "$CAP.flood" "$FIRST" 4000 2000 "$TARGET"
 sleep 0.5
 live=yes
 if ! ip -n "$NS_HOST" link set dev "$UPLINK" name up2 2>/dev/null; then
@@ -776,15 +746,12 @@ if ! ip -n "$NS_HOST" link set dev "$UPLINK" name up2 2>/dev/null; then
 		die "cannot rename $UPLINK"
 	wait_until 5 eval 'ip -n "$NS_HOST" link show up2 | grep -q LOWER_UP'
 fi
-check "renamed: the flood's solicitations all sent" flood_wait
-check "renamed: the capture lost nothing" flood_capture_stop
+check "renamed: the flood's solicitations all sent" flood_wait "$CAP.flood"
+check "renamed: the capture lost nothing" capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
 if [ "$live" = yes ]; then
-	out=$(all_answered "$CAP.txt" "$FIRST" $((FIRST + 3999)))
-	rc=$?
-	WHY=$out
-	check "renamed: every solicitation answered across the rename ($out)" \
-		test "$rc" = 0
+	check_summary "renamed: every solicitation answered across the rename" \
+		all_answered "$CAP.txt" "$FIRST" $((FIRST + 3999))
 fi
 WHY="$(ip -n "$NS_HOST" -d link show up2 | head -n 1)"
 check "renamed: XDP stays on up2" test -n "$(xdp_prog_id "$NS_HOST" up2)"

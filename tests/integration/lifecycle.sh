@@ -8,10 +8,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter ndisc6 bpftool nft sysctl awk sed sort find diff seq
-require_built
-topology_up
+suite_up ip nsenter ndisc6 bpftool nft sysctl awk sed sort find diff seq
 
 PREFIX112=2001:db8:1::/112
 ADDED=2001:db8:1::1:0/112	# outside PREFIX112

@@ -8,13 +8,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter ndisc6 tcpdump timeout nft sysctl awk sed
-require_built
-topology_up
+suite_up ip nsenter ndisc6 tcpdump timeout nft sysctl awk sed
 
-ROUTER_LL=$(link_local "$NS_ROUTER" "$ROUTER_PORT")
-[ -n "$ROUTER_LL" ] || die "router port has no link-local address"
 
 PREFIX112=2001:db8:1::/112
 OUTSIDE=2001:db8:1::1:100	# in the /64, outside the /112
@@ -41,7 +36,7 @@ solicit() { # label, target, [ndisc6 options...]
 	CAP=$WORK_DIR/$label.pcap
 	capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP"
 	GOT=$(ndisc "$target" "$@")
-	capture_stop
+	capture_stop "$CAP"
 	NA=$(captured_na "$CAP" "$target" | head -n 1)
 }
 
@@ -159,7 +154,7 @@ unicast_probe() { # label, command...
 	probe_ct
 	wait_until 4 "$@"
 	sleep 0.2 # an answer would be back by now
-	capture_stop
+	capture_stop "$CAP"
 	NA=$(captured_na "$CAP" "$CT_IP" | head -n 1)
 }
 
@@ -205,7 +200,7 @@ router_dad() { # label
 	capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP"
 	ip -n "$NS_ROUTER" -6 addr add "$DAD_IP/64" dev "$ROUTER_PORT"
 	wait_until 5 dad_over
-	capture_stop
+	capture_stop "$CAP"
 	NA=$(captured_na "$CAP" "$DAD_IP" | head -n 1)
 }
 

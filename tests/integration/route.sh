@@ -9,10 +9,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter ndisc6 ping nft sysctl awk sed grep
-require_built
-topology_up
+suite_up ip nsenter ndisc6 ping nft sysctl awk sed grep
 
 NOT_ROUTED=2001:db8:1::300	# in the /64, no route but the uplink's
 

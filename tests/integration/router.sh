@@ -9,13 +9,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter nft ping tcpdump timeout sysctl awk sed
-require_built
-topology_up
+suite_up ip nsenter nft ping tcpdump timeout sysctl awk sed
 
-ROUTER_LL=$(link_local "$NS_ROUTER" "$ROUTER_PORT")
-[ -n "$ROUTER_LL" ] || die "router port has no link-local address"
 
 # Pings the container from the router, SRC being its source address, after
 # forgetting the neighbour. Sets PING_OUT and the capture file CAP.
@@ -25,7 +20,7 @@ router_ping() { # label, src
 	capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP"
 	PING_OUT=$(in_ns "$NS_ROUTER" ping -6 -n -c 1 -W 4 -I "$2" "$CT_IP" 2>&1)
 	PING_RC=$?
-	capture_stop
+	capture_stop "$CAP"
 }
 
 ping_ok() {

@@ -12,177 +12,13 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_private_mounts "$@"
-require ip nsenter ndisc6 bpftool nft sysctl awk sed grep find timeout \
-	"${CC:-cc}" pkg-config
-require_built
-topology_up
+suite_up ip nsenter ndisc6 bpftool nft sysctl awk sed grep find timeout
 
 SVC_PREFIX=2001:db8:1::100/120	# the container's block: ::100 to ::1ff
 PREFIX_B=2001:db8:1::200/120	# for the SIGHUP reload
 PREFIX_C=2001:db8:1::300/120
 PIN_ROOT=$NDPRESPONDER_PIN_ROOT
 CAPS_SERVICE=0000008000001000	# CAP_BPF (39) and CAP_NET_ADMIN (12)
-
-ROUTER_LL=$(link_local "$NS_ROUTER" "$ROUTER_PORT")
-[ -n "$ROUTER_LL" ] || die "router port has no link-local address"
-
-# A helper compiled here: "ns" sends Neighbor Solicitations from a packet
-# socket at a given rate and hop limit (ndisc6 cannot send invalid ones,
-# nor thousands a second); "json" parses log lines as JSON (json-c is a
-# build dependency already) and prints the fields asked for.
-TOOL=$WORK_DIR/ndpr-it-tool
-cat >"$TOOL.c" <<'EOF'
-#include <arpa/inet.h>
-#include <errno.h>
-#include <net/if.h>
-#include <linux/if_packet.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-#include <json-c/json.h>
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)(p[n - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* ns IFACE SRC_MAC SRC_IP TARGET COUNT RATE HOP_LIMIT: a multicast NS with
- * a Source Link-Layer Address option, COUNT times at RATE a second. */
-static int send_ns(char **av)
-{
-	uint8_t f[14 + 40 + 32] = { 0 }, *ip = f + 14, *ic = ip + 40;
-	uint8_t mac[6], src[16], tgt[16], ph[40];
-	long count = atol(av[4]), rate = atol(av[5]), sent = 0;
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(0x86dd),
-				   .sll_halen = 6 };
-	uint32_t sum = 0;
-	uint16_t c;
-	double t0;
-	int fd;
-
-	if (sscanf(av[1], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6 ||
-	    inet_pton(AF_INET6, av[2], src) != 1 ||
-	    inet_pton(AF_INET6, av[3], tgt) != 1 || count <= 0 || rate <= 0) {
-		fprintf(stderr, "ns: bad arguments\n");
-		return 2;
-	}
-	sll.sll_ifindex = (int)if_nametoindex(av[0]);
-	memcpy(f, (uint8_t[]){ 0x33, 0x33, 0xff, tgt[13], tgt[14], tgt[15] },
-	       6);
-	memcpy(f + 6, mac, 6);
-	f[12] = 0x86, f[13] = 0xdd;
-	ip[0] = 0x60, ip[5] = 32, ip[6] = 58, ip[7] = (uint8_t)atoi(av[6]);
-	memcpy(ip + 8, src, 16);
-	memcpy(ip + 24, (uint8_t[]){ 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-				     0xff, tgt[13], tgt[14], tgt[15] }, 16);
-	ic[0] = 135;
-	memcpy(ic + 8, tgt, 16);
-	ic[24] = 1, ic[25] = 1;
-	memcpy(ic + 26, mac, 6);
-	memcpy(ph, ip + 8, 32);
-	memcpy(ph + 32, (uint8_t[]){ 0, 0, 0, 32, 0, 0, 0, 58 }, 8);
-	for (int i = 0; i < 40; i += 2)
-		sum += (uint32_t)(ph[i] << 8 | ph[i + 1]);
-	c = csum(ic, 32, sum);
-	ic[2] = (uint8_t)(c >> 8), ic[3] = (uint8_t)c;
-	memcpy(sll.sll_addr, f, 6);
-
-	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0 || !sll.sll_ifindex) {
-		perror("ns: socket or interface");
-		return 1;
-	}
-	t0 = now();
-	while (sent < count) {
-		double d = t0 + (double)sent / (double)rate - now();
-
-		if (d > 0)
-			usleep((useconds_t)(d * 1e6));
-		if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&sll,
-			   sizeof(sll)) != (ssize_t)sizeof(f)) {
-			if (errno == ENOBUFS || errno == EAGAIN) {
-				usleep(100);
-				continue;
-			}
-			perror("ns: sendto");
-			return 1;
-		}
-		sent++;
-	}
-	printf("%ld %.3f\n", sent, now() - t0);
-	return 0;
-}
-
-/* json KEY...: for each line of stdin, the values of the KEYs joined by
- * '|' ("<none>" if absent), or "NOT-JSON: line"; exit 1 if any was not
- * a JSON object. */
-static int json_fields(int n, char **keys)
-{
-	char line[8192];
-	int bad = 0;
-
-	while (fgets(line, sizeof(line), stdin)) {
-		json_object *o = json_tokener_parse(line), *v;
-
-		line[strcspn(line, "\n")] = 0;
-		if (!o || !json_object_is_type(o, json_type_object)) {
-			printf("NOT-JSON: %s\n", line);
-			bad = 1;
-			json_object_put(o);
-			continue;
-		}
-		for (int i = 0; i < n; i++)
-			printf("%s%s", i ? "|" : "",
-			       json_object_object_get_ex(o, keys[i], &v) ?
-				       json_object_get_string(v) :
-				       "<none>");
-		putchar('\n');
-		json_object_put(o);
-	}
-	return bad;
-}
-
-int main(int ac, char **av)
-{
-	if (ac == 9 && !strcmp(av[1], "ns"))
-		return send_ns(av + 2);
-	if (ac >= 3 && !strcmp(av[1], "json"))
-		return json_fields(ac - 2, av + 2);
-	fprintf(stderr, "usage: ns IFACE MAC SRC TARGET COUNT RATE HOPLIMIT"
-			" | json KEY...\n");
-	return 2;
-}
-EOF
-# shellcheck disable=SC2046 # pkg-config's flags are words
-"${CC:-cc}" -O2 -Wall -o "$TOOL" "$TOOL.c" $(pkg-config --cflags --libs json-c) \
-	2>"$TOOL.err" || die "cannot build the test helper: $(head -n 5 "$TOOL.err" | oneline)"
-
-# Sends COUNT solicitations for TARGET from the router's port.
-send_ns() { # target, count, rate, hop limit
-	in_ns "$NS_ROUTER" "$TOOL" ns "$ROUTER_PORT" "$ROUTER_MAC" "$ROUTER_IP" \
-		"$@"
-}
 
 pins() {
 	find "$PIN_ROOT" -mindepth 1 2>/dev/null
@@ -194,18 +30,15 @@ start_service() { # name, log, args...
 	local name=$1 log=$2
 	shift 2
 	ndpr_bg "$log" "$@"
-	RUN_PID=$NDPR_BG_PID
+	RUN_PID=$(bg_pid "$log")
 	wait_until 10 eval 'run_ready "$RUN_PID" || ! proc_alive "$RUN_PID"'
 	check "$name: ndpresponder $* starts serving" run_ready "$RUN_PID" ||
 		die "ndpresponder $* did not start: $(tail -n 5 "$log" | oneline)"
 }
 
-# SIGTERM to the service: exits 0, detached, nothing left.
+# SIGTERM to the service: exits 0.
 stop_service() { # name, log
-	local name=$1 log=$2
-	bg_stop "$RUN_PID" TERM 10
-	WHY="exit status ${BG_RC:-none: still running after 10 s}; log: $(tail -n 3 "$log" | oneline)"
-	check "$name: SIGTERM: run exits 0" test "${BG_RC:-x}" = 0
+	sigterm_exits_0 "$1" "$RUN_PID" "$2"
 }
 
 detached_cleanly() { # name, log
@@ -338,8 +171,9 @@ BG_PIDS+=("$WATCHER")
 wait_until 10 probes_at_least 5 || fail "kill: probing" "$WHY"
 KILLED_PID=$RUN_PID
 bg_stop "$RUN_PID" KILL 5 2>/dev/null
-WHY="exit status ${BG_RC:-none}"
-check "kill: SIGKILL ends run" test "${BG_RC:-x}" = 137
+rc=$?
+WHY="exit status $(bg_status "$rc" 5)"
+check "kill: SIGKILL ends run" test "$rc" = 137
 n=$(probes)
 check "kill: still answering after SIGKILL (5 more probes)" \
 	wait_until 10 probes_at_least $((n + 5))
@@ -391,10 +225,11 @@ rc=$?
 WHY="exit $rc: $out"
 check "gone: ndpresponder detach $UPLINK from another shell" test "$rc" = 0
 bg_wait "$RUN_PID" 10
-WHY="exit status ${BG_RC:-none: still running 10 s after the detach}"
+rc=$?
+WHY="exit status $(bg_status "$rc" 10) after the detach"
 check "gone: run exits non-zero within 10 s of the detach" \
-	test -n "$BG_RC" -a "${BG_RC:-0}" != 0
-[ -n "$BG_RC" ] || bg_stop "$RUN_PID" KILL 5
+	test "$rc" != 0 -a "$rc" != 255
+[ "$rc" != 255 ] || bg_stop "$RUN_PID" KILL 5
 check "gone: log says the responder is gone" \
 	log_has "$LOG2" "error +the responder on $UPLINK is gone"
 WHY="left under the pin root: $(pins | head -n 5 | oneline)"
@@ -417,7 +252,7 @@ LOG=$WORK_DIR/run-json.log
 MON=$WORK_DIR/monitor.log
 start_service json "$LOG" run -i "$UPLINK" -n "$SVC_PREFIX" --log-format json
 ndpr_bg "$MON" monitor "$UPLINK" --json
-MON_PID=$NDPR_BG_PID
+MON_PID=$(bg_pid "$MON")
 # monitor reads its ring once it made its epoll instance.
 mon_ready() {
 	WHY="monitor (pid $MON_PID) has no epoll fd: $(cat "$MON" 2>/dev/null | oneline)"
@@ -439,7 +274,7 @@ for t in $TARGETS; do
 		test "${got,,}" = "$HOST_MAC"
 done
 responds() { # file
-	"$TOOL" json msg <"$1" | grep -c '^RESPOND$'
+	"$TEST_TOOL" json msg <"$1" | grep -c '^RESPOND$'
 }
 both_have_3() {
 	WHY="RESPOND lines: run $(responds "$LOG"), monitor $(responds "$MON")"
@@ -449,11 +284,11 @@ wait_until 5 both_have_3
 bg_stop "$MON_PID" TERM 5
 stop_service json "$LOG"
 
-out=$("$TOOL" json msg <"$LOG")
+out=$("$TEST_TOOL" json msg <"$LOG")
 WHY="$(grep NOT-JSON <<<"$out" | head -n 2 | oneline)"
 check "json: every line of run's log parses as a JSON object" \
 	not grep -q NOT-JSON <<<"$out"
-out=$("$TOOL" json msg <"$MON")
+out=$("$TEST_TOOL" json msg <"$MON")
 WHY="$(grep NOT-JSON <<<"$out" | head -n 2 | oneline)"
 check "json: every line of monitor's output parses as a JSON object" \
 	not grep -q NOT-JSON <<<"$out"
@@ -461,7 +296,7 @@ check "json: every line of monitor's output parses as a JSON object" \
 # The one RESPOND object for TARGET in FILE, with the right fields.
 json_respond() { # file, target
 	local got want
-	got=$("$TOOL" json level msg ns iface kind target source mac ts <"$1" |
+	got=$("$TEST_TOOL" json level msg ns iface kind target source mac ts <"$1" |
 		awk -F'|' -v t="$2" '$2 == "RESPOND" && $6 == t')
 	want="info|RESPOND|who-has $2 tell $ROUTER_LL|$UPLINK|multicast|$2|$ROUTER_LL|$ROUTER_MAC"
 	WHY="expected one object $want|<ts>, got: '$(oneline <<<"$got")'"

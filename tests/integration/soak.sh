@@ -16,14 +16,10 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_private_mounts "$@"
-require ip nsenter bpftool tcpdump sysctl awk sed sort comm timeout \
-	"${CC:-cc}"
+require ip nsenter bpftool tcpdump sysctl awk sed sort comm timeout
 require_built
-# A copy of the binary under test: a rebuild while this runs cannot swap it.
-cp "$NDPR_BIN" "$WORK_DIR/ndpresponder" || die "cannot copy $NDPR_BIN"
-NDPR_BIN=$WORK_DIR/ndpresponder
+ndpr_copy_bin
 topology_up
-stress_tool_build
 
 SECS=${NDPR_SOAK_SECS:-60}
 RATE=${NDPR_SOAK_RATE:-5000}
@@ -89,7 +85,7 @@ out=$(ndpr attach "$UPLINK" "${args[@]}" 2>&1) ||
 
 before=$(stats_all)
 flood_capture_start "$CAP" $((SECS + 60))
-flood_start 1 "$N" "$RATE" "${TARGETS[@]}"
+flood_start "$CAP.flood" 1 "$N" "$RATE" "${TARGETS[@]}"
 
 # One command of the loop; a failed one is logged.
 prefix_cmd() { # args...
@@ -100,7 +96,7 @@ prefix_cmd() { # args...
 
 n_add=0 n_del=0 n_sync=0 n_empty=0
 declare -A WANT=()
-while proc_alive "$FLOOD_PID"; do
+while proc_alive "$(bg_pid "$CAP.flood")"; do
 	if [ $((RANDOM % 4)) != 0 ]; then
 		e=${ENTRIES[$((RANDOM % ${#ENTRIES[@]}))]}
 		t0=$EPOCHREALTIME
@@ -140,9 +136,10 @@ while proc_alive "$FLOOD_PID"; do
 	fi
 	sleep "0.0$((RANDOM % 9 + 1))"
 done
-check "soak: $N solicitations sent at $RATE/s" flood_wait
-echo "soak: flood of ${FLOOD_SENT:-?} in ${FLOOD_SECS:-?} s; $n_add adds, $n_del removals, $n_sync syncs ($n_empty to nothing)"
-check "soak: the capture lost nothing" flood_capture_stop
+check "soak: $N solicitations sent at $RATE/s" flood_wait "$CAP.flood"
+read -r sent secs <"$CAP.flood"
+echo "soak: flood of ${sent:-?} in ${secs:-?} s; $n_add adds, $n_del removals, $n_sync syncs ($n_empty to nothing)"
+check "soak: the capture lost nothing" capture_stop "$CAP"
 after=$(stats_all)
 
 WHY="$(wc -l <"$CMDLOG") failed: $(head -n 3 "$CMDLOG" | oneline)"

@@ -229,17 +229,7 @@ vm_topology_up() { # queues
 
 	NS_ROUTER=ndpr-vmr-$RUN_ID-$CASE
 	NS_HV=ndpr-vmhv-$RUN_ID-$CASE
-	netns_add "$NS_ROUTER"
-	netns_add "$NS_HV"
-	in_ns "$NS_HV" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-	run_or_die ip -n "$NS_ROUTER" link add "$ROUTER_PORT" type veth \
-		peer name hv-r netns "$NS_HV"
-	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" address "$ROUTER_MAC"
-	run_or_die ip -n "$NS_ROUTER" -6 addr add "$ROUTER_IP/64" \
-		dev "$ROUTER_PORT" nodad
-	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" up
-	run_or_die ip -n "$NS_HV" link add br0 type bridge mcast_snooping 0
+	router_hv_up
 	# More than one queue needs a multi-queue tap, made before qemu
 	# opens it once per queue.
 	if [ "$q" -gt 1 ]; then
@@ -248,7 +238,6 @@ vm_topology_up() { # queues
 		run_or_die ip -n "$NS_HV" tuntap add dev tap0 mode tap
 	fi
 	run_or_die ip -n "$NS_HV" link set tap0 master br0 up
-	run_or_die ip -n "$NS_HV" link set hv-r master br0 up
 	run_or_die ip -n "$NS_HV" link set br0 up
 }
 
@@ -268,23 +257,20 @@ vm_start() { # mode, queues, cpus
 	mkfifo "$CONSOLE_IN" || die "mkfifo failed"
 	# Read-write: opening never blocks, and qemu never sees EOF.
 	exec 3<>"$CONSOLE_IN"
-	nsenter --net="/run/netns/$NS_HV" qemu-system-x86_64 \
+	bg_start "$CONSOLE" "$NS_HV" qemu-system-x86_64 \
 		-accel tcg -m 256 -smp "$cpus" -nodefaults -no-reboot \
 		-display none -monitor none -serial stdio \
 		-kernel "$KERNEL" -initrd "$INITRAMFS" \
 		-append "console=ttyS0 panic=-1 quiet ndpr.mode=$mode" \
-		-netdev "$netdev" -device "$device" \
-		<"$CONSOLE_IN" >"$CONSOLE" 2>&1 &
-	QEMU_PID=$!
-	BG_PIDS+=("$QEMU_PID")
+		-netdev "$netdev" -device "$device" <"$CONSOLE_IN"
+	QEMU_PID=$(bg_pid "$CONSOLE")
 }
 
 vm_stop() {
 	echo off >&3
 	wait_until 15 not kill -0 "$QEMU_PID" 2>/dev/null ||
 		kill "$QEMU_PID" 2>/dev/null
-	wait "$QEMU_PID" 2>/dev/null
-	bg_forget "$QEMU_PID"
+	bg_join "$QEMU_PID"
 	exec 3>&-
 	ip netns del "$NS_ROUTER" 2>/dev/null
 	ip netns del "$NS_HV" 2>/dev/null
@@ -299,7 +285,7 @@ solicit() { # target
 	CAP=$WORK_DIR/$CASE-$1.pcap
 	capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP"
 	GOT=$(ndisc "$1")
-	capture_stop
+	capture_stop "$CAP"
 	NA=$(captured_na "$CAP" "$1" | head -n 1)
 }
 

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# shellcheck shell=bash
+# Captures of Neighbor Discovery with tcpdump, each known by its file, and
+# the readers of what they hold.
+
+ND_FILTER='icmp6 and (ip6[40] == 135 or ip6[40] == 136)'
+
+# Starts tcpdump writing ICMPv6 Neighbor Discovery on an interface to FILE
+# and returns once it listens; capture_stop FILE ends it, at the latest
+# after SECONDS (default 60) should this script be killed outright. More
+# tcpdump options may follow.
+capture_start() { # ns, iface, file, [seconds, tcpdump options...]
+	local ns=$1 ifc=$2 file=$3 secs=${4:-60}
+	shift $(($# < 4 ? $# : 4))
+	bg_start "$file.err" "$ns" timeout "$secs" \
+		tcpdump -i "$ifc" --immediate-mode -U "$@" -w "$file" "$ND_FILTER"
+	wait_until 5 grep -q "listening on" "$file.err" ||
+		die "tcpdump did not start: $(oneline <"$file.err")"
+}
+
+# A capture of the router's port large enough for a flood (a big kernel
+# buffer, headers only).
+flood_capture_start() { # file, seconds
+	capture_start "$NS_ROUTER" "$ROUTER_PORT" "$1" "$2" -B 65536 -s 128
+}
+
+# Stops the capture of FILE. Fails, with WHY, when tcpdump lost packets
+# (its "dropped by kernel" or "dropped by interface" count is not 0) or
+# did not report its counts: checks of a flood then mean nothing.
+capture_stop() { # file
+	local pid dropped
+	# Let tcpdump write what just arrived.
+	sleep 0.3
+	pid=$(bg_pid "$1.err")
+	# SIGTERM: background jobs of a script ignore SIGINT.
+	kill -TERM "$pid" 2>/dev/null
+	bg_join "$pid"
+	dropped=$(awk '/packets dropped by (kernel|interface)/ { s += $1; n++ }
+		END { if (n) print s }' "$1.err")
+	WHY="tcpdump: $(oneline <"$1.err")"
+	[ "${dropped:-x}" = 0 ]
+}
+
+# Decodes a capture, one packet per line (tcpdump -e -vv continuation lines
+# joined), optionally restricted by a tcpdump filter.
+capture_text() { # file, [filter]
+	tcpdump -r "$1" -nn -e -vv ${2:+"$2"} 2>/dev/null |
+		awk '/^[0-9]/ { if (l != "") print l; l = $0; next }
+		     { gsub(/^[ \t]+/, " "); l = l $0 }
+		     END { if (l != "") print l }'
+}
+
+# Neighbor Advertisements in a capture whose target is TARGET.
+captured_na() { # file, target
+	capture_text "$1" 'icmp6 and ip6[40] == 136' | grep -F "tgt is $2,"
+}
+
+captured_ns() { # file, target
+	capture_text "$1" 'icmp6 and ip6[40] == 135' | grep -E "who has $2( |$)"
+}
+
+# A flood's capture decoded: "NS|NA TIME SEQ TARGET R" a line (see
+# ndpr-test-tool's pcap).
+flood_records() { # file
+	"$TEST_TOOL" pcap "$1" "$FLOOD_SEQ_NET"
+}
