@@ -21,8 +21,7 @@ $(STATIC_DIR)/ndpresponder: $(CLI_MAIN_OBJ) $(PRODUCT_OBJS) $(DOCKER_NONE_OBJ)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -static -o $@ $^ $(STATIC_LDLIBS)
 
-# The VM test (tests/vm/run.sh, run by `make test` through
-# tests/integration/vm.sh): the static binary in Debian 12's 6.1 kernel
+# The VM test (tests/vm/run.sh, which `make test` runs too): the static binary in Debian 12's 6.1 kernel
 # under qemu. `make vm-test` runs it alone.
 vm-test: static
 	$(Q)OUTPUT=$(OUTPUT) tests/vm/run.sh

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# Runs the unit tests (build/tests/test_*) and the integration tests
-# (tests/integration/*.sh), counts their PASS/FAIL lines and prints one
-# closing line "N passed, N failed". Usage: tests/run.sh [unit|integration]
+# Runs the unit tests (build/tests/test_*), the integration suites
+# (tests/integration/*.sh), the VM test (tests/vm/run.sh) and the
+# fuzzers' smoke run (tests/fuzz/smoke.sh), counts their PASS/FAIL lines
+# and prints one closing line "N passed, N failed".
+# Usage: tests/run.sh [unit|integration]
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all}
-out=${OUTPUT:-build}/tests/logs
+bin=${OUTPUT:-build}/tests
+out=$bin/logs
 mkdir -p "$out"
+
+UNIT_TESTS="test_announce test_events test_kernel test_prefix test_route
+	test_xdp"
+# The test bed first: when it fails, so do the others.
+INTEGRATION="topology announce caps docker faults install lifecycle ndisc6
+	route router service soak"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "FAIL: tests need root (XDP, network namespaces, bpffs); run as root"
@@ -41,15 +50,40 @@ run_one() { # name, command...
 	failed=$((failed + f))
 }
 
+# A FAIL line for each test FILE that its LIST above forgot.
+unlisted() { # name, list, file...
+	local name=$1 list=" $(tr -s ' \n\t' ' ' <<<"$2") " f t
+	shift 2
+	for f; do
+		t=$(basename "$f")
+		t=${t%.c}
+		t=${t%.sh}
+		[ "$t" = lib ] && continue
+		if [[ $list != *" $t "* ]]; then
+			echo "FAIL: $name: $f is not listed in tests/run.sh"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
 if [ "$what" = all ] || [ "$what" = unit ]; then
-	for t in "${OUTPUT:-build}"/tests/test_*; do
-		[ -x "$t" ] && run_one "unit-$(basename "$t")" "$t"
+	unlisted unit "$UNIT_TESTS" tests/unit/test_*.c
+	for t in $UNIT_TESTS; do
+		if [ -x "$bin/$t" ]; then
+			run_one "unit-$t" "$bin/$t"
+		else
+			echo "FAIL: unit-$t: $bin/$t not built (run make)"
+			failed=$((failed + 1))
+		fi
 	done
 fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
-	for t in tests/integration/*.sh; do
-		[ -f "$t" ] && run_one "integration-$(basename "$t" .sh)" bash "$t"
+	unlisted integration "$INTEGRATION" tests/integration/*.sh
+	for t in $INTEGRATION; do
+		run_one "integration-$t" bash "tests/integration/$t.sh"
 	done
+	run_one vm bash tests/vm/run.sh
+	run_one fuzz-smoke bash tests/fuzz/smoke.sh
 fi
 
 echo "$passed passed, $failed failed"

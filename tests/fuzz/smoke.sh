@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# The short run of both fuzzers that `make test` makes (through
-# tests/integration/fuzz_smoke.sh): builds them if needed, then runs each
+# The short run of both fuzzers that `make test` makes (tests/run.sh runs
+# it): builds them if needed, then runs each
 # FUZZ_SMOKE_SECONDS (default 15) from the seed corpus. Prints PASS/FAIL
 # lines for tests/run.sh.
 set -u
