@@ -18,6 +18,10 @@
 set -u
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Namespaces and background processes as the integration tests have them.
+. "$BENCH_DIR/../integration/lib/proc.sh"
+. "$BENCH_DIR/../integration/lib/netns.sh"
+TEST_NAME=bench
 REPO_DIR=$(cd "$BENCH_DIR/../.." && pwd)
 OUT_DIR=${OUTPUT:-build}
 case $OUT_DIR in /*) ;; *) OUT_DIR=$REPO_DIR/$OUT_DIR ;; esac
@@ -45,12 +49,10 @@ CP_IF=ndpr-cp0
 GEN_CPU=0
 RESP_CPU=1
 
-RUN_ID=$$-$RANDOM
 NS_RT=ndpr-bench-rt-$RUN_ID
 NS_UP=ndpr-bench-up-$RUN_ID
 
 WORK_DIR=
-NETNS_MADE=()
 NDPPD_PID=
 SYS_UP=
 
@@ -82,45 +84,13 @@ done
 
 # A private mount namespace: the bpffs and sysfs mounted here vanish with
 # it, even if this script is killed.
-if [ "${NDPR_BENCH_PRIVATE:-}" != "$$" ]; then
-	export NDPR_BENCH_PRIVATE=$$
-	exec unshare -m --propagation private bash "$0" "$@"
-fi
-
-cleanup() {
-	local ns
-
-	set +e
-	if [ -n "$NDPPD_PID" ]; then
-		kill "$NDPPD_PID" 2>/dev/null && wait "$NDPPD_PID" 2>/dev/null
-	fi
-	for ns in "${NETNS_MADE[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [ -n "$WORK_DIR" ]; then
-		umount "$WORK_DIR/sys-up" 2>/dev/null
-		umount "$WORK_DIR/bpffs" 2>/dev/null
-		rm -rf --one-file-system "$WORK_DIR"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ndpr-bench.XXXXXX") || die "mktemp failed"
-mkdir "$WORK_DIR/bpffs" "$WORK_DIR/sys-up"
-mount -t bpf bpf "$WORK_DIR/bpffs" || die "cannot mount bpffs"
-export NDPRESPONDER_PIN_ROOT=$WORK_DIR/bpffs/ndpresponder
+setup_private_mounts "$@"
+mkdir "$WORK_DIR/sys-up"
 # Figures gather in the work directory and reach $RES_DIR only when all
 # are in: an interrupted run leaves the last complete one in place.
 TSV=$WORK_DIR/results.tsv
 MACHINE=$WORK_DIR/machine.tsv
 : >"$TSV"
-
-in_ns() { # ns, command...
-	local ns=$1
-	shift
-	nsenter --net="/run/netns/$ns" "$@"
-}
 
 ndpr() {
 	in_ns "$NS_UP" "$NDPR_BIN" "$@"
@@ -186,22 +156,10 @@ bench_prog() {
 
 # ---- 2 and 3. answers over veth, latency ------------------------------
 
-netns_add() { # name
-	ip netns add "$1" || die "cannot create netns $1"
-	NETNS_MADE+=("$1")
-	ip -n "$1" link set lo up
-	in_ns "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.all.router_solicitations=0 \
-		net.ipv6.conf.default.router_solicitations=0 >/dev/null
-}
-
-topology_up() {
-	netns_add "$NS_RT"
-	netns_add "$NS_UP"
+veth_up() {
 	# The router sends nothing of its own: no IPv6 stack on its side.
-	in_ns "$NS_RT" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+	netns_add_no_ipv6 "$NS_RT"
+	netns_add "$NS_UP"
 	ip -n "$NS_RT" link add "$RT_IF" type veth peer name "$UP_IF" \
 		netns "$NS_UP" || die "cannot create the veth pair"
 	ip -n "$NS_RT" link set "$RT_IF" address "$ROUTER_MAC" up
@@ -254,9 +212,8 @@ ndppd_start() {
 		    }
 		}
 	EOF
-	nsenter --net="/run/netns/$NS_UP" \
-		ndppd -c "$WORK_DIR/ndppd.conf" >"$WORK_DIR/ndppd.log" 2>&1 &
-	NDPPD_PID=$!
+	bg_start "$WORK_DIR/ndppd.log" "$NS_UP" ndppd -c "$WORK_DIR/ndppd.conf"
+	NDPPD_PID=$(bg_pid "$WORK_DIR/ndppd.log")
 	sleep 0.5
 	kill -0 "$NDPPD_PID" 2>/dev/null ||
 		die "ndppd did not start: $(cat "$WORK_DIR/ndppd.log")"
@@ -264,7 +221,7 @@ ndppd_start() {
 
 ndppd_stop() {
 	kill "$NDPPD_PID" 2>/dev/null
-	wait "$NDPPD_PID" 2>/dev/null
+	bg_join "$NDPPD_PID"
 	NDPPD_PID=
 }
 
@@ -349,7 +306,7 @@ aggregate() { # file
 bench_veth() {
 	local kind r raw=$WORK_DIR/flood.tsv
 
-	topology_up
+	veth_up
 	# Rounds of one run of each responder: whatever else the machine
 	# does at a time weighs on all of them alike.
 	: >"$raw"
