@@ -7,12 +7,15 @@
 #ifndef NDPR_TEST_TOOL_H
 #define NDPR_TEST_TOOL_H
 
-int cmd_ns(int argc, char **argv);
-int cmd_flood(int argc, char **argv);
-int cmd_pcap(int argc, char **argv);
-int cmd_runkill(int argc, char **argv);
-int cmd_killsys(int argc, char **argv);
-int cmd_json(int argc, char **argv);
+/* A subcommand: its arguments after its name; returns the exit status. */
+#define TOOL_CMD(name) int cmd_##name(int argc, char **argv)
+
+TOOL_CMD(ns);	   /* send.c */
+TOOL_CMD(flood);   /* send.c */
+TOOL_CMD(pcap);	   /* pcap.c */
+TOOL_CMD(runkill); /* kill.c */
+TOOL_CMD(killsys); /* kill.c */
+TOOL_CMD(json);	   /* json.c */
 
 /* Seconds on the monotonic clock. */
 double tool_now(void);
