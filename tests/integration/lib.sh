@@ -32,7 +32,8 @@ for part in report proc netns capture send ndpr; do
 done
 unset part
 
-# The usual start of a suite on the story's topology.
+# The usual start of a suite on the story's topology (for a suite that
+# takes no arguments of its own).
 suite_up() { # tool...
 	setup_private_mounts
 	require "$@"

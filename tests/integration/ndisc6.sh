@@ -10,7 +10,6 @@
 
 suite_up ip nsenter ndisc6 tcpdump timeout nft sysctl awk sed
 
-
 PREFIX112=2001:db8:1::/112
 OUTSIDE=2001:db8:1::1:100	# in the /64, outside the /112
 EXCL_HOST=2001:db8:1::200	# excluded as a /128

@@ -11,7 +11,6 @@
 
 suite_up ip nsenter nft ping tcpdump timeout sysctl awk sed
 
-
 # Pings the container from the router, SRC being its source address, after
 # forgetting the neighbour. Sets PING_OUT and the capture file CAP.
 router_ping() { # label, src

@@ -238,7 +238,7 @@ vm_topology_up() { # queues
 		run_or_die ip -n "$NS_HV" tuntap add dev tap0 mode tap
 	fi
 	run_or_die ip -n "$NS_HV" link set tap0 master br0 up
-	run_or_die ip -n "$NS_HV" link set br0 up
+	router_hv_link_up
 }
 
 vm_start() { # mode, queues, cpus

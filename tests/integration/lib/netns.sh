@@ -162,8 +162,8 @@ spoofed_nd_count() {
 
 # The router and the hypervisor's bridge, which tests/vm/run.sh shares:
 # the router's port with the on-link prefix, bridged to nothing else yet.
-# The caller brings br0 up once its other ports are in: with a port added
-# to a bridge already up, the first frames from the host were lost.
+# Both stay down until router_hv_link_up, once the bridge's other ports
+# are in: a router port up before them loses the first second of traffic.
 router_hv_up() {
 	netns_add "$NS_ROUTER"
 	netns_add_no_ipv6 "$NS_HV"
@@ -172,10 +172,14 @@ router_hv_up() {
 	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" address "$ROUTER_MAC"
 	run_or_die ip -n "$NS_ROUTER" -6 addr add "$ROUTER_IP/64" \
 		dev "$ROUTER_PORT" nodad
-	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" up
 	# No multicast snooping: there is no querier here.
 	run_or_die ip -n "$NS_HV" link add br0 type bridge mcast_snooping 0
 	run_or_die ip -n "$NS_HV" link set hv-r master br0 up
+}
+
+router_hv_link_up() {
+	run_or_die ip -n "$NS_HV" link set br0 up
+	run_or_die ip -n "$NS_ROUTER" link set "$ROUTER_PORT" up
 }
 
 topology_up() {
@@ -190,7 +194,6 @@ topology_up() {
 
 	# XDP_PASS on the host's port so native XDP_TX frames get through.
 	run_or_die ip -n "$NS_HV" link set hv-h master br0 up
-	run_or_die ip -n "$NS_HV" link set br0 up
 	run_or_die ip -n "$NS_HV" link set dev hv-h xdpdrv \
 		obj "$XDP_PASS_OBJ" sec xdp
 	hv_filter_up
@@ -198,6 +201,7 @@ topology_up() {
 	# Router: an address on lo so that a ping from it makes the router
 	# solicit from its link-local address.
 	run_or_die ip -n "$NS_ROUTER" -6 addr add "$ROUTER_LO_IP/128" dev lo
+	router_hv_link_up
 
 	host_up
 	# Container.
