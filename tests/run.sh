@@ -30,7 +30,7 @@ run_one() { # name, command...
 	local name=$1 log="$out/$1.log" rc
 	shift
 	echo "== $name"
-	"$@" >"$log" 2>&1
+	"$@" </dev/null >"$log" 2>&1
 	rc=$?
 	grep -E '^(PASS|FAIL|SKIP)' "$log" | sed 's/^/  /'
 	local p f

@@ -36,12 +36,14 @@ bg_forget() { # pid
 }
 
 # Starts COMMAND in network namespace NS in the background, stdout and
-# stderr to FILE. Not through in_ns: $! must be the command itself (nsenter
-# execs it), not a subshell. Variables set before the call reach it.
+# stderr to FILE, stdin bg_start's own (bash would give it /dev/null):
+# tests/vm/run.sh feeds qemu's console so. Not through in_ns: $! must be
+# the command itself (nsenter execs it), not a subshell. Variables set
+# before the call reach it.
 bg_start() { # file, ns, command...
 	local file=$1 ns=$2
 	shift 2
-	nsenter --net="/run/netns/$ns" "$@" >"$file" 2>&1 &
+	nsenter --net="/run/netns/$ns" "$@" <&0 >"$file" 2>&1 &
 	BG_PIDS+=("$!")
 	echo "$!" >"$file.pid"
 }
