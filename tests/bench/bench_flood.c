@@ -385,16 +385,35 @@ static int wait_na(int fd, const uint8_t target[16], double timeout_s,
 	return -1;
 }
 
+/* One NS for the seq-th target of g; returns 0 and its NS-to-NA time in
+ * *rtt, or -1 when it was not sent or not answered in time. */
+static int probe_one(int fd, struct sockaddr_ll *to, const struct ns_gen *g,
+		     const struct router *r, const struct opts *o,
+		     uint64_t seq, double *rtt)
+{
+	struct timespec tx, rx;
+	struct frame f;
+	uint8_t t[16];
+
+	ns_gen_target(g, seq, t);
+	ns_gen_frame(&f, r->mac, o->src_ip, t);
+	memcpy(to->sll_addr, f.b, 6);
+	clock_gettime(CLOCK_REALTIME, &tx);
+	if (sendto(fd, f.b, f.len, 0, (struct sockaddr *)to, sizeof(*to)) < 0)
+		return -1;
+	if (wait_na(fd, t, 0.2, &rx))
+		return -1;
+	*rtt = ts_diff_us(&rx, &tx);
+	return 0;
+}
+
 static int cmd_latency(const struct opts *o)
 {
 	struct figure med = {}, p99 = {}, lost = {};
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = 6 };
 	double *rtt, interval = o->rate ? 1.0 / (double)o->rate : 0.01;
-	struct timespec tx, rx;
 	struct ns_gen g;
 	struct router r;
-	struct frame f;
-	uint8_t t[16];
 	uint64_t seq = 0;
 	int fd, i, k, n;
 
@@ -423,15 +442,8 @@ static int cmd_latency(const struct opts *o)
 
 			if (d > 0)
 				usleep((useconds_t)(d * 1e6));
-			ns_gen_target(&g, seq++, t);
-			ns_gen_frame(&f, r.mac, o->src_ip, t);
-			memcpy(to.sll_addr, f.b, 6);
-			clock_gettime(CLOCK_REALTIME, &tx);
-			if (sendto(fd, f.b, f.len, 0, (struct sockaddr *)&to,
-				   sizeof(to)) < 0)
-				continue;
-			if (!wait_na(fd, t, 0.2, &rx))
-				rtt[n++] = ts_diff_us(&rx, &tx);
+			if (!probe_one(fd, &to, &g, &r, o, seq++, &rtt[n]))
+				n++;
 		}
 		if (n) {
 			fig_add(&med, median(rtt, (size_t)n));
@@ -489,22 +501,74 @@ static void usage(FILE *f)
 		"                   [--targets N] [--src ADDR] [--label L]\n");
 }
 
+static const struct option lopts[] = {
+	{ "seconds", required_argument, NULL, 's' },
+	{ "runs", required_argument, NULL, 'r' },
+	{ "rate", required_argument, NULL, 'R' },
+	{ "targets", required_argument, NULL, 't' },
+	{ "resp-cpu", required_argument, NULL, 'p' },
+	{ "cpu", required_argument, NULL, 'c' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "src", required_argument, NULL, 'S' },
+	{ "label", required_argument, NULL, 'l' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+/* Reads the options into o; returns -1 to go on, else the exit code. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "v", lopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->seconds = atof(optarg);
+			break;
+		case 'r':
+			o->runs = atoi(optarg);
+			break;
+		case 'R':
+			o->rate = atol(optarg);
+			break;
+		case 't':
+			o->targets = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			o->resp_cpu = atoi(optarg);
+			break;
+		case 'c':
+			o->cpu = atoi(optarg);
+			break;
+		case 'n':
+			o->count = atoi(optarg);
+			break;
+		case 'S':
+			if (inet_pton(AF_INET6, optarg, o->src_ip) != 1) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'l':
+			o->label = optarg;
+			break;
+		default:
+			ret = common_opt(c, usage);
+			if (ret >= 0)
+				return ret;
+		}
+	}
+	if (argc - optind < 2 || o->runs < 1 || o->runs > BENCH_MAX_RUNS ||
+	    o->count < 1 || !o->targets || o->seconds <= 0) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "rate", required_argument, NULL, 'R' },
-		{ "targets", required_argument, NULL, 't' },
-		{ "resp-cpu", required_argument, NULL, 'p' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "src", required_argument, NULL, 'S' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	struct opts o = {
 		.label = "-",
 		.runs = 5,
@@ -516,57 +580,12 @@ int main(int argc, char **argv)
 	};
 	const char *verb;
 	cpu_set_t set;
-	int c;
+	int ret;
 
 	fr_ip6("fe80::1", o.src_ip);
-	while ((c = getopt_long(argc, argv, "v", lopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			o.seconds = atof(optarg);
-			break;
-		case 'r':
-			o.runs = atoi(optarg);
-			break;
-		case 'R':
-			o.rate = atol(optarg);
-			break;
-		case 't':
-			o.targets = (uint32_t)strtoul(optarg, NULL, 0);
-			break;
-		case 'p':
-			o.resp_cpu = atoi(optarg);
-			break;
-		case 'c':
-			o.cpu = atoi(optarg);
-			break;
-		case 'n':
-			o.count = atoi(optarg);
-			break;
-		case 'S':
-			if (inet_pton(AF_INET6, optarg, o.src_ip) != 1) {
-				usage(stderr);
-				return 2;
-			}
-			break;
-		case 'l':
-			o.label = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind < 2 || o.runs < 1 || o.runs > BENCH_MAX_RUNS ||
-	    o.count < 1 || !o.targets || o.seconds <= 0) {
-		usage(stderr);
-		return 2;
-	}
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
 	libbpf_set_print(libbpf_print);
 	if (o.cpu >= 0) {
 		CPU_ZERO(&set);

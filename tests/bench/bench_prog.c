@@ -181,16 +181,9 @@ static int map_fd(struct bpf_object *obj, const char *name)
 	return map ? bpf_map__fd(map) : -1;
 }
 
-static int setup_load(struct setup *s, size_t n)
+/* The responder's object, opened: the one built in, or --obj's. */
+static int setup_open(struct setup *s)
 {
-	struct bpf_program *prog;
-	struct bpf_map *map;
-	__u32 max = n > NDPR_DEFAULT_MAX_PREFIXES ? (__u32)n :
-						   NDPR_DEFAULT_MAX_PREFIXES;
-	int err;
-
-	memset(s, 0, sizeof(*s));
-	s->entries = n;
 	if (alt_obj) {
 		s->obj = bpf_object__open_file(alt_obj, NULL);
 		if (!s->obj) {
@@ -198,18 +191,53 @@ static int setup_load(struct setup *s, size_t n)
 				strerror(errno));
 			return -1;
 		}
-	} else {
-		s->ndpr = ndpresponder_bpf__open();
-		if (!s->ndpr) {
-			fprintf(stderr, "bench_prog: open: %s\n",
-				strerror(errno));
-			return -1;
-		}
-		s->obj = s->ndpr->obj;
-		/* The object's defaults, as `attach` without options gives
-		 * them; only the MAC is the interface's. */
-		memcpy((void *)s->ndpr->rodata->ndpr_cfg.mac, host_mac, 6);
+		return 0;
 	}
+	s->ndpr = ndpresponder_bpf__open();
+	if (!s->ndpr) {
+		fprintf(stderr, "bench_prog: open: %s\n", strerror(errno));
+		return -1;
+	}
+	s->obj = s->ndpr->obj;
+	/* The object's defaults, as `attach` without options gives them;
+	 * only the MAC is the interface's. */
+	memcpy((void *)s->ndpr->rodata->ndpr_cfg.mac, host_mac, 6);
+	return 0;
+}
+
+/* The programs' and maps' fds; -1 when the object lacks one of them. */
+static int setup_fds(struct setup *s)
+{
+	struct bpf_program *prog;
+
+	prog = bpf_object__find_program_by_name(s->obj, "ndpresponder");
+	s->ndpr_fd = prog ? bpf_program__fd(prog) : -1;
+	s->hosts_fd = map_fd(s->obj, "ndpr_hosts");
+	s->prefixes_fd = map_fd(s->obj, "ndpr_prefixes");
+	s->counters_fd = map_fd(s->obj, "ndpr_counters");
+	s->empty_fd = bpf_program__fd(s->bench->progs.empty);
+	s->reset_fd = bpf_program__fd(s->bench->progs.reset);
+	s->target_fd = bpf_map__fd(s->bench->maps.reset_target);
+	if (s->ndpr_fd < 0 || s->hosts_fd < 0 || s->prefixes_fd < 0 ||
+	    s->counters_fd < 0) {
+		fprintf(stderr, "bench_prog: the object lacks the program "
+				"ndpresponder or its maps\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_load(struct setup *s, size_t n)
+{
+	struct bpf_map *map;
+	__u32 max = n > NDPR_DEFAULT_MAX_PREFIXES ? (__u32)n :
+						   NDPR_DEFAULT_MAX_PREFIXES;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->entries = n;
+	if (setup_open(s))
+		return -1;
 	/* As in tests/unit: no pins under /sys/fs/bpf, no shared state
 	 * with a live responder. */
 	err = skel_unpin_maps(s->obj, NULL, 0);
@@ -227,21 +255,7 @@ static int setup_load(struct setup *s, size_t n)
 		err = -errno;
 		goto fail_err;
 	}
-	prog = bpf_object__find_program_by_name(s->obj, "ndpresponder");
-	s->ndpr_fd = prog ? bpf_program__fd(prog) : -1;
-	s->hosts_fd = map_fd(s->obj, "ndpr_hosts");
-	s->prefixes_fd = map_fd(s->obj, "ndpr_prefixes");
-	s->counters_fd = map_fd(s->obj, "ndpr_counters");
-	s->empty_fd = bpf_program__fd(s->bench->progs.empty);
-	s->reset_fd = bpf_program__fd(s->bench->progs.reset);
-	s->target_fd = bpf_map__fd(s->bench->maps.reset_target);
-	if (s->ndpr_fd < 0 || s->hosts_fd < 0 || s->prefixes_fd < 0 ||
-	    s->counters_fd < 0) {
-		fprintf(stderr, "bench_prog: the object lacks the program "
-				"ndpresponder or its maps\n");
-		goto fail;
-	}
-	if (fill_maps(s, n))
+	if (setup_fds(s) || fill_maps(s, n))
 		goto fail;
 	return 0;
 fail_err:
@@ -383,35 +397,28 @@ enum {
 	C_MAX
 };
 
-static int bench_size(size_t n, int runs, __u32 repeat)
-{
-	struct bcase cs[C_MAX] = {
-		[C_EMPTY] = { "empty", DIRECT, false, XDP_PASS, -1 },
-		[C_TCP] = { "tcp6", DIRECT, true, XDP_PASS,
-			    NDPR_C_passed_not_ns },
-		[C_IPV4] = { "ipv4", DIRECT, true, XDP_PASS,
-			     NDPR_C_passed_not_ns },
-		[C_RESET_EMPTY] = { "reset-empty", RESET, false, XDP_PASS,
-				    -1 },
-		[C_MATCH] = { "ns-match", RESET, true, XDP_TX,
-			      NDPR_C_answered },
-		[C_MATCH_HOT] = { "ns-match-hot", RESET, true, XDP_TX,
-				  NDPR_C_answered },
-		[C_MATCH_PREFIX] = { "ns-match-prefix", RESET, true, XDP_TX,
-				     NDPR_C_answered },
-		[C_MATCH_ROUTE] = { "ns-match-route", RESET, true, XDP_TX,
-				    NDPR_C_answered },
-		[C_NOMATCH] = { "ns-nomatch", RESET, true, XDP_PASS,
-				NDPR_C_passed_no_match },
-	};
-	struct figure diff[C_MAX] = {};
-	uint8_t src[16];
-	struct setup s;
-	char param[32];
-	int r, i, bad = 0;
+static const struct bcase case_table[C_MAX] = {
+	[C_EMPTY] = { "empty", DIRECT, false, XDP_PASS, -1 },
+	[C_TCP] = { "tcp6", DIRECT, true, XDP_PASS, NDPR_C_passed_not_ns },
+	[C_IPV4] = { "ipv4", DIRECT, true, XDP_PASS, NDPR_C_passed_not_ns },
+	[C_RESET_EMPTY] = { "reset-empty", RESET, false, XDP_PASS, -1 },
+	[C_MATCH] = { "ns-match", RESET, true, XDP_TX, NDPR_C_answered },
+	[C_MATCH_HOT] = { "ns-match-hot", RESET, true, XDP_TX,
+			  NDPR_C_answered },
+	[C_MATCH_PREFIX] = { "ns-match-prefix", RESET, true, XDP_TX,
+			     NDPR_C_answered },
+	[C_MATCH_ROUTE] = { "ns-match-route", RESET, true, XDP_TX,
+			    NDPR_C_answered },
+	[C_NOMATCH] = { "ns-nomatch", RESET, true, XDP_PASS,
+			NDPR_C_passed_no_match },
+};
 
-	if (setup_load(&s, n))
-		return -1;
+/* The frames and NS generators of the cases, for n entries. */
+static void cases_init(struct bcase cs[C_MAX], size_t n)
+{
+	uint8_t src[16];
+
+	memcpy(cs, case_table, sizeof(case_table));
 	fr_ip6("fe80::1", src);
 	/* Every entry in turn; one entry over and over; the /112 of the
 	 * trie; targets of the hosts' /64 that no entry holds. */
@@ -429,39 +436,57 @@ static int bench_size(size_t n, int runs, __u32 repeat)
 	build_tcp(&cs[C_TCP].f);
 	cs[C_EMPTY].f = cs[C_TCP].f;
 	fr_build_ipv4_udp(&cs[C_IPV4].f, host_mac, asker_mac);
+}
+
+/* The baselines run always; the other cases when --cases names them. */
+static bool is_baseline(int i)
+{
+	return i == C_EMPTY || i == C_RESET_EMPTY;
+}
+
+/* One run of every case, interleaved so that drift hits them all, and
+ * each case's cost over its baseline into diff. Returns -1 on failure. */
+static int run_cases(const struct setup *s, struct bcase cs[C_MAX],
+		     struct figure diff[C_MAX], __u32 repeat)
+{
+	double v[C_MAX];
+	int i;
+
+	for (i = 0; i < C_MAX; i++) {
+		v[i] = 0;
+		if (!is_baseline(i) && !selected(cs[i].name))
+			continue;
+		v[i] = run_case(s, &cs[i], repeat);
+		if (v[i] < 0)
+			return -1;
+		fig_add(&cs[i].ns, v[i]);
+	}
+	for (i = 0; i < C_MAX; i++) {
+		if (is_baseline(i) || !selected(cs[i].name))
+			continue;
+		fig_add(&diff[i],
+			v[i] - v[cs[i].how == RESET ? C_RESET_EMPTY : C_EMPTY]);
+	}
+	return 0;
+}
+
+static int bench_size(size_t n, int runs, __u32 repeat)
+{
+	struct bcase cs[C_MAX];
+	struct figure diff[C_MAX] = {};
+	struct setup s;
+	char param[32];
+	int r, i, bad = 0;
+
+	if (setup_load(&s, n))
+		return -1;
+	cases_init(cs, n);
 	if (check_generator(&s, &cs[C_MATCH].g)) {
 		setup_destroy(&s);
 		return -1;
 	}
-
-	/* Cases interleaved within a run, so that drift hits them all. */
-	for (r = 0; r < runs && !bad; r++) {
-		double v[C_MAX];
-
-		for (i = 0; i < C_MAX; i++) {
-			if (i != C_EMPTY && i != C_RESET_EMPTY &&
-			    !selected(cs[i].name)) {
-				v[i] = 0;
-				continue;
-			}
-			v[i] = run_case(&s, &cs[i], repeat);
-			if (v[i] < 0) {
-				bad = 1;
-				break;
-			}
-			fig_add(&cs[i].ns, v[i]);
-		}
-		if (bad)
-			break;
-		for (i = 0; i < C_MAX; i++) {
-			if (i == C_EMPTY || i == C_RESET_EMPTY ||
-			    !selected(cs[i].name))
-				continue;
-			fig_add(&diff[i],
-				v[i] - v[cs[i].how == RESET ? C_RESET_EMPTY :
-							      C_EMPTY]);
-		}
-	}
+	for (r = 0; r < runs && !bad; r++)
+		bad = run_cases(&s, cs, diff, repeat) ? 1 : 0;
 	if (!bad) {
 		snprintf(param, sizeof(param), "%zu", n);
 		for (i = 0; i < C_MAX; i++)
@@ -552,38 +577,45 @@ static int routed_netns(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "runs", required_argument, NULL, 'r' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "sizes", required_argument, NULL, 's' },
-		{ "entries", required_argument, NULL, 'e' },
-		{ "obj", required_argument, NULL, 'o' },
-		{ "cases", required_argument, NULL, 'c' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	size_t sizes[MAX_SIZES] = { 1, 1000, 65536, 1000000 };
-	int nsizes = 4, runs = 5, c, i, ret = 0;
-	unsigned long repeat = 1000000;
-	char *tok, *save;
+static const struct option lopts[] = {
+	{ "runs", required_argument, NULL, 'r' },
+	{ "repeat", required_argument, NULL, 'n' },
+	{ "sizes", required_argument, NULL, 's' },
+	{ "entries", required_argument, NULL, 'e' },
+	{ "obj", required_argument, NULL, 'o' },
+	{ "cases", required_argument, NULL, 'c' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
 
-	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+struct opts {
+	size_t sizes[MAX_SIZES];
+	int nsizes;
+	int runs;
+	unsigned long repeat;
+};
+
+/* Reads the options into o; returns -1 to go on, else the exit code. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	char *tok, *save;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "v", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			runs = atoi(optarg);
+			o->runs = atoi(optarg);
 			break;
 		case 'n':
-			repeat = strtoul(optarg, NULL, 0);
+			o->repeat = strtoul(optarg, NULL, 0);
 			break;
 		case 's':
-			nsizes = 0;
+			o->nsizes = 0;
 			for (tok = strtok_r(optarg, ",", &save);
-			     tok && nsizes < MAX_SIZES;
+			     tok && o->nsizes < MAX_SIZES;
 			     tok = strtok_r(NULL, ",", &save))
-				sizes[nsizes++] = strtoul(tok, NULL, 0);
+				o->sizes[o->nsizes++] = strtoul(tok, NULL, 0);
 			break;
 		case 'e':
 			print_entries(strtoul(optarg, NULL, 0));
@@ -595,29 +627,41 @@ int main(int argc, char **argv)
 			snprintf(only_cases, sizeof(only_cases), ",%s,",
 				 optarg);
 			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			ret = common_opt(c, usage);
+			if (ret >= 0)
+				return ret;
 		}
 	}
-	if (runs < 1 || runs > BENCH_MAX_RUNS || !repeat ||
-	    repeat > UINT32_MAX || !nsizes) {
+	if (o->runs < 1 || o->runs > BENCH_MAX_RUNS || !o->repeat ||
+	    o->repeat > UINT32_MAX || !o->nsizes) {
 		usage(stderr);
 		return 2;
 	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.sizes = { 1, 1000, 65536, 1000000 },
+		.nsizes = 4,
+		.runs = 5,
+		.repeat = 1000000,
+	};
+	int i, ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
 	libbpf_set_print(libbpf_print);
 	if (routed_netns())
 		return 1;
 	if (prog_info())
 		return 1;
-	for (i = 0; i < nsizes; i++)
-		if (bench_size(sizes[i], runs, (__u32)repeat))
+	ret = 0;
+	for (i = 0; i < o.nsizes; i++)
+		if (bench_size(o.sizes[i], o.runs, (__u32)o.repeat))
 			ret = 1;
 	return ret;
 }

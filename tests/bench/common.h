@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* What both benchmark programs need: libbpf's messages by -v, a clock. */
+/* What both benchmark programs need: libbpf's messages by -v, the options
+ * they share, a clock. */
 #ifndef NDPR_BENCH_COMMON_H
 #define NDPR_BENCH_COMMON_H
 
@@ -20,6 +21,25 @@ static inline int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	if (level == LIBBPF_INFO && !verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+/*
+ * The getopt cases both programs share: -v, -h and the unknown ones.
+ * Returns -1 when the program goes on (after -v), else its exit code.
+ */
+static inline int common_opt(int c, void (*usage)(FILE *f))
+{
+	switch (c) {
+	case 'v':
+		verbose++;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
 }
 
 static inline double now_s(void)

@@ -156,6 +156,15 @@ function targets(    s, x, i, worst, nat, lim, best, bestcpu, ratio) {
 
 # ---- the table -----------------------------------------------------------
 
+# Fills arr from items "key=value" separated by "|": a table of labels.
+function pairs(arr, items,    it, n, i, eq) {
+	n = split(items, it, "|")
+	for (i = 1; i <= n; i++) {
+		eq = index(it[i], "=")
+		arr[substr(it[i], 1, eq - 1)] = substr(it[i], eq + 1)
+	}
+}
+
 function table(    s, c, label, x, i, n, lim, k, busy) {
 	printf "ndpresponder benchmark: %s, %s CPUs, %s, kernel %s (%s), %s\n",
 	       mval["cpu"], mval["cpus"], mval["memory"], mval["kernel"],
@@ -172,15 +181,13 @@ function table(    s, c, label, x, i, n, lim, k, busy) {
 	print "   (BPF_PROG_TEST_RUN, repeat 1 000 000; entries: random /128 + 5 prefixes)"
 	split("1 1000 65536 1000000", s, " ")
 	n = split("ns-match ns-match-hot ns-match-prefix ns-match-route ns-nomatch tcp6 ipv4", c, " ")
-	label["ns-match"] = "matching NS, a new /128 entry each time"
-	label["ns-match-hot"] = "matching NS, the same /128 entry"
-	label["ns-match-prefix"] = "matching NS, answered by a /112 prefix"
-	label["ns-match-route"] = "matching NS, route-checked /112 (FIB)"
-	label["ns-nomatch"] = "non-matching NS"
-	label["tcp6"] = "IPv6 TCP"
-	label["ipv4"] = "IPv4 UDP"
-	label["empty"] = "(raw) the empty program itself"
-	label["reset-empty"] = "(raw) NS writer + tail call, empty"
+	pairs(label, "ns-match=matching NS, a new /128 entry each time|" \
+	      "ns-match-hot=matching NS, the same /128 entry|" \
+	      "ns-match-prefix=matching NS, answered by a /112 prefix|" \
+	      "ns-match-route=matching NS, route-checked /112 (FIB)|" \
+	      "ns-nomatch=non-matching NS|tcp6=IPv6 TCP|ipv4=IPv4 UDP|" \
+	      "empty=(raw) the empty program itself|" \
+	      "reset-empty=(raw) NS writer + tail call, empty")
 	printf "   %-40s", "entries:"
 	for (x = 1; x <= 4; x++)
 		printf " %-14s", grouped(s[x])
@@ -320,12 +327,9 @@ function plotdata(    f, s, c, x, i, n, name) {
 
 	f = dir "/flood.dat"
 	n = split("native generic ndppd ndppd-paced limit touch", c, " ")
-	name["native"] = "native"
-	name["generic"] = "generic"
-	name["ndppd"] = "ndppd (flood)"
-	name["ndppd-paced"] = "ndppd (350k/s)"
-	name["limit"] = "XDP_TX limit"
-	name["touch"] = "XDP_TX + read"
+	pairs(name, "native=native|generic=generic|ndppd=ndppd (flood)|" \
+	      "ndppd-paced=ndppd (350k/s)|limit=XDP_TX limit|" \
+	      "touch=XDP_TX + read")
 	printf "# label answers/s in millions (med min max), CPU s per 1M answers (med min max)\n" > f
 	for (i = 1; i <= n; i++)
 		printf "\"%s\"%s%s\n", name[c[i]],
