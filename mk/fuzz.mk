@@ -40,7 +40,7 @@ $(FUZZ_DIR)/fuzz_xdp: tests/fuzz/fuzz_xdp.c tests/fuzz/model.c \
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)
 
 $(FUZZ_DIR)/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_USER_SRCS) \
-		$(CLI_HDRS) $(LIB_HDRS) $(OS_HDRS) | $(FUZZ_DIR)
+		tests/fuzz/fail.h $(CLI_HDRS) $(LIB_HDRS) $(OS_HDRS) | $(FUZZ_DIR)
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)
 

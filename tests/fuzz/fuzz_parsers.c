@@ -22,7 +22,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 
 #include "attach_args.h"
 #include "cli.h"
+#include "fail.h"
 #include "iface.h"
 #include "prefix.h"
 
@@ -45,19 +45,9 @@ static FILE *report;
 static int file_fd = -1;
 static char file_path[64];
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-broken(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fuzz_parsers: BROKEN: ", report);
-	va_start(ap, fmt);
-	vfprintf(report, fmt, ap);
-	va_end(ap);
-	fputc('\n', report);
-	fflush(report);
-	abort();
-}
+/* A broken property: the input is kept as a crash file. */
+#define broken(...) \
+	fuzz_fail(report, "fuzz_parsers: BROKEN", true, __VA_ARGS__)
 
 /* ---- an independent reading of a prefix ---- */
 
@@ -275,71 +265,80 @@ static void check_file(const uint8_t *data, size_t size, unsigned int flags)
 
 /* ---- attach's command line ---- */
 
-static void check_attach(char *buf, size_t size)
+/*
+ * cmd_attach's reading of argv into o, without the attach itself; returns
+ * true when cmd_attach would go on to attach with o.
+ */
+static bool parse_attach(int argc, char **argv, struct attach_opts *o)
 {
 	struct option opts[ATTACH_LONG_OPTS_MAX + 2];
-	struct attach_opts o = { .override = NDPR_OVERRIDE_MULTICAST };
-	char *argv[MAX_ARGS + 1];
-	int argc = 0, c, ret = 0;
-	size_t n, i;
-	char *p;
+	size_t n;
+	int c;
 
-	argv[argc++] = "attach";
-	for (p = buf; p < buf + size && argc < MAX_ARGS; p += strlen(p) + 1)
-		argv[argc++] = p;
-	argv[argc] = NULL;
-
-	/* cmd_attach's loop, without the attach itself. getopt keeps its
-	 * state in globals: optind = 0 starts it afresh. */
+	/* getopt keeps its state in globals: optind = 0 starts it afresh. */
 	n = attach_long_opts(opts);
 	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	memset(&opts[n], 0, sizeof(opts[n]));
 	optind = 0;
 	while ((c = verb_getopt(argc, argv, ATTACH_SHORT_OPTS "h", opts,
 				"usage\n")) != -1) {
-		if (c == 'h')
-			goto out;
-		ret = attach_opt(c, optarg, &o);
-		if (ret <= 0)
-			goto out;
+		if (c == 'h' || attach_opt(c, optarg, o) <= 0)
+			return false;
 	}
 	if (optind > argc)
 		broken("optind %d past argc %d", optind, argc);
 	if (optind >= argc)
-		goto out;
-	o.ifname = argv[optind++];
+		return false;
+	o->ifname = argv[optind++];
 	for (; optind < argc; optind++)
-		if (attach_add_prefix(&o, argv[optind], NDPR_ACT_ANSWER))
-			goto out;
-	if (attach_opts_finish(&o))
-		goto out;
+		if (attach_add_prefix(o, argv[optind], NDPR_ACT_ANSWER))
+			return false;
+	return !attach_opts_finish(o);
+}
 
-	/* Accepted: what responder_attach would be given. */
-	if ((unsigned int)o.mode > ATTACH_GENERIC)
-		broken("attach: mode %d", o.mode);
-	if ((unsigned int)o.override > NDPR_OVERRIDE_NEVER)
-		broken("attach: override %d", o.override);
-	if (o.max_prefixes > 1u << 24)
-		broken("attach: max-prefixes %u", o.max_prefixes);
-	if (o.event_rate > 1000000)
-		broken("attach: log-rate %u", o.event_rate);
-	if (o.mac_set && ((o.mac[0] & 1) ||
-			  !(o.mac[0] | o.mac[1] | o.mac[2] | o.mac[3] |
-			    o.mac[4] | o.mac[5])))
+/* Accepted options: what responder_attach would be given. */
+static void check_attach_opts(const struct attach_opts *o)
+{
+	const uint8_t *mac = o->mac;
+	size_t i;
+
+	if ((unsigned int)o->mode > ATTACH_GENERIC)
+		broken("attach: mode %d", o->mode);
+	if ((unsigned int)o->override > NDPR_OVERRIDE_NEVER)
+		broken("attach: override %d", o->override);
+	if (o->max_prefixes > 1u << 24)
+		broken("attach: max-prefixes %u", o->max_prefixes);
+	if (o->event_rate > 1000000)
+		broken("attach: log-rate %u", o->event_rate);
+	if (o->mac_set && ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] |
+					     mac[3] | mac[4] | mac[5])))
 		broken("attach: --mac %02x:%02x:%02x:%02x:%02x:%02x accepted",
-		       o.mac[0], o.mac[1], o.mac[2], o.mac[3], o.mac[4],
-		       o.mac[5]);
-	for (i = 0; i < o.prefixes.n; i++) {
-		const struct prefix *q = &o.prefixes.v[i];
+		       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	for (i = 0; i < o->prefixes.n; i++) {
+		const struct prefix *q = &o->prefixes.v[i];
 
 		check_entry(q, "attach");
-		if (!q->len && !o.force)
+		if (!q->len && !o->force)
 			broken("attach: ::/0 accepted without --force");
-		if (q->action == NDPR_ACT_ANSWER && q->flags != o.route_flags)
+		if (q->action == NDPR_ACT_ANSWER && q->flags != o->route_flags)
 			broken("attach: answered entry without the "
 			       "--route-check flags");
 	}
-out:
+}
+
+static void check_attach(char *buf, size_t size)
+{
+	struct attach_opts o = { .override = NDPR_OVERRIDE_MULTICAST };
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	char *p;
+
+	argv[argc++] = "attach";
+	for (p = buf; p < buf + size && argc < MAX_ARGS; p += strlen(p) + 1)
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	if (parse_attach(argc, argv, &o))
+		check_attach_opts(&o);
 	prefix_set_free(&o.prefixes);
 }
 

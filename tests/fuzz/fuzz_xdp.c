@@ -15,7 +15,6 @@
  * not branch. Needs root; pins nothing; runs single-threaded.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 
 #include "ndpresponder.h"
 #include "ndpresponder.skel.h"
+#include "fail.h"
 #include "frames.h"
 #include "model.h"
 #include "skel_fixture.h"
@@ -101,18 +101,8 @@ static unsigned long long outcomes[NCFG][NDPR_C_MAX];
 __attribute__((section("__libfuzzer_extra_counters"), used))
 static uint8_t seen[NCFG][NDPR_C_MAX][2];
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fuzz_xdp: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
+/* A set-up that failed: no input's fault. */
+#define die(...) fuzz_fail(stderr, "fuzz_xdp", false, __VA_ARGS__)
 
 /* One load with cfg and the entries; a failure ends the fuzzer. */
 static void load(struct skel_fixture *fx, const struct ndpr_config *cfg)
@@ -230,6 +220,69 @@ static bool checksum_ok(const struct frame *f)
 	return !fr_icmp6_csum(ip6 + 8, ip6 + 24, ip6 + FR_IP6_HLEN, plen);
 }
 
+/*
+ * Exactly one counter must have moved, by one, and it must be the model's;
+ * returns whether so, and the one that moved (the last if several, -1 if
+ * none) in *moved.
+ */
+static bool counters_match(const __u64 before[NDPR_C_MAX],
+			   const __u64 after[NDPR_C_MAX], int want, int *moved)
+{
+	int i, nmoved = 0;
+	bool ok = true;
+
+	*moved = -1;
+	for (i = 0; i < NDPR_C_MAX; i++) {
+		if (after[i] == before[i])
+			continue;
+		nmoved++;
+		*moved = i;
+		if (after[i] - before[i] != 1 || i != want)
+			ok = false;
+	}
+	return ok && nmoved == 1;
+}
+
+static bool same_frame(const struct frame *a, const struct frame *b)
+{
+	return a->len == b->len && !memcmp(a->b, b->b, a->len);
+}
+
+/* Both sides of a mismatch, for the crash file's log. */
+static void print_mismatch(unsigned int c, const struct frame *in,
+			   __u32 verdict, const struct frame *got,
+			   const struct model_result *want,
+			   const __u64 before[NDPR_C_MAX],
+			   const __u64 after[NDPR_C_MAX])
+{
+	bool moved = false;
+	int i;
+
+	fprintf(stderr, "\nfuzz_xdp: MISMATCH with config '%s'\n",
+		cfgs[c].name);
+	fprintf(stderr, "  verdict: got %s, want %s\n", verdict_name(verdict),
+		verdict_name((__u32)want->verdict));
+	fprintf(stderr, "  counter: want %s +1, got",
+		counter_id(want->counter));
+	for (i = 0; i < NDPR_C_MAX; i++) {
+		if (after[i] == before[i])
+			continue;
+		moved = true;
+		fprintf(stderr, " %s %+lld", counter_id(i),
+			(long long)(after[i] - before[i]));
+	}
+	fprintf(stderr, "%s\n", moved ? "" : " none");
+	if (verdict == XDP_TX && !checksum_ok(got))
+		fprintf(stderr, "  the NA's ICMPv6 checksum does not verify\n");
+	print_hex("input frame", in->b, in->len);
+	print_hex("output frame", got->b, got->len);
+	if (!same_frame(got, &want->out)) {
+		print_hex("model's frame", want->out.b, want->out.len);
+		fprintf(stderr, "  output vs model:\n");
+		print_diff(got, &want->out);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct frame in, got;
@@ -237,9 +290,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	__u64 before[NDPR_C_MAX], after[NDPR_C_MAX];
 	const struct skel_fixture *fx;
 	unsigned int c;
-	bool ok = true;
 	__u32 verdict;
-	int i, moved = -1, nmoved = 0;
+	int moved;
+	bool ok;
 
 	if (xin_decode(data, size, &c, &in))
 		return 0;
@@ -251,49 +304,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_counters(fx, after);
 	model_run(&cfgs[c].cfg, table, NENTRIES, in.b, in.len, &want);
 
-	for (i = 0; i < NDPR_C_MAX; i++) {
-		if (after[i] == before[i])
-			continue;
-		nmoved++;
-		moved = i;
-		if (after[i] - before[i] != 1 || i != want.counter)
-			ok = false;
-	}
-	if (nmoved != 1)
-		ok = false;
+	ok = counters_match(before, after, want.counter, &moved);
 	if (moved >= 0) {
 		seen[c][moved][verdict == XDP_TX]++;
 		outcomes[c][moved]++;
 	}
-
-	if (verdict != (__u32)want.verdict)
-		ok = false;
-	if (got.len != want.out.len || memcmp(got.b, want.out.b, got.len))
-		ok = false;
-	if (verdict == XDP_TX && !checksum_ok(&got))
+	if (verdict != (__u32)want.verdict || !same_frame(&got, &want.out) ||
+	    (verdict == XDP_TX && !checksum_ok(&got)))
 		ok = false;
 	if (ok)
 		return 0;
-
-	fprintf(stderr, "\nfuzz_xdp: MISMATCH with config '%s'\n",
-		cfgs[c].name);
-	fprintf(stderr, "  verdict: got %s, want %s\n", verdict_name(verdict),
-		verdict_name((__u32)want.verdict));
-	fprintf(stderr, "  counter: want %s +1, got",
-		counter_id(want.counter));
-	for (i = 0; i < NDPR_C_MAX; i++)
-		if (after[i] != before[i])
-			fprintf(stderr, " %s %+lld", counter_id(i),
-				(long long)(after[i] - before[i]));
-	fprintf(stderr, "%s\n", nmoved ? "" : " none");
-	if (verdict == XDP_TX && !checksum_ok(&got))
-		fprintf(stderr, "  the NA's ICMPv6 checksum does not verify\n");
-	print_hex("input frame", in.b, in.len);
-	print_hex("output frame", got.b, got.len);
-	if (got.len != want.out.len || memcmp(got.b, want.out.b, got.len)) {
-		print_hex("model's frame", want.out.b, want.out.len);
-		fprintf(stderr, "  output vs model:\n");
-		print_diff(&got, &want.out);
-	}
+	print_mismatch(c, &in, verdict, &got, &want, before, after);
 	abort();
 }

@@ -134,30 +134,37 @@ static void gen_xdp_raw(void)
 #define OPT_STRAY  6
 #define OPT_LONG   7
 
-static void gen_xdp_desc(void)
+/* A seed for configuration c, named after it. */
+static void put_cfg(const char *name, uint8_t c, const uint8_t *b, size_t n)
 {
-	char name[64];
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s-cfg%u", name, c);
+	put_xdp(full, c, XIN_NS, b, n);
+}
+
+/* The everyday NS in every configuration. */
+static void gen_xdp_desc_cfgs(void)
+{
+	static const uint8_t slla[] = { 0, 0, 0, T(0), S(22), D(60), 1,
+					OPT_SLLA };
+	static const uint8_t dad[] = { 0, 0, 0, T(9), S(24), D(60), 1,
+				       OPT_NONCE };
+	static const uint8_t unicast[] = { 0, 0, 8, T(6), S(27), D(61), 1,
+					   OPT_SLLA };
 	uint8_t c;
 
 	for (c = 0; c < 4; c++) {
-		snprintf(name, sizeof(name), "ns-plain-cfg%u", c);
-		put_xdp(name, c, XIN_NS, "", 0);
-		snprintf(name, sizeof(name), "ns-slla-cfg%u", c);
-		put_xdp(name, c, XIN_NS,
-			 (uint8_t[]){ 0, 0, 0, T(0), S(22), D(60), 1,
-				      OPT_SLLA },
-			 8);
-		snprintf(name, sizeof(name), "ns-dad-nonce-cfg%u", c);
-		put_xdp(name, c, XIN_NS,
-			 (uint8_t[]){ 0, 0, 0, T(9), S(24), D(60), 1,
-				      OPT_NONCE },
-			 8);
-		snprintf(name, sizeof(name), "ns-unicast-cfg%u", c);
-		put_xdp(name, c, XIN_NS,
-			 (uint8_t[]){ 0, 0, 8, T(6), S(27), D(61), 1,
-				      OPT_SLLA },
-			 8);
+		put_cfg("ns-plain", c, NULL, 0);
+		put_cfg("ns-slla", c, slla, sizeof(slla));
+		put_cfg("ns-dad-nonce", c, dad, sizeof(dad));
+		put_cfg("ns-unicast", c, unicast, sizeof(unicast));
 	}
+}
+
+/* One seed a line: the list is the clearest form of what it covers. */
+static void gen_xdp_desc(void)
+{
 	/* shape: 2 tags, outer 802.1ad; TCIs; then the usual */
 	DESC("ns-qinq", 0, XIN_NS, 0x06, 0, 0x00, 0xc8, 0x00, 0x64, 0, T(12),
 	     S(22), D(60), 1, OPT_SLLA);
@@ -253,51 +260,63 @@ static void gen_pcap(const char *file, const char *name)
 
 /* ---- parsers (fuzz_parsers.c: first octet picks the parser) ---- */
 
-static void put_text(const char *name, uint8_t which, const char *s,
-		     size_t len)
-{
-	put_file(name, &which, 1, s, len);
-}
+/* A seed: the parser's octet, then the text (argv: NUL-separated). */
+struct text_seed {
+	const char *name;
+	uint8_t which;
+	const char *s;
+	size_t len;
+};
 
-#define TEXT(name, which, s) put_text(name, which, s, sizeof(s) - 1)
+#define SEED(name, which, s) { name, which, s, sizeof(s) - 1 }
 
-static void gen_parsers(void)
-{
-	TEXT("prefix-64", 0, "2001:db8:1::/64");
-	TEXT("prefix-host", 0, "2001:db8:1::10");
-	TEXT("prefix-default-forced", 4, "::/0");
-	TEXT("prefix-default", 0, "::/0");
-	TEXT("prefix-link-local", 0, "fe80::/64");
-	TEXT("prefix-multicast", 0, "ff02::1");
-	TEXT("prefix-129", 0, "2001:db8::1/129");
-	TEXT("prefix-ipv4", 0, "192.0.2.1");
-	TEXT("prefix-host-bits", 0, "2001:db8::1/64");
-	TEXT("prefix-v4mapped", 0, "::ffff:192.0.2.1/128");
-	TEXT("prefix-odd-len", 0, "2001:db8:1:2::/63");
-	TEXT("prefix-lead-zero", 0, "2001:db8::/064");
-	TEXT("file-mixed", 1,
+static const struct text_seed text_seeds[] = {
+	SEED("prefix-64", 0, "2001:db8:1::/64"),
+	SEED("prefix-host", 0, "2001:db8:1::10"),
+	SEED("prefix-default-forced", 4, "::/0"),
+	SEED("prefix-default", 0, "::/0"),
+	SEED("prefix-link-local", 0, "fe80::/64"),
+	SEED("prefix-multicast", 0, "ff02::1"),
+	SEED("prefix-129", 0, "2001:db8::1/129"),
+	SEED("prefix-ipv4", 0, "192.0.2.1"),
+	SEED("prefix-host-bits", 0, "2001:db8::1/64"),
+	SEED("prefix-v4mapped", 0, "::ffff:192.0.2.1/128"),
+	SEED("prefix-odd-len", 0, "2001:db8:1:2::/63"),
+	SEED("prefix-lead-zero", 0, "2001:db8::/064"),
+	SEED("file-mixed", 1,
 	     "# containers\n"
 	     "2001:db8:1:2::/112\n"
 	     "exclude 2001:db8:1:2::1   # the gateway\n"
 	     "2001:db8:1:3::/64 route-check\n"
 	     "2001:db8:1:4::/64\troute-check=neigh\r\n"
 	     "\n"
-	     "2001:db8:1:5::42\n");
-	TEXT("file-bad-word", 1, "2001:db8::/64 exclude\n");
-	TEXT("file-three-words", 1, "exclude 2001:db8::/64 route-check\n");
-	TEXT("file-bad-prefix", 1, "2001:db8::/64\nfe80::1\n");
-	TEXT("argv-full", 2,
+	     "2001:db8:1:5::42\n"),
+	SEED("file-bad-word", 1, "2001:db8::/64 exclude\n"),
+	SEED("file-three-words", 1, "exclude 2001:db8::/64 route-check\n"),
+	SEED("file-bad-prefix", 1, "2001:db8::/64\nfe80::1\n"),
+	SEED("argv-full", 2,
 	     "eth0\0" "2001:db8:1::/64\0" "-x\0" "2001:db8:1::1\0"
 	     "--mac\0" "02:00:00:00:00:01\0" "--override\0" "never\0"
 	     "--no-dad\0" "--no-unicast\0" "--no-router\0" "-m\0" "generic\0"
 	     "--max-prefixes\0" "1024\0" "--log-rate=0\0"
-	     "--route-check=neigh");
-	TEXT("argv-force", 2, "eth0\0" "::/0\0" "--force");
-	TEXT("argv-help", 2, "--help");
-	TEXT("argv-bad", 2, "--mode\0" "fast\0" "eth0");
-	TEXT("small-uint", 3, "65536");
-	TEXT("small-mac", 3, "02:00:00:00:00:01");
-	TEXT("small-neigh", 3, "neigh");
+	     "--route-check=neigh"),
+	SEED("argv-force", 2, "eth0\0" "::/0\0" "--force"),
+	SEED("argv-help", 2, "--help"),
+	SEED("argv-bad", 2, "--mode\0" "fast\0" "eth0"),
+	SEED("small-uint", 3, "65536"),
+	SEED("small-mac", 3, "02:00:00:00:00:01"),
+	SEED("small-neigh", 3, "neigh"),
+};
+
+static void gen_parsers(void)
+{
+	const struct text_seed *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
+		t = &text_seeds[i];
+		put_file(t->name, &t->which, 1, t->s, t->len);
+	}
 }
 
 int main(int argc, char **argv)
@@ -305,6 +324,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "xdp")) {
 		out_dir = argv[2];
 		gen_xdp_raw();
+		gen_xdp_desc_cfgs();
 		gen_xdp_desc();
 		return 0;
 	}

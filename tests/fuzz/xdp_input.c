@@ -280,59 +280,78 @@ static const uint8_t src_mac_choice[16] = {
 	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 0, 13, 14, 15,
 };
 
-static void build_ns(struct reader *r, struct frame *f)
-{
-	uint8_t shape = rd8(r), shape2 = rd8(r), macs, nopts, hlim = 255;
-	uint8_t type = FR_ND_NS, code = 0, nexthdr = FR_IPPROTO_ICMPV6;
-	uint8_t target[16], src[16], dst[16], group[6];
-	uint8_t eth_dst[6], eth_src[6], msg[MSG_MAX];
-	uint32_t vtcfl = 0x60000000, reserved = 0;
+/* What the description says of the NS, in the order it says it. */
+struct ns_desc {
+	uint8_t shape, shape2, hlim, code, type, nexthdr;
+	uint32_t vtcfl, reserved;
+	uint16_t csum_raw;
+	int ntags;
 	struct fr_vlan tags[3];
-	size_t mlen, plen, l3, i;
-	int ntags = shape & 3;
-	uint16_t csum_raw = 0;
+	uint8_t macs;
+	uint8_t target[16], src[16], dst[16];
+};
 
-	if (shape & 0x10)
-		hlim = rd8(r);
-	if (shape & 0x20)
-		code = rd8(r);
-	if (shape & 0x40)
-		type = rd8(r);
-	if (shape & 0x80)
-		vtcfl = rd32(r);
-	if (shape2 & 0x01)
-		nexthdr = rd8(r);
-	if (shape2 & 0x02)
-		reserved = rd32(r);
-	if ((shape2 & 0x0c) >= 0x08)
-		csum_raw = rd16(r);
-	for (i = 0; i < (size_t)ntags; i++) {
-		tags[i].tpid = FR_ETH_P_8021Q;
-		if (i < 2 && shape & (0x04 << i))
-			tags[i].tpid = FR_ETH_P_8021AD;
-		tags[i].tci = rd16(r);
+/* A raw octet when the description asks for one, else the right value. */
+static uint8_t rd8_or(struct reader *r, bool raw, uint8_t right)
+{
+	return raw ? rd8(r) : right;
+}
+
+/* The shape bytes, the raw header fields they ask for, the tags. */
+static void read_header(struct reader *r, struct ns_desc *d)
+{
+	int i;
+
+	d->shape = rd8(r);
+	d->shape2 = rd8(r);
+	d->hlim = rd8_or(r, d->shape & 0x10, 255);
+	d->code = rd8_or(r, d->shape & 0x20, 0);
+	d->type = rd8_or(r, d->shape & 0x40, FR_ND_NS);
+	d->vtcfl = d->shape & 0x80 ? rd32(r) : 0x60000000;
+	d->nexthdr = rd8_or(r, d->shape2 & 0x01, FR_IPPROTO_ICMPV6);
+	d->reserved = d->shape2 & 0x02 ? rd32(r) : 0;
+	d->csum_raw = (d->shape2 & 0x0c) >= 0x08 ? rd16(r) : 0;
+	d->ntags = d->shape & 3;
+	for (i = 0; i < d->ntags; i++) {
+		d->tags[i].tpid = FR_ETH_P_8021Q;
+		if (i < 2 && d->shape & (0x04 << i))
+			d->tags[i].tpid = FR_ETH_P_8021AD;
+		d->tags[i].tci = rd16(r);
 	}
-	macs = rd8(r);
+	d->macs = rd8(r);
+	read_addr(r, 0, NULL, d->target);
+	read_addr(r, SRC_DEFAULT, d->target, d->src);
+	read_addr(r, DST_DEFAULT, d->target, d->dst);
+}
 
-	read_addr(r, 0, NULL, target);
-	read_addr(r, SRC_DEFAULT, target, src);
-	read_addr(r, DST_DEFAULT, target, dst);
+/* Type, code, checksum 0, reserved, target, then the options; returns
+ * the message's length. */
+static size_t build_msg(struct reader *r, const struct ns_desc *d,
+			uint8_t msg[MSG_MAX])
+{
+	size_t mlen = 24, i, nopts;
 
-	/* type, code, checksum, reserved, target, then the options */
-	msg[0] = type;
-	msg[1] = code;
+	msg[0] = d->type;
+	msg[1] = d->code;
 	msg[2] = msg[3] = 0;
-	msg[4] = (uint8_t)(reserved >> 24);
-	msg[5] = (uint8_t)(reserved >> 16);
-	msg[6] = (uint8_t)(reserved >> 8);
-	msg[7] = (uint8_t)reserved;
-	memcpy(msg + 8, target, 16);
-	mlen = 24;
+	msg[4] = (uint8_t)(d->reserved >> 24);
+	msg[5] = (uint8_t)(d->reserved >> 16);
+	msg[6] = (uint8_t)(d->reserved >> 8);
+	msg[7] = (uint8_t)d->reserved;
+	memcpy(msg + 8, d->target, 16);
 	nopts = rd8(r) & 7;
 	for (i = 0; i < nopts; i++)
 		put_option(r, msg, &mlen);
+	return mlen;
+}
 
-	switch (shape2 & 0x30) {
+/* The IPv6 payload length: right, right plus a raw offset, or raw. */
+static uint16_t read_plen(struct reader *r, const struct ns_desc *d,
+			  size_t mlen)
+{
+	size_t plen;
+
+	switch (d->shape2 & 0x30) {
 	case 0x10:
 		plen = (size_t)((int)mlen + (int8_t)rd8(r));
 		break;
@@ -342,40 +361,54 @@ static void build_ns(struct reader *r, struct frame *f)
 	default:
 		plen = mlen;
 	}
-	plen &= 0xffff;
+	return (uint16_t)(plen & 0xffff);
+}
 
-	fr_mcast_mac(dst, group);
-	read_mac(r, macs & 15, group, eth_dst);
-	read_mac(r, src_mac_choice[macs >> 4], group, eth_src);
+/* The checksum over what the program will take as the message at l3. */
+static void set_csum(const struct ns_desc *d, struct frame *f, size_t l3)
+{
+	uint8_t *csum = f->b + l3 + FR_IP6_HLEN + 2;
 
-	f->len = 0;
-	fr_eth(f, eth_dst, eth_src, tags, ntags, FR_ETH_P_IPV6);
-	l3 = f->len;
-	fr_ip6hdr(f, vtcfl, (uint16_t)plen, nexthdr, hlim, src, dst);
-	fr_put(f, msg, mlen);
-	if (shape2 & 0x40) {
-		size_t n = rd8(r);
-
-		for (i = 0; i < n; i++)
-			fr_put8(f, rd8(r));
-	}
-
-	/* The checksum over what the program will take as the message. */
-	switch (shape2 & 0x0c) {
+	switch (d->shape2 & 0x0c) {
 	case 0x00:
 	case 0x04:
 		xin_fix_csum(f);
 		break;
 	case 0x08:
 		xin_fix_csum(f);
-		fr_set16(f->b + l3 + FR_IP6_HLEN + 2,
-			 fr_get16(f->b + l3 + FR_IP6_HLEN + 2) ^ csum_raw);
+		fr_set16(csum, fr_get16(csum) ^ d->csum_raw);
 		break;
 	default:
-		fr_set16(f->b + l3 + FR_IP6_HLEN + 2, csum_raw);
+		fr_set16(csum, d->csum_raw);
 	}
+}
 
-	if (shape2 & 0x80)
+static void build_ns(struct reader *r, struct frame *f)
+{
+	uint8_t eth_dst[6], eth_src[6], group[6], msg[MSG_MAX];
+	struct ns_desc d;
+	size_t mlen, l3, i, n;
+	uint16_t plen;
+
+	read_header(r, &d);
+	mlen = build_msg(r, &d, msg);
+	plen = read_plen(r, &d, mlen);
+	fr_mcast_mac(d.dst, group);
+	read_mac(r, d.macs & 15, group, eth_dst);
+	read_mac(r, src_mac_choice[d.macs >> 4], group, eth_src);
+
+	f->len = 0;
+	fr_eth(f, eth_dst, eth_src, d.tags, d.ntags, FR_ETH_P_IPV6);
+	l3 = f->len;
+	fr_ip6hdr(f, d.vtcfl, plen, d.nexthdr, d.hlim, d.src, d.dst);
+	fr_put(f, msg, mlen);
+	if (d.shape2 & 0x40) {
+		n = rd8(r);
+		for (i = 0; i < n; i++)
+			fr_put8(f, rd8(r));
+	}
+	set_csum(&d, f, l3);
+	if (d.shape2 & 0x80)
 		f->len = FR_ETH_HLEN + rd16(r) % (f->len - FR_ETH_HLEN + 1);
 }
 
