@@ -221,77 +221,92 @@ static int load_responder(struct skel_fixture *fx,
 	return 0;
 }
 
+static const uint8_t responder_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00,
+					  0x99 };
+
 /*
  * The gateway a host announces to may itself be answered by an
  * ndpresponder (another one on the link, or ours in a test set-up): the
  * NS must pass §7.1.1 there and get the usual NA, R|S|O from the target.
  */
+static void check_ns_answered(const struct skel_fixture *fx, const char *name)
+{
+	static struct frame in, got, want;
+	struct fr_na na = {};
+	struct in6_addr src, gw;
+	__u32 retval;
+	int err;
+
+	fr_ip6("2001:db8:7::5", src.s6_addr);
+	fr_ip6("2001:db8:1::1", gw.s6_addr);
+	in.len = ndp_build_ns(in.b, mac_a, &src, &gw);
+	err = xdp_run_frame(fx->prog_fd, LO_IFINDEX, &in, &got, &retval);
+	if (!CHECK(name, !err, "bpf_prog_test_run_opts: %s", strerror(err)))
+		return;
+	if (!CHECK(name, retval == XDP_TX, "verdict %u, want XDP_TX (%u)",
+		   retval, XDP_TX)) {
+		print_frame("input", in.b, in.len);
+		return;
+	}
+	/* The NA of RFC 4861 §7.2.4 back to the asker, from the target. */
+	memcpy(na.eth_dst, mac_a, 6);
+	memcpy(na.eth_src, responder_mac, 6);
+	memcpy(na.src, gw.s6_addr, 16);
+	memcpy(na.dst, src.s6_addr, 16);
+	na.flags = FR_NA_R | FR_NA_S | FR_NA_O;
+	memcpy(na.target, gw.s6_addr, 16);
+	memcpy(na.tlla, responder_mac, 6);
+	fr_build_na(&want, &na);
+	if (!same_frame(name, got.b, got.len, &want))
+		return;
+	if (!CHECK(name, csum_verifies(got.b, got.len),
+		   "the NA's checksum does not verify"))
+		return;
+	harness_result(1, name, "%s", "");
+}
+
+/* The NA for an answered address, as announce sends it: the responder
+ * must not take it for something to answer or change. */
+static void check_own_na_passes(const struct skel_fixture *fx,
+				const char *name)
+{
+	static struct frame in, got;
+	struct in6_addr src;
+	__u32 retval;
+	int err;
+
+	fr_ip6("2001:db8:1::10", src.s6_addr);
+	in.len = ndp_build_unsolicited_na(in.b, responder_mac, &src, 1);
+	err = xdp_run_frame(fx->prog_fd, LO_IFINDEX, &in, &got, &retval);
+	if (CHECK(name, !err, "bpf_prog_test_run_opts: %s", strerror(err)) &&
+	    CHECK(name, retval == XDP_PASS, "verdict %u, want XDP_PASS",
+		  retval) &&
+	    CHECK(name, got.len == in.len && !memcmp(got.b, in.b, in.len),
+		  "the frame was changed"))
+		harness_result(1, name, "%s", "");
+}
+
 static void test_ns_answered(void)
 {
 	const char *name = "announce: NS from ndp_build_ns answered by XDP "
 			   "with XDP_TX";
 	const char *name_na = "announce: own unsolicited NA passes XDP "
 			      "untouched";
-	static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00,
-					     0x99 };
 	struct ndpr_config cfg = {
 		.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
 		.override = NDPR_OVERRIDE_MULTICAST,
 	};
-	static struct frame in, got, want;
 	struct skel_fixture fx;
-	struct fr_na na = {};
-	struct in6_addr src, gw;
 	char why[256] = "";
-	__u32 retval;
-	int err;
 
-	memcpy(cfg.mac, host_mac, 6);
+	memcpy(cfg.mac, responder_mac, 6);
 	if (load_responder(&fx, &cfg, why, sizeof(why))) {
 		harness_result(0, name, "%s", why);
 		harness_result(0, name_na, "skeleton did not load");
 		return;
 	}
-
-	fr_ip6("2001:db8:7::5", src.s6_addr);
-	fr_ip6("2001:db8:1::1", gw.s6_addr);
-	in.len = ndp_build_ns(in.b, mac_a, &src, &gw);
-	err = xdp_run_frame(fx.prog_fd, LO_IFINDEX, &in, &got, &retval);
-	if (!CHECK(name, !err, "bpf_prog_test_run_opts: %s", strerror(err)))
-		goto na;
-	if (!CHECK(name, retval == XDP_TX, "verdict %u, want XDP_TX (%u)",
-		   retval, XDP_TX)) {
-		print_frame("input", in.b, in.len);
-		goto na;
-	}
-	/* The NA of RFC 4861 §7.2.4 back to the asker, from the target. */
-	memcpy(na.eth_dst, mac_a, 6);
-	memcpy(na.eth_src, host_mac, 6);
-	memcpy(na.src, gw.s6_addr, 16);
-	memcpy(na.dst, src.s6_addr, 16);
-	na.flags = FR_NA_R | FR_NA_S | FR_NA_O;
-	memcpy(na.target, gw.s6_addr, 16);
-	memcpy(na.tlla, host_mac, 6);
-	fr_build_na(&want, &na);
-	if (!same_frame(name, got.b, got.len, &want))
-		goto na;
-	if (!CHECK(name, csum_verifies(got.b, got.len),
-		   "the NA's checksum does not verify"))
-		goto na;
-	harness_result(1, name, "%s", "");
-
-na:
-	/* The NA for an answered address, as announce sends it: the
-	 * responder must not take it for something to answer or change. */
-	fr_ip6("2001:db8:1::10", src.s6_addr);
-	in.len = ndp_build_unsolicited_na(in.b, host_mac, &src, 1);
-	err = xdp_run_frame(fx.prog_fd, LO_IFINDEX, &in, &got, &retval);
-	if (CHECK(name_na, !err, "bpf_prog_test_run_opts: %s", strerror(err)) &&
-	    CHECK(name_na, retval == XDP_PASS, "verdict %u, want XDP_PASS",
-		  retval) &&
-	    CHECK(name_na, got.len == in.len && !memcmp(got.b, in.b, in.len),
-		  "the frame was changed"))
-		harness_result(1, name_na, "%s", "");
+	check_ns_answered(&fx, name);
+	check_own_na_passes(&fx, name_na);
 	skel_fixture_destroy(&fx);
 }
 

@@ -678,6 +678,56 @@ static const struct want_field ring_event_fields[] = {
 #define LIMITED_NS 5
 #define LIMIT	   3
 
+static const char *const limited_targets[LIMITED_NS] = {
+	"2001:db8:1::10", "2001:db8:1::11", "2001:db8:1::12",
+	"2001:db8:1::13", "2001:db8:1::14",
+};
+
+/* The LIMITED_NS NS from source, each to be answered; false on a failure
+ * (reported). */
+static bool send_limited(const struct skel_fixture *fx, const char *source,
+			 const char *name)
+{
+	static struct frame f;
+	struct fr_ns ns;
+	__u32 retval;
+	int i, err;
+
+	for (i = 0; i < LIMITED_NS; i++) {
+		ns_init(&ns, NS_MCAST, source, limited_targets[i]);
+		fr_build_ns(&f, &ns);
+		err = run_prog(fx, &f, &retval);
+		if (!CHECK(name, !err, "NS %d: bpf_prog_test_run_opts: %s", i,
+			   strerror(err)))
+			return false;
+		/* Limited are the events, never the answers. */
+		if (!CHECK(name, retval == XDP_TX,
+			   "NS %d for %s: verdict %u, want XDP_TX", i,
+			   limited_targets[i], retval))
+			return false;
+	}
+	return true;
+}
+
+/* The first LIMIT events, in order, in both rings, between t0 and t1. */
+static bool limited_events_ok(struct rings *rs, struct want_event *w,
+			      __u64 t0, __u64 t1, const char *name)
+{
+	char why[512] = "";
+	int i;
+
+	if (!rings_check(rs, LIMIT, name))
+		return false;
+	for (i = 0; i < LIMIT; i++) {
+		w->target = limited_targets[i];
+		if (!CHECK(name, event_ok(&rs->events.ev[i], w, t0, t1, why,
+					  sizeof(why)),
+			   "event %d:%s", i, why))
+			return false;
+	}
+	return true;
+}
+
 /*
  * Five answered NS in one window of a limit of three: the first three are
  * reported, in order, in both rings, and the window counts two refused.
@@ -686,24 +736,17 @@ static void test_rate_limit(void)
 {
 	const char *name = "events: limit 3, 5 answered NS -> 3 events, "
 			   "2 suppressed";
-	static const char *const targets[LIMITED_NS] = {
-		"2001:db8:1::10", "2001:db8:1::11", "2001:db8:1::12",
-		"2001:db8:1::13", "2001:db8:1::14",
-	};
 	struct want_event w = {
 		.source = "fe80::1",
 		.kind = NDPR_KIND_MULTICAST,
 		.outcome = NDPR_C_answered,
 	};
-	static struct frame f;
 	struct rings rs = {};
 	struct skel_fixture fx;
 	char why[512] = "";
-	struct fr_ns ns;
 	__u64 t0, t1;
-	int cpu, i, err;
-	__u32 retval;
 	char *line;
+	int cpu;
 
 	cpu = pin_to_cpu(why, sizeof(why));
 	if (!CHECK(name, cpu >= 0, "%s", why))
@@ -712,32 +755,11 @@ static void test_rate_limit(void)
 		return;
 
 	t0 = now_ns();
-	for (i = 0; i < LIMITED_NS; i++) {
-		ns_init(&ns, NS_MCAST, w.source, targets[i]);
-		fr_build_ns(&f, &ns);
-		err = run_prog(&fx, &f, &retval);
-		if (!CHECK(name, !err, "NS %d: bpf_prog_test_run_opts: %s", i,
-			   strerror(err)))
-			goto out;
-		/* Limited are the events, never the answers. */
-		if (!CHECK(name, retval == XDP_TX,
-			   "NS %d for %s: verdict %u, want XDP_TX", i,
-			   targets[i], retval))
-			goto out;
-	}
-	t1 = now_ns();
-
-	if (!rings_check(&rs, LIMIT, name))
+	if (!send_limited(&fx, w.source, name))
 		goto out;
-	for (i = 0; i < LIMIT; i++) {
-		w.target = targets[i];
-		if (!CHECK(name, event_ok(&rs.events.ev[i], &w, t0, t1, why,
-					  sizeof(why)),
-			   "event %d:%s", i, why))
-			goto out;
-	}
-
-	if (!evlimit_check(&fx, cpu, LIMIT, LIMIT, LIMITED_NS - LIMIT, name))
+	t1 = now_ns();
+	if (!limited_events_ok(&rs, &w, t0, t1, name) ||
+	    !evlimit_check(&fx, cpu, LIMIT, LIMIT, LIMITED_NS - LIMIT, name))
 		goto out;
 	harness_result(1, name, "%s", "");
 

@@ -519,26 +519,58 @@ static void explain_na_diff(const struct frame *got, const struct frame *want,
 
 /* ---- running a case ---- */
 
+/* The case's input frame; ns is the NS it describes, if it is one. */
+static void case_frame(const struct skel_fixture *fx, const struct tcase *tc,
+		       struct fr_ns *ns, struct frame *in)
+{
+	if (tc->build) {
+		tc->build(in);
+		return;
+	}
+	case_ns(tc, &fx->cfg, ns);
+	fr_build_ns(in, ns);
+	if (tc->cut)
+		in->len = tc->cut_len;
+}
+
+/*
+ * The frame the program left must be the NA of expected_na(), byte for
+ * byte and with a checksum that verifies, or else the input unchanged.
+ */
+static bool output_ok(const struct skel_fixture *fx, const struct tcase *tc,
+		      const struct fr_ns *ns, const struct frame *in,
+		      const struct frame *got, const char *name)
+{
+	static struct frame want;
+	char why[512] = "";
+	bool same;
+
+	if (tc->verdict != XDP_TX)
+		return passed_unchanged(name, in->b, in->len, got->b, got->len);
+	expected_na(ns, &fx->cfg, tc->flags, &want);
+	explain_na_diff(got, &want, tc->ntags, why, sizeof(why));
+	same = got->len == want.len && !memcmp(got->b, want.b, got->len);
+	if (!CHECK(name, same, "NA differs from the expected one in:%s",
+		   why)) {
+		hexdump_diff(got->b, got->len, want.b, want.len);
+		print_frame("expected", want.b, want.len);
+		return false;
+	}
+	return CHECK(name, na_checksum_ok(got, tc->ntags),
+		     "NA checksum does not verify");
+}
+
 static void run_case(const struct skel_fixture *fx, const struct tcase *tc,
 		     const char *name)
 {
-	static struct frame in, want, got;
+	static struct frame in, got;
 	__u64 before[NDPR_C_MAX], after[NDPR_C_MAX];
 	char why[512] = "";
 	struct fr_ns ns = {};
 	__u32 retval;
-	bool same;
 	int err;
 
-	if (tc->build) {
-		tc->build(&in);
-	} else {
-		case_ns(tc, &fx->cfg, &ns);
-		fr_build_ns(&in, &ns);
-		if (tc->cut)
-			in.len = tc->cut_len;
-	}
-
+	case_frame(fx, tc, &ns, &in);
 	if (!CHECK(name, !counters_sum(fx->counters_fd, before),
 		   "reading counters: %s", strerror(errno)))
 		return;
@@ -561,36 +593,16 @@ static void run_case(const struct skel_fixture *fx, const struct tcase *tc,
 	}
 	if (!CHECK(name, !err, "bpf_prog_test_run_opts: %s", strerror(err)))
 		return;
-
 	if (!CHECK(name, retval == (__u32)tc->verdict, "verdict %s, want %s",
-		   verdict_name(retval), verdict_name(tc->verdict)))
-		goto dump;
-
-	if (tc->verdict == XDP_TX) {
-		expected_na(&ns, &fx->cfg, tc->flags, &want);
-		explain_na_diff(&got, &want, tc->ntags, why, sizeof(why));
-		same = got.len == want.len && !memcmp(got.b, want.b, got.len);
-		if (!CHECK(name, same, "NA differs from the expected one in:%s",
-			   why)) {
-			hexdump_diff(got.b, got.len, want.b, want.len);
-			print_frame("expected", want.b, want.len);
-			goto dump;
-		}
-		if (!CHECK(name, na_checksum_ok(&got, tc->ntags),
-			   "NA checksum does not verify"))
-			goto dump;
-	} else if (!passed_unchanged(name, in.b, in.len, got.b, got.len)) {
-		goto dump;
-	}
-
-	if (!CHECK(name, counters_ok(before, after, tc->counter, why,
-				     sizeof(why)),
-		   "counters: %s", why))
+		   verdict_name(retval), verdict_name(tc->verdict)) ||
+	    !output_ok(fx, tc, &ns, &in, &got, name)) {
+		print_in_out(in.b, in.len, got.b, got.len);
 		return;
-	harness_result(1, name, "%s", "");
-	return;
-dump:
-	print_in_out(in.b, in.len, got.b, got.len);
+	}
+	if (CHECK(name, counters_ok(before, after, tc->counter, why,
+				    sizeof(why)),
+		  "counters: %s", why))
+		harness_result(1, name, "%s", "");
 }
 
 #define MAP_PIN(name, opener) NDPR_PIN(name),
