@@ -388,8 +388,8 @@ static int wait_na(int fd, const uint8_t target[16], double timeout_s,
 /* One NS for the seq-th target of g; returns 0 and its NS-to-NA time in
  * *rtt, or -1 when it was not sent or not answered in time. */
 static int probe_one(int fd, struct sockaddr_ll *to, const struct ns_gen *g,
-		     const struct router *r, const struct opts *o,
-		     uint64_t seq, double *rtt)
+		     const struct router *r, const struct opts *o, uint64_t seq,
+		     double *rtt)
 {
 	struct timespec tx, rx;
 	struct frame f;

@@ -231,7 +231,7 @@ static int setup_load(struct setup *s, size_t n)
 {
 	struct bpf_map *map;
 	__u32 max = n > NDPR_DEFAULT_MAX_PREFIXES ? (__u32)n :
-						   NDPR_DEFAULT_MAX_PREFIXES;
+						    NDPR_DEFAULT_MAX_PREFIXES;
 	int err;
 
 	memset(s, 0, sizeof(*s));

@@ -46,8 +46,7 @@ static int file_fd = -1;
 static char file_path[64];
 
 /* A broken property: the input is kept as a crash file. */
-#define broken(...) \
-	fuzz_fail(report, "fuzz_parsers: BROKEN", true, __VA_ARGS__)
+#define broken(...) fuzz_fail(report, "fuzz_parsers: BROKEN", true, __VA_ARGS__)
 
 /* ---- an independent reading of a prefix ---- */
 
@@ -310,8 +309,8 @@ static void check_attach_opts(const struct attach_opts *o)
 		broken("attach: max-prefixes %u", o->max_prefixes);
 	if (o->event_rate > 1000000)
 		broken("attach: log-rate %u", o->event_rate);
-	if (o->mac_set && ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] |
-					     mac[3] | mac[4] | mac[5])))
+	if (o->mac_set && ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] |
+					     mac[4] | mac[5])))
 		broken("attach: --mac %02x:%02x:%02x:%02x:%02x:%02x accepted",
 		       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	for (i = 0; i < o->prefixes.n; i++) {

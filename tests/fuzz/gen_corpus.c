@@ -146,12 +146,15 @@ static void put_cfg(const char *name, uint8_t c, const uint8_t *b, size_t n)
 /* The everyday NS in every configuration. */
 static void gen_xdp_desc_cfgs(void)
 {
-	static const uint8_t slla[] = { 0, 0, 0, T(0), S(22), D(60), 1,
-					OPT_SLLA };
-	static const uint8_t dad[] = { 0, 0, 0, T(9), S(24), D(60), 1,
-				       OPT_NONCE };
-	static const uint8_t unicast[] = { 0, 0, 8, T(6), S(27), D(61), 1,
-					   OPT_SLLA };
+	static const uint8_t slla[] = {
+		0, 0, 0, T(0), S(22), D(60), 1, OPT_SLLA
+	};
+	static const uint8_t dad[] = {
+		0, 0, 0, T(9), S(24), D(60), 1, OPT_NONCE
+	};
+	static const uint8_t unicast[] = {
+		0, 0, 8, T(6), S(27), D(61), 1, OPT_SLLA
+	};
 	uint8_t c;
 
 	for (c = 0; c < 4; c++) {

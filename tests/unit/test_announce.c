@@ -221,8 +221,7 @@ static int load_responder(struct skel_fixture *fx,
 	return 0;
 }
 
-static const uint8_t responder_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00,
-					  0x99 };
+static const uint8_t responder_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
 
 /*
  * The gateway a host announces to may itself be answered by an
@@ -267,8 +266,7 @@ static void check_ns_answered(const struct skel_fixture *fx, const char *name)
 
 /* The NA for an answered address, as announce sends it: the responder
  * must not take it for something to answer or change. */
-static void check_own_na_passes(const struct skel_fixture *fx,
-				const char *name)
+static void check_own_na_passes(const struct skel_fixture *fx, const char *name)
 {
 	static struct frame in, got;
 	struct in6_addr src;

@@ -710,8 +710,8 @@ static bool send_limited(const struct skel_fixture *fx, const char *source,
 }
 
 /* The first LIMIT events, in order, in both rings, between t0 and t1. */
-static bool limited_events_ok(struct rings *rs, struct want_event *w,
-			      __u64 t0, __u64 t1, const char *name)
+static bool limited_events_ok(struct rings *rs, struct want_event *w, __u64 t0,
+			      __u64 t1, const char *name)
 {
 	char why[512] = "";
 	int i;
@@ -720,8 +720,9 @@ static bool limited_events_ok(struct rings *rs, struct want_event *w,
 		return false;
 	for (i = 0; i < LIMIT; i++) {
 		w->target = limited_targets[i];
-		if (!CHECK(name, event_ok(&rs->events.ev[i], w, t0, t1, why,
-					  sizeof(why)),
+		if (!CHECK(name,
+			   event_ok(&rs->events.ev[i], w, t0, t1, why,
+				    sizeof(why)),
 			   "event %d:%s", i, why))
 			return false;
 	}

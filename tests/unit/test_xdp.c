@@ -550,8 +550,7 @@ static bool output_ok(const struct skel_fixture *fx, const struct tcase *tc,
 	expected_na(ns, &fx->cfg, tc->flags, &want);
 	explain_na_diff(got, &want, tc->ntags, why, sizeof(why));
 	same = got->len == want.len && !memcmp(got->b, want.b, got->len);
-	if (!CHECK(name, same, "NA differs from the expected one in:%s",
-		   why)) {
+	if (!CHECK(name, same, "NA differs from the expected one in:%s", why)) {
 		hexdump_diff(got->b, got->len, want.b, want.len);
 		print_frame("expected", want.b, want.len);
 		return false;
@@ -599,8 +598,8 @@ static void run_case(const struct skel_fixture *fx, const struct tcase *tc,
 		print_in_out(in.b, in.len, got.b, got.len);
 		return;
 	}
-	if (CHECK(name, counters_ok(before, after, tc->counter, why,
-				    sizeof(why)),
+	if (CHECK(name,
+		  counters_ok(before, after, tc->counter, why, sizeof(why)),
 		  "counters: %s", why))
 		harness_result(1, name, "%s", "");
 }
