@@ -67,7 +67,8 @@ $(OUTPUT)/obj/cli/%.o: cli/%.c $(CLI_HDRS) $(SERVICE_HDRS) $(LIB_HDRS) \
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CLI_INC) -c $< -o $@
 
-$(OUTPUT)/ndpresponder: $(CLI_MAIN_OBJ) $(PRODUCT_OBJS) $(DOCKER_OBJ)
+$(OUTPUT)/ndpresponder: $(CLI_MAIN_OBJ) $(PRODUCT_OBJS) $(DOCKER_OBJ) \
+		$(METRICS_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LDLIBS)
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "docker.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "service.h"
 
 static const char run_usage[] =
@@ -33,6 +34,10 @@ static const char run_usage[] =
 	"                          go; DOCKER_HOST=unix://PATH names the socket\n"
 	"      --keep              leave the responder attached on exit\n"
 	"      --log-format FMT    text (default) or json\n"
+	"      --metrics-listen ADDR:PORT\n"
+	"                          serve /metrics (Prometheus, OpenMetrics)\n"
+	"                          on IPV4:PORT or [IPV6]:PORT, e.g.\n"
+	"                          127.0.0.1:9469 (default: off)\n"
 	"      --pin-gateway       pin the default gateway's neighbour entry\n"
 	"                          NOARP once reachable (default in the Go\n"
 	"                          form)\n"
@@ -44,6 +49,7 @@ enum {
 	OPT_LOG_FORMAT,
 	OPT_PIN_GW,
 	OPT_NO_PIN_GW,
+	OPT_METRICS_LISTEN,
 };
 
 /* Room for the shared options, run's own and the terminator. */
@@ -65,6 +71,8 @@ static void run_long_opts(struct option *opts)
 				     OPT_PIN_GW };
 	opts[n++] = (struct option){ "no-pin-gateway", no_argument, NULL,
 				     OPT_NO_PIN_GW };
+	opts[n++] = (struct option){ "metrics-listen", required_argument, NULL,
+				     OPT_METRICS_LISTEN };
 	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	memset(&opts[n], 0, sizeof(opts[n]));
 }
@@ -110,6 +118,9 @@ static int run_opt(int c, const char *arg, struct service_opts *so)
 		return 1;
 	case OPT_LOG_FORMAT:
 		return set_log_format(so, arg) ?: 1;
+	case OPT_METRICS_LISTEN:
+		so->metrics_listen = arg;
+		return 1;
 	case OPT_PIN_GW:
 	case OPT_NO_PIN_GW:
 		so->pin_gateway = c == OPT_PIN_GW;
@@ -134,6 +145,12 @@ static int run_args_check(struct service_opts *so, int argc, char **argv)
 	if (so->ndocker && !docker_supported()) {
 		pr_err("run: this build of ndpresponder has no Docker mode "
 		       "(-N); use the dynamically linked build");
+		return -EOPNOTSUPP;
+	}
+	if (so->metrics_listen && !metrics_http_supported()) {
+		pr_err("run: this build of ndpresponder has no metrics "
+		       "endpoint (--metrics-listen); use the dynamically "
+		       "linked build, or 'stats --format prometheus'");
 		return -EOPNOTSUPP;
 	}
 	return attach_opts_finish(&so->attach);

@@ -12,7 +12,8 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 VMLINUX_DIR := vmlinux/$(ARCH)
 
-LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libcap-ng libcurl
+LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libcap-ng libcurl \
+	libmicrohttpd
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
 
@@ -51,8 +52,12 @@ obj = $(patsubst %.c,$(OUTPUT)/obj/%.o,$(1))
 # Docker mode is one file: docker.c, or docker_none.c in a build without it.
 DOCKER_OBJ      := $(call obj,service/docker.c)
 DOCKER_NONE_OBJ := $(call obj,service/docker_none.c)
+# So is the metrics endpoint: metrics_http.c (libmicrohttpd) or metrics_none.c.
+METRICS_OBJ      := $(call obj,service/metrics_http.c)
+METRICS_NONE_OBJ := $(call obj,service/metrics_none.c)
 CLI_MAIN_OBJ    := $(call obj,cli/main.c)
-# Everything but main() and Docker mode: what the tests link.
+# Everything but main(), Docker mode and the endpoint: what the tests link.
 PRODUCT_OBJS := $(call obj,$(wildcard os/*.c) $(wildcard lib/*.c) \
-	$(filter-out service/docker.c service/docker_none.c,$(wildcard service/*.c)) \
+	$(filter-out service/docker.c service/docker_none.c \
+		service/metrics_http.c service/metrics_none.c,$(wildcard service/*.c)) \
 	$(filter-out cli/main.c,$(wildcard cli/*.c)))

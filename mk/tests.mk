@@ -23,10 +23,10 @@ $(TEST_DIR)/%.bpf.o: tests/bpf/%.bpf.c | $(TEST_DIR)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_LIB_HDRS) $(PRODUCT_OBJS) \
-		$(DOCKER_OBJ) $(SKEL) | $(TEST_DIR)
+		$(DOCKER_OBJ) $(METRICS_OBJ) $(SKEL) | $(TEST_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(PRODUCT_OBJS) \
-		$(DOCKER_OBJ) $(LIBS_LDLIBS)
+		$(DOCKER_OBJ) $(METRICS_OBJ) $(LIBS_LDLIBS)
 
 # The test tool: one program of tests/tools/*.c with the frame builders of
 # tests/lib/ and nothing of the product but its ABI header; json-c (a

@@ -11,6 +11,7 @@
 #include "announce.h"
 #include "docker.h"
 #include "maps.h"
+#include "metrics.h"
 #include "pins.h"
 #include "slog.h"
 
@@ -24,6 +25,7 @@ struct docker_follow {
 	struct ndpr_maps maps;
 	struct announcer ann;
 	struct docker docker;
+	struct metrics_docker stats; /* what apply did, for the metrics */
 };
 
 /* Nothing is opened yet: docker_follow_stop may be called after this. */

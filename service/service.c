@@ -23,6 +23,7 @@
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
+#include "metrics_http.h"
 #include "pins.h"
 #include "service.h"
 #include "slog.h"
@@ -39,6 +40,7 @@ struct service {
 	struct gw_pin gw;
 	int sfd, tfd;
 	struct docker_follow follow;
+	struct metrics_http metrics;
 };
 
 /* The wanted static set: the command line's entries plus the file's. */
@@ -209,6 +211,17 @@ static int on_signal(struct service *s)
 	return 1;
 }
 
+/* What the endpoint's scrapes read of the service: Docker mode's state. */
+static void publish_metrics(struct service *s)
+{
+	struct metrics_docker d = s->follow.stats;
+
+	if (!s->so->metrics_listen || !s->so->ndocker)
+		return;
+	d.connected = s->follow.docker.connected;
+	metrics_http_publish(&s->metrics, &d);
+}
+
 /* Runs until a signal to stop; returns 0, or -ENOLINK if the responder
  * vanished under us. */
 static int serve(struct service *s)
@@ -222,6 +235,7 @@ static int serve(struct service *s)
 		ret = wait_ready(s, ready);
 		if (ret)
 			return ret;
+		publish_metrics(s);
 		if (ready[2])
 			event_reader_drain(&s->ev);
 		if (ready[0] && on_signal(s))
@@ -244,6 +258,7 @@ static void service_init(struct service *s, const struct service_opts *so)
 	s->ev.ring_fd = s->ev.counters_fd = s->ev.tokens_fd = -1;
 	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
 			   so->ndocker);
+	metrics_http_init(&s->metrics);
 }
 
 static int start_log(struct service *s)
@@ -314,6 +329,9 @@ static int service_start(struct service *s)
 	int ret;
 
 	ret = start_log(s);
+	/* A bad address or a taken port fails before anything changes. */
+	if (!ret && so->metrics_listen)
+		ret = metrics_http_listen(&s->metrics, so->metrics_listen);
 	/* The attach's entries: the command line's and the file's. */
 	if (!ret)
 		ret = wanted_set(s, &s->o.prefixes);
@@ -333,7 +351,16 @@ static int service_start(struct service *s)
 	start_gateway(s);
 	if (so->ndocker)
 		ret = docker_follow_start(&s->follow, s->o.ifname, s->ifindex);
-	return ret ?: drop_caps(s);
+	if (!ret)
+		ret = drop_caps(s);
+	/* After the drop: the server's thread has only what is left. */
+	if (!ret && so->metrics_listen)
+		ret = metrics_http_start(&s->metrics, s->o.ifname, &s->pd,
+					 so->ndocker);
+	if (!ret && so->metrics_listen)
+		slog(&s->log, SLOG_INFO, "metrics at http://%s/metrics",
+		     so->metrics_listen);
+	return ret;
 }
 
 /* Detaches, unless kept; a detach by hand (-ENOLINK) left nothing. */
@@ -354,6 +381,7 @@ static void stop_responder(struct service *s, int ret)
 
 static void service_stop(struct service *s, int ret)
 {
+	metrics_http_stop(&s->metrics);
 	event_reader_close(&s->ev);
 	docker_follow_stop(&s->follow, s->attached && !s->so->keep);
 	stop_responder(s, ret);

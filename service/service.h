@@ -20,6 +20,7 @@ struct service_opts {
 	bool keep;		   /* leave the responder attached on exit */
 	bool pin_gateway;
 	bool log_json;
+	const char *metrics_listen; /* ADDR:PORT of the endpoint, or NULL */
 	const char *docker_nets[DOCKER_MAX_NETWORKS];
 	int ndocker;
 };
