@@ -15,12 +15,14 @@
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
+#include "metrics.h"
 #include "pins.h"
 #include "print.h"
 #include "responder.h"
 
 static const char stats_usage[] =
 	"Usage: ndpresponder stats IFACE [--per-cpu] [--json] [--watch SECS]\n"
+	"       ndpresponder stats IFACE --format prometheus\n"
 	"\n"
 	"Prints the outcome counters of the responder on IFACE, summed over\n"
 	"CPUs. Every packet the program sees lands in exactly one of them,\n"
@@ -29,6 +31,9 @@ static const char stats_usage[] =
 	"  -c, --per-cpu     one column per CPU as well\n"
 	"  -j, --json        one JSON object (per interval with --watch)\n"
 	"  -w, --watch SECS  print rates per second every SECS seconds\n"
+	"  -f, --format FMT  text (default), json, or prometheus: the\n"
+	"                    counters, prefix entries and program as metrics,\n"
+	"                    for node_exporter's textfile collector\n"
 	"  -h, --help        this text\n";
 
 static __u64 total(const struct ndpr_counters *c)
@@ -122,10 +127,25 @@ static void counters_sub(struct ndpr_counters *d,
 
 struct stats_opts {
 	bool json;
+	bool prometheus;
 	bool per_cpu;
 	unsigned long watch;
 	const char *ifname;
 };
+
+static int set_format(struct stats_opts *o, const char *fmt)
+{
+	if (!strcmp(fmt, "json"))
+		o->json = true;
+	else if (!strcmp(fmt, "prometheus"))
+		o->prometheus = true;
+	else if (strcmp(fmt, "text")) {
+		pr_err("stats: --format is text, json or prometheus, not '%s'",
+		       fmt);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /* 1 for --help, 0 with o filled in, or a negative errno. */
 static int stats_parse(int argc, char **argv, struct stats_opts *o)
@@ -134,12 +154,13 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 		{ "per-cpu", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "watch", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	int c;
 
-	while ((c = verb_getopt(argc, argv, "cjw:h", opts, stats_usage)) !=
+	while ((c = verb_getopt(argc, argv, "cjw:f:h", opts, stats_usage)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
@@ -157,9 +178,18 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 				return -EINVAL;
 			}
 			break;
+		case 'f':
+			if (set_format(o, optarg))
+				return -EINVAL;
+			break;
 		default:
 			return -EINVAL;
 		}
+	}
+	if (o->prometheus && (o->watch || o->per_cpu || o->json)) {
+		pr_err("stats: --format prometheus takes no --watch, "
+		       "--per-cpu or --json");
+		return -EINVAL;
 	}
 	o->ifname = verb_iface(argc, argv);
 	return o->ifname ? 0 : -EINVAL;
@@ -196,6 +226,33 @@ static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
 	}
 }
 
+/* The metrics of `run`'s endpoint that come from the maps, for a
+ * textfile: Prometheus' text format, on stdout. */
+static int stats_prometheus(const struct stats_opts *o,
+			    const struct pin_dir *pd, const struct ndpr_maps *m)
+{
+	struct metrics_responder *r = calloc(1, sizeof(*r));
+	struct metrics_out out;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	metrics_init(&out, METRICS_PROMETHEUS);
+	ret = metrics_responder_read(r, o->ifname, pd, m);
+	if (ret)
+		pr_err("%s: couldn't read the counters: %s", o->ifname,
+		       errstr(ret));
+	if (!ret) {
+		metrics_responder_write(&out, r);
+		ret = metrics_finish(&out);
+	}
+	if (!ret && fwrite(out.buf, 1, out.len, stdout) != out.len)
+		ret = -EIO;
+	metrics_free(&out);
+	free(r);
+	return ret;
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
@@ -212,6 +269,10 @@ int cmd_stats(int argc, char **argv)
 	ret = maps_open_iface(o.ifname, &pd, &m);
 	if (ret)
 		return ret;
+	if (o.prometheus) {
+		ret = stats_prometheus(&o, &pd, &m);
+		goto out;
+	}
 	ncpus = libbpf_num_possible_cpus();
 	if (o.per_cpu && ncpus > 0)
 		pcpu = calloc((size_t)ncpus, sizeof(*pcpu));
