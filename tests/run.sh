@@ -15,7 +15,7 @@ mkdir -p "$out"
 UNIT_TESTS="test_announce test_events test_kernel test_log test_prefix
 	test_metrics test_print test_route test_sync_plan test_xdp"
 # The test bed first: when it fails, so do the others.
-INTEGRATION="topology announce caps docker faults install lifecycle ndisc6
+INTEGRATION="topology announce caps docker faults install lifecycle metrics ndisc6
 	route router service soak"
 
 if [ "$(id -u)" != 0 ]; then

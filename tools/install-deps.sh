@@ -24,6 +24,11 @@ TEST="$TEST qemu-system-x86 cpio"
 # libFuzzer and sanitizer runtimes, which clang-14 does not pull in.
 TEST="$TEST libclang-rt-14-dev"
 
+# The metrics test (tests/integration/metrics.sh): a real Prometheus
+# scraping run's endpoint, promtool checking both outputs, curl and jq
+# for the endpoint and Prometheus' HTTP API.
+TEST="$TEST prometheus curl jq"
+
 # `make bench`: ndppd to compare with, gnuplot for the plot.
 BENCH="ndppd gnuplot-nox"
 
