@@ -59,16 +59,16 @@ static int apply(void *ctx, uint16_t origin, const char *net,
 		ret = maps_prefix_sync(&f->maps, f->ifname, addrs, origin, &res,
 				       &added);
 	pin_unlock(f->pd);
-		f->stats.sync_errors++;
 	if (ret) {
+		f->stats.sync_errors++;
 		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
 		     name, errstr(ret));
 		goto out;
+	}
 	f->stats.syncs++;
 	f->stats.added += res.added;
 	f->stats.removed += res.removed;
 	f->stats.last_sync = (uint64_t)time(NULL);
-	}
 	if (res.added || res.removed || res.changed)
 		slog(f->log, SLOG_INFO, "%s: %zu added, %zu removed, %zu kept",
 		     name, res.added, res.removed, res.kept);
