@@ -3,9 +3,11 @@
  * The router's side of the answer-rate and latency benchmarks, run in the
  * router's network namespace on its veth (tests/bench/run.sh sets it up):
  *
- *   attach IFACE PROG native|generic   attaches bench.bpf.c's PROG (bounce,
- *                                      touch: the limits) and leaves it
- *                                      there
+ *   attach IFACE PROG native|generic [PREFIX]
+ *                                      attaches bench.bpf.c's PROG (bounce,
+ *                                      touch: the limits; minimal, the
+ *                                      reference responder, answering
+ *                                      PREFIX) and leaves it there
  *   flood IFACE [options]              floods NS, counts the NAs back
  *   latency IFACE [options]            one NS at a time, NS-to-NA delay
  *
@@ -462,24 +464,58 @@ static int cmd_latency(const struct opts *o)
 
 /* ---- attach ---- */
 
-static int cmd_attach(const char *ifname, const char *prog, const char *mode)
+/* minimal's prefix ("ADDR/LEN") into its trie. */
+static int minimal_prefix(struct bench_bpf *skel, const char *prefix)
+{
+	struct {
+		__u32 prefixlen;
+		uint8_t addr[16];
+	} key;
+	char buf[64], *slash;
+	__u8 one = 1;
+
+	snprintf(buf, sizeof(buf), "%s", prefix);
+	slash = strchr(buf, '/');
+	if (!slash)
+		goto bad;
+	*slash = '\0';
+	if (inet_pton(AF_INET6, buf, key.addr) != 1)
+		goto bad;
+	key.prefixlen = (__u32)atoi(slash + 1);
+	if (key.prefixlen > 128)
+		goto bad;
+	return bpf_map__update_elem(skel->maps.minimal_prefixes, &key,
+				    sizeof(key), &one, sizeof(one), BPF_ANY);
+bad:
+	fprintf(stderr, "bench_flood: not a prefix: %s\n", prefix);
+	return -EINVAL;
+}
+
+/* prefix: minimal's, NULL for the other programs. */
+static int cmd_attach(const char *ifname, const char *prog, const char *mode,
+		      const char *prefix)
 {
 	__u32 flags = strcmp(mode, "generic") ? XDP_FLAGS_DRV_MODE :
 						XDP_FLAGS_SKB_MODE;
-	struct bench_bpf *skel;
+	struct bench_bpf *skel = bench_bpf__open();
 	struct bpf_program *p;
-	int ifindex = (int)if_nametoindex(ifname), err;
+	int ifindex = (int)if_nametoindex(ifname), err = -ENOENT;
 
-	skel = bench_bpf__open_and_load();
-	if (!skel || !ifindex) {
+	if (!skel || !ifindex ||
+	    iface_mac(ifname, (uint8_t *)skel->rodata->minimal_mac) ||
+	    bench_bpf__load(skel)) {
 		fprintf(stderr, "bench_flood: load, or no interface %s\n",
 			ifname);
 		bench_bpf__destroy(skel);
 		return 1;
 	}
 	p = bpf_object__find_program_by_name(skel->obj, prog);
-	err = p ? bpf_xdp_attach(ifindex, bpf_program__fd(p), flags, NULL) :
-		  -ENOENT;
+	if (p && !strcmp(prog, "minimal"))
+		err = prefix ? minimal_prefix(skel, prefix) : -EINVAL;
+	else if (p)
+		err = prefix ? -EINVAL : 0;
+	if (!err)
+		err = bpf_xdp_attach(ifindex, bpf_program__fd(p), flags, NULL);
 	if (err)
 		fprintf(stderr, "bench_flood: attaching %s to %s: %s\n", prog,
 			ifname, strerror(-err));
@@ -491,7 +527,7 @@ static int cmd_attach(const char *ifname, const char *prog, const char *mode)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bench_flood attach IFACE PROG native|generic\n"
+		"Usage: bench_flood attach IFACE PROG native|generic [PREFIX]\n"
 		"       bench_flood flood IFACE [--seconds S] [--runs N] "
 		"[--rate PPS]\n"
 		"                   [--targets N] [--pid PID] [--cpu CPU] "
@@ -594,8 +630,10 @@ int main(int argc, char **argv)
 	}
 	verb = argv[optind];
 	o.ifname = argv[optind + 1];
-	if (!strcmp(verb, "attach") && argc - optind == 4)
-		return cmd_attach(o.ifname, argv[optind + 2], argv[optind + 3]);
+	if (!strcmp(verb, "attach") &&
+	    (argc - optind == 4 || argc - optind == 5))
+		return cmd_attach(o.ifname, argv[optind + 2], argv[optind + 3],
+				  argc - optind == 5 ? argv[optind + 4] : NULL);
 	if (!strcmp(verb, "flood"))
 		return cmd_flood(&o);
 	if (!strcmp(verb, "latency"))

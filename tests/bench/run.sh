@@ -226,8 +226,9 @@ ndppd_stop() {
 }
 
 # Puts a responder on the host's veth: native, generic (ndpresponder),
-# ndppd, limit (bounce: XDP_TX of every frame, unchanged) or touch (the
-# same after reading the frame and swapping its MACs).
+# ndppd, limit (bounce: XDP_TX of every frame, unchanged), touch (the
+# same after reading the frame and swapping its MACs) or minimal (the
+# reference: the least work an RFC-valid answer needs, bench.bpf.c).
 responder_up() { # kind
 	case $1 in
 	native | generic)
@@ -239,6 +240,10 @@ responder_up() { # kind
 		[ "$1" = touch ] && prog=touch
 		in_ns "$NS_UP" "$BENCH_FLOOD" attach "$UP_IF" "$prog" native ||
 			die "cannot attach $prog"
+		;;
+	minimal)
+		in_ns "$NS_UP" "$BENCH_FLOOD" attach "$UP_IF" minimal native \
+			"$PREFIX" || die "cannot attach minimal"
 		;;
 	ndppd)
 		ndppd_start
@@ -257,7 +262,7 @@ responder_up() { # kind
 responder_down() { # kind
 	case $1 in
 	native | generic) ndpr detach "$UP_IF" >/dev/null ;;
-	limit | touch) ip -n "$NS_UP" link set dev "$UP_IF" xdpdrv off ;;
+	limit | touch | minimal) ip -n "$NS_UP" link set dev "$UP_IF" xdpdrv off ;;
 	ndppd) ndppd_stop ;;
 	esac
 	in_ns "$NS_UP" ethtool -K "$UP_IF" gro off >/dev/null
@@ -312,8 +317,8 @@ bench_veth() {
 	: >"$raw"
 	for r in $(seq "$RUNS"); do
 		msg "answers a second over veth, round $r of $RUNS:" \
-			"native generic ndppd limit touch (${FLOOD_SECONDS}s each)"
-		for kind in native generic ndppd limit touch; do
+			"native minimal generic ndppd limit touch (${FLOOD_SECONDS}s each)"
+		for kind in native minimal generic ndppd limit touch; do
 			responder_up "$kind"
 			napi_pin
 			flood "$kind" --runs 1 >>"$raw"
