@@ -13,7 +13,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 VMLINUX_DIR := vmlinux/$(ARCH)
 
 LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libcap-ng libcurl \
-	libmicrohttpd
+	libmicrohttpd libnftables
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
 
@@ -56,8 +56,13 @@ DOCKER_NONE_OBJ := $(call obj,service/docker_none.c)
 METRICS_OBJ      := $(call obj,service/metrics_http.c)
 METRICS_NONE_OBJ := $(call obj,service/metrics_none.c)
 CLI_MAIN_OBJ    := $(call obj,cli/main.c)
+# Reading the firewall needs libnftables, which has no static form:
+# os/nft.c in the dynamic build, os/nft_none.c in the static one.
+NFT_OBJ      := $(call obj,os/nft.c)
+NFT_NONE_OBJ := $(call obj,os/nft_none.c)
 # Everything but main(), Docker mode and the endpoint: what the tests link.
-PRODUCT_OBJS := $(call obj,$(wildcard os/*.c) $(wildcard lib/*.c) \
+PRODUCT_OBJS := $(call obj,$(filter-out os/nft_none.c,$(wildcard os/*.c)) \
+	$(wildcard lib/*.c) \
 	$(filter-out service/docker.c service/docker_none.c \
 		service/metrics_http.c service/metrics_none.c,$(wildcard service/*.c)) \
 	$(filter-out cli/main.c,$(wildcard cli/*.c)))

@@ -5,10 +5,12 @@
 # libcurl has no static form (its GSS-API and LDAP libraries ship no .a),
 # so this build links docker_none.o instead of docker.o: -N says so. Nor
 # is there a static libmicrohttpd: metrics_none.o refuses --metrics-listen.
+# Nor a static libnftables: nft_none.o, and doctor says the firewall went
+# unchecked.
 # Stripped; `make static STATIC_LDFLAGS=` keeps the symbols.
 STATIC_DIR := $(OUTPUT)/static
 STATIC_LDFLAGS ?= -s
-STATIC_PKG := $(filter-out libcurl libmicrohttpd,$(LIBS_PKG))
+STATIC_PKG := $(filter-out libcurl libmicrohttpd libnftables,$(LIBS_PKG))
 STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs $(STATIC_PKG) \
 	2>/dev/null) -lpthread -lm
 
@@ -17,8 +19,9 @@ static: check-deps $(STATIC_DIR)/ndpresponder
 
 # glibc's linker warnings about getaddrinfo, getpwuid and friends concern
 # library code that ndpresponder never calls (libnl's and libcap-ng's).
-$(STATIC_DIR)/ndpresponder: $(CLI_MAIN_OBJ) $(PRODUCT_OBJS) $(DOCKER_NONE_OBJ) \
-		$(METRICS_NONE_OBJ)
+$(STATIC_DIR)/ndpresponder: $(CLI_MAIN_OBJ) \
+		$(filter-out $(NFT_OBJ),$(PRODUCT_OBJS)) $(NFT_NONE_OBJ) \
+		$(DOCKER_NONE_OBJ) $(METRICS_NONE_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -static -o $@ $^ $(STATIC_LDLIBS)

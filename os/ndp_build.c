@@ -133,3 +133,41 @@ size_t ndp_build_ns(uint8_t *frame, const uint8_t mac[6],
 	return put_frame(frame, dmac, mac, src, &snm, ND_NEIGHBOR_SOLICIT, 0,
 			 target, ND_OPT_SOURCE_LINKADDR);
 }
+
+/* An echo request with a payload of its own (RFC 4443 §4.1). */
+struct echo_frame {
+	struct ether_header eth;
+	struct ip6_hdr ip6;
+	struct icmp6_hdr icmp;
+	uint8_t data[ECHO_DATA_LEN];
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct echo_frame) == ECHO_FRAME_LEN, "echo frame");
+
+size_t ndp_build_echo(uint8_t *frame, const uint8_t dmac[6],
+		      const uint8_t smac[6], const struct in6_addr *src,
+		      const struct in6_addr *dst, uint16_t id, uint16_t seq)
+{
+	struct echo_frame f;
+	uint16_t csum;
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.eth.ether_dhost, dmac, ETH_ALEN);
+	memcpy(f.eth.ether_shost, smac, ETH_ALEN);
+	f.eth.ether_type = htons(ETHERTYPE_IPV6);
+	f.ip6.ip6_flow = htonl(6u << 28);
+	f.ip6.ip6_plen = htons(sizeof(f.icmp) + sizeof(f.data));
+	f.ip6.ip6_nxt = IPPROTO_ICMPV6;
+	f.ip6.ip6_hlim = 64;
+	memcpy(&f.ip6.ip6_src, src, sizeof(*src));
+	memcpy(&f.ip6.ip6_dst, dst, sizeof(*dst));
+	f.icmp.icmp6_type = ICMP6_ECHO_REQUEST;
+	f.icmp.icmp6_id = htons(id);
+	f.icmp.icmp6_seq = htons(seq);
+	memcpy(f.data, "ndpresponder doctor", sizeof(f.data));
+	csum = icmp6_csum(src, dst, (const uint8_t *)&f.icmp,
+			  sizeof(f.icmp) + sizeof(f.data));
+	f.icmp.icmp6_cksum = htons(csum);
+	memcpy(frame, &f, sizeof(f));
+	return sizeof(f);
+}

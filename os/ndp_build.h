@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Whole Ethernet frames of the ND messages userspace sends (announce). */
+/* Whole Ethernet frames userspace sends: ND (announce), echo (doctor). */
 #ifndef NDPR_NDP_BUILD_H
 #define NDPR_NDP_BUILD_H
 
@@ -24,4 +24,10 @@ size_t ndp_build_unsolicited_na(uint8_t *frame, const uint8_t mac[6],
 size_t ndp_build_ns(uint8_t *frame, const uint8_t mac[6],
 		    const struct in6_addr *src, const struct in6_addr *target);
 
+/* An ICMPv6 echo request from src to dst in its frame, for doctor's probe. */
+#define ECHO_DATA_LEN 20
+#define ECHO_FRAME_LEN (14 + 40 + 8 + ECHO_DATA_LEN)
+size_t ndp_build_echo(uint8_t *frame, const uint8_t dmac[6],
+		      const uint8_t smac[6], const struct in6_addr *src,
+		      const struct in6_addr *dst, uint16_t id, uint16_t seq);
 #endif

@@ -10,6 +10,8 @@
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
@@ -120,9 +122,9 @@ static void route_match(struct nl_object *obj, void *data)
 	q->found = true;
 }
 
-int nl_default_gateway(int ifindex, struct in6_addr *gw)
+/* cb over every IPv6 route of every table. */
+static int routes_foreach(void (*cb)(struct nl_object *, void *), void *arg)
 {
-	struct route_query q = { .ifindex = ifindex };
 	struct nl_cache *routes;
 	struct nl_sock *sk;
 	int ret;
@@ -134,8 +136,18 @@ int nl_default_gateway(int ifindex, struct in6_addr *gw)
 	nl_socket_free(sk);
 	if (ret)
 		return ret;
-	nl_cache_foreach(routes, route_match, &q);
+	nl_cache_foreach(routes, cb, arg);
 	nl_cache_free(routes);
+	return 0;
+}
+
+int nl_default_gateway(int ifindex, struct in6_addr *gw)
+{
+	struct route_query q = { .ifindex = ifindex };
+	int ret = routes_foreach(route_match, &q);
+
+	if (ret)
+		return ret;
 	if (!q.found)
 		return -ENOENT;
 	*gw = q.gw;
@@ -207,4 +219,176 @@ out:
 	nl_addr_put(dst);
 	rtnl_neigh_put(n);
 	return ret;
+}
+
+struct get_query {
+	struct nl_route_info *ri;
+	int found;
+};
+
+static void nh_first(struct rtnl_nexthop *nh, void *data)
+{
+	struct nl_route_info *ri = data;
+	struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+
+	if (ri->oif)
+		return;
+	ri->oif = rtnl_route_nh_get_ifindex(nh);
+	if (gw && nl_addr_get_family(gw) == AF_INET6 &&
+	    nl_addr_get_len(gw) == sizeof(struct in6_addr)) {
+		memcpy(&ri->gw, nl_addr_get_binary_addr(gw), sizeof(ri->gw));
+		ri->has_gw = 1;
+	}
+}
+
+static void route_info(struct rtnl_route *r, struct nl_route_info *ri)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(r);
+
+	memset(ri, 0, sizeof(*ri));
+	ri->type = rtnl_route_get_type(r);
+	ri->protocol = rtnl_route_get_protocol(r);
+	ri->dst_len = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
+	rtnl_route_foreach_nexthop(r, nh_first, ri);
+}
+
+static int get_reply(struct nl_msg *msg, void *arg)
+{
+	struct get_query *q = arg;
+	struct rtnl_route *r;
+
+	if (rtnl_route_parse(nlmsg_hdr(msg), &r) < 0)
+		return NL_SKIP;
+	route_info(r, q->ri);
+	q->found = 1;
+	rtnl_route_put(r);
+	return NL_OK;
+}
+
+int nl_route_get(const struct in6_addr *dst, struct nl_route_info *ri)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
+	struct get_query q = { .ri = ri };
+	struct nl_msg *msg;
+	struct nl_sock *sk;
+	int ret;
+
+	ret = sock_open(&sk);
+	if (ret)
+		return ret;
+	msg = nlmsg_alloc_simple(RTM_GETROUTE, 0);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = -ENOMEM;
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, sizeof(*dst), dst) < 0)
+		goto out_msg;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, get_reply, &q);
+	ret = nl_send_auto(sk, msg);
+	/* nl_send_auto returns the octets it sent. */
+	ret = ret < 0 ? nle_errno(ret) : nle_errno(nl_recvmsgs_default(sk));
+	/* No route at all: the kernel answers ENETUNREACH. */
+	if (ret == -EIO || (!ret && !q.found))
+		ret = -ENETUNREACH;
+out_msg:
+	nlmsg_free(msg);
+out:
+	nl_socket_free(sk);
+	return ret < 0 ? ret : 0;
+}
+
+struct default_query {
+	struct nl_route_info *ri;
+	int found;
+	uint32_t metric;
+};
+
+static void default_match(struct nl_object *obj, void *data)
+{
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+	struct nl_addr *dst = rtnl_route_get_dst(r);
+	struct default_query *q = data;
+
+	if (rtnl_route_get_family(r) != AF_INET6 ||
+	    rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+	    rtnl_route_get_type(r) != RTN_UNICAST ||
+	    (dst && nl_addr_get_prefixlen(dst) != 0))
+		return;
+	if (q->found && rtnl_route_get_priority(r) >= q->metric)
+		return;
+	route_info(r, q->ri);
+	q->metric = rtnl_route_get_priority(r);
+	q->found = 1;
+}
+
+int nl_default_route(struct nl_route_info *ri)
+{
+	struct default_query q = { .ri = ri };
+	int ret = routes_foreach(default_match, &q);
+
+	if (ret)
+		return ret;
+	return q.found ? 0 : -ENOENT;
+}
+
+int nl_link_info(int ifindex, unsigned int *flags, unsigned int *mtu)
+{
+	struct rtnl_link *link;
+	struct nl_sock *sk;
+	int ret;
+
+	ret = sock_open(&sk);
+	if (ret)
+		return ret;
+	ret = nle_errno(rtnl_link_get_kernel(sk, ifindex, NULL, &link));
+	nl_socket_free(sk);
+	if (ret)
+		return ret;
+	*flags = rtnl_link_get_flags(link);
+	*mtu = rtnl_link_get_mtu(link);
+	rtnl_link_put(link);
+	return 0;
+}
+
+struct addr_query {
+	int ifindex, max, n;
+	struct nl_addr6 *out;
+};
+
+static void addr_match(struct nl_object *obj, void *data)
+{
+	struct rtnl_addr *a = (struct rtnl_addr *)obj;
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	struct addr_query *q = data;
+
+	if (rtnl_addr_get_ifindex(a) != q->ifindex || q->n >= q->max ||
+	    rtnl_addr_get_family(a) != AF_INET6 || !local ||
+	    nl_addr_get_len(local) != sizeof(struct in6_addr))
+		return;
+	memcpy(&q->out[q->n].addr, nl_addr_get_binary_addr(local),
+	       sizeof(struct in6_addr));
+	q->out[q->n].prefixlen = (uint8_t)rtnl_addr_get_prefixlen(a);
+	q->out[q->n].scope = (uint8_t)rtnl_addr_get_scope(a);
+	q->n++;
+}
+
+int nl_addrs6(int ifindex, struct nl_addr6 *out, int max)
+{
+	struct addr_query q = { .ifindex = ifindex, .max = max, .out = out };
+	struct nl_cache *addrs;
+	struct nl_sock *sk;
+	int ret;
+
+	ret = sock_open(&sk);
+	if (ret)
+		return ret;
+	ret = nle_errno(rtnl_addr_alloc_cache(sk, &addrs));
+	nl_socket_free(sk);
+	if (ret)
+		return ret;
+	nl_cache_foreach(addrs, addr_match, &q);
+	nl_cache_free(addrs);
+	return q.n;
 }

@@ -17,4 +17,31 @@ int nl_neigh_get(int ifindex, const struct in6_addr *addr, uint16_t *state,
 int nl_neigh_set(int ifindex, const struct in6_addr *addr,
 		 const uint8_t mac[6], uint16_t state);
 
+/* What the kernel's FIB says of a destination (RTM_GETROUTE). */
+struct nl_route_info {
+	int oif;		/* 0 if none */
+	uint8_t type;		/* RTN_UNICAST, RTN_LOCAL, RTN_UNREACHABLE... */
+	uint8_t protocol;	/* RTPROT_KERNEL, RTPROT_RA, RTPROT_BOOT... */
+	uint8_t dst_len;	/* of the route that matched (defaults: 0) */
+	int has_gw;
+	struct in6_addr gw;
+};
+
+/* The route the host would use to dst; -ENETUNREACH when none. */
+int nl_route_get(const struct in6_addr *dst, struct nl_route_info *ri);
+/* The main table's IPv6 default route of lowest metric, any interface. */
+int nl_default_route(struct nl_route_info *ri);
+
+/* An interface's flags (IFF_*, IFF_LOWER_UP included) and MTU. */
+int nl_link_info(int ifindex, unsigned int *flags, unsigned int *mtu);
+
+struct nl_addr6 {
+	struct in6_addr addr;
+	uint8_t prefixlen;
+	uint8_t scope; /* RT_SCOPE_UNIVERSE for global */
+};
+
+/* Up to max IPv6 addresses of ifindex; their count or a negative errno. */
+int nl_addrs6(int ifindex, struct nl_addr6 *out, int max);
+
 #endif

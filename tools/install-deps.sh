@@ -6,10 +6,12 @@ set -eu
 
 BUILD="clang llvm clang-format make gcc pkg-config libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcap-ng-dev
-	libcurl4-openssl-dev libmicrohttpd-dev"
+	libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev"
 # Real peers and tools of the integration tests.
 TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
 	procps kmod"
+# doctor's tests: iptables-nft writes a FORWARD chain, radvd sends RAs.
+TEST="$TEST iptables radvd"
 # Packaging tests: systemd-analyze (systemd), man and groff (man-db,
 # groff-base); setpriv comes with util-linux.
 TEST="$TEST systemd man-db groff-base"
