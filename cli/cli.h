@@ -14,6 +14,8 @@ int cmd_status(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_announce(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+/* Returns its own exit code (0, 1 or 2), or a negative errno. */
+int cmd_doctor(int argc, char **argv);
 /* `ndpresponder -i IFACE -n PREFIX`: the Go ndpresponder's command line. */
 int cmd_run_go_form(int argc, char **argv);
 

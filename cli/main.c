@@ -23,6 +23,7 @@ static const struct verb verbs[] = {
 	{ "run", cmd_run, "run in the foreground as a service, logging" },
 	{ "monitor", cmd_monitor, "print answers as they happen" },
 	{ "announce", cmd_announce, "make the router learn addresses now" },
+	{ "doctor", cmd_doctor, "find why IPv6 does not work, say the fix" },
 };
 
 /* The Go ndpresponder's flags, which mean `run` when no verb is given. */
@@ -48,8 +49,14 @@ static int run_verb(int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (!strcmp(argv[0], verbs[i].name)) {
+			int ret;
+
 			optind = 0; /* a full reset of GNU getopt */
-			return verbs[i].fn(argc, argv) ? EXIT_FAIL : 0;
+			ret = verbs[i].fn(argc, argv);
+			/* doctor's exit codes are its own (0, 1, 2). */
+			if (verbs[i].fn == cmd_doctor && ret >= 0)
+				return ret;
+			return ret ? EXIT_FAIL : 0;
 		}
 	}
 	pr_err("unknown verb '%s' (see ndpresponder --help)", argv[0]);
