@@ -22,7 +22,7 @@ static void print_fields(json_object *o, int n, char **keys)
 
 int cmd_json(int argc, char **argv)
 {
-	char line[8192];
+	static char line[1 << 16]; /* doctor --json is one line */
 	int bad = 0;
 
 	while (fgets(line, sizeof(line), stdin)) {
@@ -31,6 +31,11 @@ int cmd_json(int argc, char **argv)
 		line[strcspn(line, "\n")] = 0;
 		if (o && json_object_is_type(o, json_type_object)) {
 			print_fields(o, argc, argv);
+		} else if (o && json_object_is_type(o, json_type_array)) {
+			/* doctor --json: one line of objects per element */
+			for (size_t i = 0; i < json_object_array_length(o); i++)
+				print_fields(json_object_array_get_idx(o, i),
+					     argc, argv);
 		} else {
 			printf("NOT-JSON: %s\n", line);
 			bad = 1;

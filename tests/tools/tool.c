@@ -46,7 +46,8 @@ static const struct {
 	  "\t\"done EXIT_STATUS CALLS\" when it made fewer than N" },
 	{ "json", 1, -1, cmd_json,
 	  "KEY...\n"
-	  "\tfor each line of stdin, the values of the KEYs joined by '|'\n"
+	  "\tfor each line of stdin (for each element, when the line is an\n"
+	  "\tarray), the values of the KEYs joined by '|'\n"
 	  "\t(\"<none>\" if absent), or \"NOT-JSON: line\"; exit 1 if a line\n"
 	  "\twas not a JSON object" },
 };
