@@ -3,11 +3,12 @@
 # `ndpresponder doctor` in the story's topology: healthy, it exits 0 and
 # its probe gets the router's echo reply, native and generic; then each
 # problem is made for real, one at a time, and doctor must name it with
-# its fix and exit 1; the fix it prints, run as printed, must cure it.
+# its fix and exit 1; where the fix is one command, run as printed, it
+# must cure it.
 
 . "$(dirname "$0")/lib.sh"
 
-suite_up ip nsenter nft ip6tables-nft sysctl ping awk grep
+suite_up ip nsenter nft ip6tables ip6tables-nft sysctl awk grep diff
 
 # Runs doctor; DOC is its output, RC its exit code.
 doctor() { # args...
@@ -115,12 +116,13 @@ doctor
 check "ip6tables-nft FORWARD policy DROP: named" \
 	names "firewall-forward $CT_IP/128" "policy of ip6 filter FORWARD" \
 	"ip6tables -I FORWARD -d $CT_IP/128 -j ACCEPT"
-in_ns "$NS_HOST" ip6tables-nft -I FORWARD -d "$CT_IP/128" -j ACCEPT
+# ip6tables is iptables-nft on Debian 12: the fix runs as printed.
+in_ns "$NS_HOST" sh -c "$(fix_of "firewall-forward $CT_IP/128")"
 doctor
 check "ip6tables-nft: with -d accepted, the other way is named" \
 	names "firewall-forward $CT_IP/128" "forwarded from" \
 	"ip6tables -I FORWARD -s $CT_IP/128 -j ACCEPT"
-in_ns "$NS_HOST" ip6tables-nft -I FORWARD -s "$CT_IP/128" -j ACCEPT
+in_ns "$NS_HOST" sh -c "$(fix_of "firewall-forward $CT_IP/128")"
 doctor
 check "ip6tables-nft: both accepts: healthy" healthy
 in_ns "$NS_HOST" ip6tables-nft -F FORWARD
