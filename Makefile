@@ -45,13 +45,26 @@ $(SKEL): $(OUTPUT)/ndpresponder.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name ndpresponder_bpf > $@
 
+# The same program reading the VLAN tag the driver stripped (bpf/vlan.h),
+# for native mode on kernels and drivers that report it; the loader opens
+# it through the plain skeleton, whose maps, program and .rodata it shares.
+$(OUTPUT)/ndpresponder_vlan.bpf.o: $(BPF_SRCS) $(BPF_HDRS) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNDPR_RX_VLAN_META -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(VLAN_SKEL): $(OUTPUT)/ndpresponder_vlan.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ndpresponder_vlan_bpf > $@
+
 # ---- The control plane, one object directory per layer.
 $(OUTPUT)/obj/os/%.o: os/%.c $(OS_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(OS_INC) -c $< -o $@
 
-$(OUTPUT)/obj/lib/%.o: lib/%.c $(LIB_HDRS) $(OS_HDRS) $(SKEL)
+$(OUTPUT)/obj/lib/%.o: lib/%.c $(LIB_HDRS) $(OS_HDRS) $(SKEL) $(VLAN_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_INC) -c $< -o $@

@@ -9,6 +9,7 @@
 #include "nd.h"
 #include "parsing.h"
 #include "validate.h"
+#include "vlan.h"
 
 /* Byte by byte: a memcpy from the volatile rodata would be folded by clang
  * into the compiled-in default instead of reading what the loader set. */
@@ -53,21 +54,27 @@ static __always_inline void set_all_nodes(struct in6_addr *a, __u8 *mac)
 
 /*
  * Rewrites the NS into the NA of RFC 4861 §7.2.4, resized to exactly the
- * headers plus the NA with its Target Link-Layer Address option. Returns
- * the counter of the outcome.
+ * headers plus the NA with its Target Link-Layer Address option, after
+ * the VLAN tag the driver stripped is back (vlan.h). Returns the counter
+ * of the outcome.
  */
 static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 {
-	void *data = xdp_data(ctx);
-	void *end = xdp_data_end(ctx);
-	__u32 want = ns->l3off + IPV6_HLEN + NA_LEN;
 	struct nd_msg_lla *na;
 	struct in6_addr peer;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
+	void *data, *end;
 	__u64 sum;
+	__u32 want;
 	int delta;
 
+	delta = restore_rx_vlan(ctx, ns);
+	if (delta)
+		return delta;
+	data = xdp_data(ctx);
+	end = xdp_data_end(ctx);
+	want = ns->l3off + IPV6_HLEN + NA_LEN;
 	delta = (int)want - (int)(end - data);
 	if (delta && bpf_xdp_adjust_tail(ctx, delta))
 		return NDPR_C_error_resize;

@@ -113,13 +113,15 @@ int ndpresponder(struct xdp_md *ctx)
 	report = event_allowed(cnt);
 	if (report)
 		event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
-	/* A failed resize leaves the NS as it came: the kernel may have it. */
+	/* A failed resize leaves the NS as it came: the kernel may have it,
+	 * unless a tag was put back into the frame while the driver's
+	 * metadata still holds it (the kernel would see it twice). */
 	outcome = write_na(ctx, &ns);
 	if (report)
 		event_send(&ev, outcome);
-	if (outcome == NDPR_C_error_resize)
-		return count(cnt, outcome, XDP_PASS);
-	return count(cnt, outcome, XDP_TX);
+	if (outcome == NDPR_C_answered || outcome == NDPR_C_answered_dad)
+		return count(cnt, outcome, XDP_TX);
+	return count(cnt, outcome, ns.retagged ? XDP_DROP : XDP_PASS);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -17,6 +17,7 @@ struct ns_info {
 	__u32 icmp_len; /* IPv6 payload length */
 	bool dad;	/* source is :: (RFC 4861 §7.2.4 DAD probe) */
 	bool mcast;	/* destination is multicast */
+	bool retagged;	/* a stripped VLAN tag was put back (vlan.h) */
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "pins.h"
 #include "print.h"
 #include "responder.h"
+#include "rx_vlan.h"
 
 static const char stats_usage[] =
 	"Usage: ndpresponder stats IFACE [--per-cpu] [--json] [--watch SECS]\n"
@@ -306,6 +307,7 @@ struct iface_status {
 	__u32 prog_id;
 	struct ndpr_state st;
 	size_t prefixes;
+	enum ndpr_vlan vlan;
 };
 
 static int read_status(const char *ifname, struct iface_status *s)
@@ -336,8 +338,11 @@ static int read_status(const char *ifname, struct iface_status *s)
 		if (fd >= 0)
 			s->link_ok = responder_link_ifindex(fd, &s->prog_id) > 0;
 		/* What answers, not what the record says. */
-		if (s->link_ok)
+		if (s->link_ok) {
 			responder_live(fd, &s->st.config, &s->st.mode);
+			s->vlan = rx_vlan_live(&s->st.config,
+					       s->st.mode);
+		}
 		if (fd >= 0)
 			close(fd);
 	}
@@ -387,6 +392,7 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 		      "NOT ATTACHED (attach repairs, once the interface "
 		      "exists)");
 	print_string(p, PRINT_ANY, "mode", "%s mode, ", mode_name(s->st.mode));
+	print_string(p, PRINT_ANY, "vlan", "vlan tags %s, ", vlan_name(s->vlan));
 	print_uint(p, PRINT_ANY, "program_id", "program id %llu, ",
 		   s->prog_id);
 	print_uint(p, PRINT_ANY, "prefixes", "%llu prefixes, ", s->prefixes);

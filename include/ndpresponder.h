@@ -59,6 +59,9 @@ enum ndpr_override {
 #define NDPR_CFG_ROUTER  (1u << 0) /* R=1 in answers */
 #define NDPR_CFG_DAD     (1u << 1) /* answer DAD probes (source ::) */
 #define NDPR_CFG_UNICAST (1u << 2) /* answer unicast NUD probes */
+/* Put back the VLAN tag the driver stripped: only in the build with
+ * NDPR_RX_VLAN_META, loaded bound to the device (bpf/vlan.h). */
+#define NDPR_CFG_RX_VLAN (1u << 3)
 
 /* Load-time configuration, placed in the program's .rodata. */
 struct ndpr_config {

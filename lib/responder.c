@@ -27,6 +27,7 @@
 #include "maps.h"
 #include "pins.h"
 #include "responder.h"
+#include "rx_vlan.h"
 
 const char *mode_name(int mode)
 {
@@ -192,13 +193,14 @@ static int check_no_other_xdp(const struct pin_dir *pd, const char *ifname,
 	return 0;
 }
 
-static int create_link(const struct attach_opts *o, int ifindex, int prog_fd,
-		       enum ndpr_mode *mode)
+/* In mode want: native, generic, or auto (native, else generic). */
+static int create_link(const struct attach_opts *o, enum attach_mode want,
+		       int ifindex, int prog_fd, enum ndpr_mode *mode)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	int fd, err;
 
-	if (o->mode != ATTACH_GENERIC) {
+	if (want != ATTACH_GENERIC) {
 		lo.flags = XDP_FLAGS_DRV_MODE;
 		fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
 		if (fd >= 0) {
@@ -206,7 +208,7 @@ static int create_link(const struct attach_opts *o, int ifindex, int prog_fd,
 			return fd;
 		}
 		err = -errno;
-		if (o->mode == ATTACH_NATIVE) {
+		if (want == ATTACH_NATIVE) {
 			pr_err("%s: couldn't attach in native mode: %s",
 			       o->ifname, errstr(err));
 			return err;
@@ -316,6 +318,8 @@ struct attach_ctx {
 	struct ndpresponder_bpf *skel;
 	int prog_fd;
 	struct ndpr_state st;
+	enum ndpr_vlan vlan;   /* how answers keep their VLAN tags */
+	enum attach_mode want; /* the mode that allows it */
 };
 
 /* What can be checked without the lock, changing nothing. */
@@ -396,6 +400,43 @@ static int attach_check_fit(struct attach_ctx *c)
 	return 0;
 }
 
+/*
+ * The mode whose answers keep the VLAN tags of their solicitations (the
+ * README's "Kernel support"): native mode only where the program reads
+ * the tag the driver stripped or the device strips none; elsewhere auto
+ * means generic, and native (asked, or the mode of the responder being
+ * upgraded) is refused rather than answering onto a wrong VLAN.
+ */
+static int attach_plan_vlan(struct attach_ctx *c)
+{
+	const char *ifname = c->o->ifname, *why = "";
+
+	c->want = c->r->upgraded ? (enum attach_mode)c->st.mode : c->o->mode;
+	if (c->want == ATTACH_GENERIC) {
+		c->vlan = NDPR_VLAN_SKB;
+		return 0;
+	}
+	c->vlan = rx_vlan_native(ifname, c->ifindex, &why);
+	/* A program bound to the device cannot run in generic mode. */
+	if (c->vlan == NDPR_VLAN_RESTORED)
+		c->want = ATTACH_NATIVE;
+	if (c->vlan != NDPR_VLAN_NONE)
+		return 0;
+	if (c->want == ATTACH_NATIVE) {
+		pr_err("%s: native mode would answer VLAN-tagged solicitations "
+		       "untagged: %s; %s in generic mode",
+		       ifname, why, c->r->upgraded ? "detach, then attach" :
+						    "attach");
+		return -EOPNOTSUPP;
+	}
+	pr_info("%s: using generic mode, which keeps VLAN tags: native mode "
+		"would not (%s)",
+		ifname, why);
+	c->want = ATTACH_GENERIC;
+	c->vlan = NDPR_VLAN_SKB;
+	return 0;
+}
+
 static void load_failed(const struct attach_ctx *c, int err)
 {
 	if (c->had_maps)
@@ -422,7 +463,9 @@ static int attach_load(struct attach_ctx *c)
 		return ret;
 	}
 	open_opts.pin_root_path = c->pd.dir;
-	skel = c->skel = ndpresponder_bpf__open_opts(&open_opts);
+	skel = c->skel = c->vlan == NDPR_VLAN_RESTORED ?
+				 rx_vlan_open(&open_opts, c->ifindex) :
+				 ndpresponder_bpf__open_opts(&open_opts);
 	if (!skel) {
 		ret = -errno;
 		pr_err("couldn't open the BPF object: %s", errstr(ret));
@@ -430,6 +473,8 @@ static int attach_load(struct attach_ctx *c)
 	}
 	fill_config(c->o, c->mac,
 		    (struct ndpr_config *)&skel->rodata->ndpr_cfg);
+	if (c->vlan == NDPR_VLAN_RESTORED)
+		skel->rodata->ndpr_cfg.flags |= NDPR_CFG_RX_VLAN;
 	bpf_map__set_max_entries(skel->maps.ndpr_hosts, c->max);
 	bpf_map__set_max_entries(skel->maps.ndpr_prefixes, c->max);
 	ret = ndpresponder_bpf__load(skel);
@@ -494,7 +539,7 @@ static int attach_create_link(struct attach_ctx *c)
 	char path[PATH_MAX];
 	int ret;
 
-	c->link_fd = create_link(c->o, c->ifindex, c->prog_fd, &mode);
+	c->link_fd = create_link(c->o, c->want, c->ifindex, c->prog_fd, &mode);
 	if (c->link_fd < 0)
 		return c->link_fd;
 	ret = pin_path(&c->pd, PIN_LINK, path, sizeof(path));
@@ -576,6 +621,8 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 		ret = attach_read_pinned(&c);
 	if (!ret)
 		ret = attach_check_fit(&c);
+	if (!ret)
+		ret = attach_plan_vlan(&c);
 	if (!ret)
 		ret = attach_load(&c);
 	if (!ret)

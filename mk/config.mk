@@ -12,8 +12,8 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 VMLINUX_DIR := vmlinux/$(ARCH)
 
-LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libcap-ng libcurl \
-	libmicrohttpd libnftables
+LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libnl-genl-3.0 libcap-ng \
+	libcurl libmicrohttpd libnftables
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
 
@@ -42,6 +42,7 @@ CLI_INC     := -Icli -Iservice -Ilib -Ios -I$(OUTPUT)
 BPF_SRCS := bpf/ndpresponder.bpf.c
 BPF_HDRS := $(wildcard bpf/*.h) include/ndpresponder.h
 SKEL := $(OUTPUT)/ndpresponder.skel.h
+VLAN_SKEL := $(OUTPUT)/ndpresponder_vlan.skel.h
 
 OS_HDRS      := $(wildcard os/*.h) include/ndpresponder.h
 LIB_HDRS     := $(wildcard lib/*.h)
