@@ -46,21 +46,27 @@ static void print_nd(const uint8_t *pkt, uint32_t caplen, uint32_t sec,
 	       target, !is_ns && (ic[4] & FR_NA_R));
 }
 
-int cmd_pcap(int argc, char **argv)
+/* Calls each(frame, caplen, sec, frac, nsec, arg) for every frame of
+ * FILE; 0, or 2 with a line on stderr when FILE is no pcap file. */
+static int pcap_each(const char *file,
+		     void (*each)(const uint8_t *, uint32_t, uint32_t,
+				  uint32_t, int, const void *),
+		     const void *arg)
 {
 	static uint8_t pkt[262144];
-	uint8_t hdr[PCAP_FILE_HLEN], rec[PCAP_REC_HLEN], net[16];
-	FILE *fp = fopen(argv[0], "rb");
+	uint8_t hdr[PCAP_FILE_HLEN], rec[PCAP_REC_HLEN];
+	FILE *fp = fopen(file, "rb");
 	uint32_t magic, sec, frac, caplen;
 
-	if (!fp || inet_pton(AF_INET6, argv[1], net) != 1 ||
-	    fread(hdr, 1, sizeof(hdr), fp) != sizeof(hdr)) {
-		fprintf(stderr, "pcap: cannot read %s\n", argv[0]);
+	if (!fp || fread(hdr, 1, sizeof(hdr), fp) != sizeof(hdr)) {
+		fprintf(stderr, "pcap: cannot read %s\n", file);
+		if (fp)
+			fclose(fp);
 		return 2;
 	}
 	memcpy(&magic, hdr, 4);
 	if (magic != PCAP_MAGIC_US && magic != PCAP_MAGIC_NS) {
-		fprintf(stderr, "pcap: %s is not a pcap file\n", argv[0]);
+		fprintf(stderr, "pcap: %s is not a pcap file\n", file);
 		fclose(fp);
 		return 2;
 	}
@@ -70,8 +76,40 @@ int cmd_pcap(int argc, char **argv)
 		memcpy(&caplen, rec + 8, 4);
 		if (caplen > sizeof(pkt) || fread(pkt, 1, caplen, fp) != caplen)
 			break;
-		print_nd(pkt, caplen, sec, frac, magic == PCAP_MAGIC_NS, net);
+		each(pkt, caplen, sec, frac, magic == PCAP_MAGIC_NS, arg);
 	}
 	fclose(fp);
 	return 0;
+}
+
+static void print_nd_of(const uint8_t *pkt, uint32_t caplen, uint32_t sec,
+			uint32_t frac, int nsec, const void *net)
+{
+	print_nd(pkt, caplen, sec, frac, nsec, net);
+}
+
+int cmd_pcap(int argc, char **argv)
+{
+	uint8_t net[16];
+
+	if (inet_pton(AF_INET6, argv[1], net) != 1) {
+		fprintf(stderr, "pcap: %s is no IPv6 address\n", argv[1]);
+		return 2;
+	}
+	return pcap_each(argv[0], print_nd_of, net);
+}
+
+static void print_hex(const uint8_t *pkt, uint32_t caplen, uint32_t sec,
+		      uint32_t frac, int nsec, const void *arg)
+{
+	uint32_t i;
+
+	for (i = 0; i < caplen; i++)
+		printf("%02x", pkt[i]);
+	printf("\n");
+}
+
+int cmd_frames(int argc, char **argv)
+{
+	return pcap_each(argv[0], print_hex, NULL);
 }

@@ -36,17 +36,6 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
-}
-
-static int parse_ip6(const char *s, uint8_t a[16])
-{
-	return inet_pton(AF_INET6, s, a) == 1 ? 0 : -1;
-}
-
 static int sender_open(struct sender *s, const char *ifname)
 {
 	s->sll = (struct sockaddr_ll){ .sll_family = AF_PACKET,
@@ -155,6 +144,14 @@ int cmd_ns(int argc, char **argv)
 		return 2;
 	}
 	plan_init(&p, mac, (uint8_t)hlim);
+	if (argc > 7) {
+		p.ns.ntags = parse_tags(argv[7], p.ns.tags,
+					sizeof(p.ns.tags) / sizeof(p.ns.tags[0]));
+		if (p.ns.ntags < 0) {
+			fprintf(stderr, "ns: bad tags %s\n", argv[7]);
+			return 2;
+		}
+	}
 	p.targets = &target;
 	return send_paced(argv[0], &p, count, rate);
 }

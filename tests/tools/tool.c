@@ -5,9 +5,11 @@
  * prints.
  */
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <time.h>
 
+#include "frames.h"
 #include "tool.h"
 
 static const struct {
@@ -17,10 +19,11 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *usage;
 } cmds[] = {
-	{ "ns", 7, 7, cmd_ns,
-	  "IFACE SRC_MAC SRC_IP TARGET COUNT RATE HOP_LIMIT\n"
+	{ "ns", 7, 8, cmd_ns,
+	  "IFACE SRC_MAC SRC_IP TARGET COUNT RATE HOP_LIMIT [TAGS]\n"
 	  "\tCOUNT multicast Neighbor Solicitations for TARGET with a Source\n"
-	  "\tLink-Layer Address option, RATE a second; prints \"SENT SECONDS\"" },
+	  "\tLink-Layer Address option, RATE a second, tagged with TAGS (as\n"
+	  "\tfor na) in the frame; prints \"SENT SECONDS\"" },
 	{ "flood", 7, -1, cmd_flood,
 	  "IFACE SRC_MAC SEQ_NET FIRST COUNT RATE TARGET...\n"
 	  "\tCOUNT solicitations round robin over the TARGETs, RATE a second;\n"
@@ -33,6 +36,16 @@ static const struct {
 	  "\t\"NS|NA TIME SEQ TARGET R\", SEQ the last 32 bits of the NS's\n"
 	  "\tsource or the NA's destination when inside SEQ_NET (else -1),\n"
 	  "\tR the NA's router flag (0 for an NS)" },
+	{ "frames", 1, 1, cmd_frames,
+	  "FILE\n"
+	  "\tevery frame of a pcap file as it was captured (VLAN tags the\n"
+	  "\tkernel kept as metadata put back by libpcap), in hex, one a line" },
+	{ "na", 7, 7, cmd_na,
+	  "ETH_DST ETH_SRC TAGS SRC DST FLAGS TARGET\n"
+	  "\tthe Neighbor Advertisement frame these make, with ETH_SRC as\n"
+	  "\tits Target Link-Layer Address, in hex; TAGS is - or\n"
+	  "\tTPID:PCP:VID[,TPID:PCP:VID] outermost first (hex TPID), FLAGS\n"
+	  "\tthe letters of R, S and O set" },
 	{ "runkill", 3, -1, cmd_runkill,
 	  "USECS LOG COMMAND...\n"
 	  "\truns COMMAND (output to LOG) and SIGKILLs it USECS after\n"
@@ -53,6 +66,42 @@ static const struct {
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+int parse_mac(const char *s, uint8_t mac[6])
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
+}
+
+int parse_ip6(const char *s, uint8_t a[16])
+{
+	return inet_pton(AF_INET6, s, a) == 1 ? 0 : -1;
+}
+
+/* "-" or TPID:PCP:VID[,TPID:PCP:VID], outermost first; -1 if malformed. */
+int parse_tags(const char *s, struct fr_vlan *tags, int max)
+{
+	unsigned int tpid, pcp, vid;
+	int n = 0, used;
+
+	if (!strcmp(s, "-"))
+		return 0;
+	while (*s) {
+		if (n == max ||
+		    sscanf(s, "%x:%u:%u%n", &tpid, &pcp, &vid, &used) != 3 ||
+		    tpid > 0xffff || pcp > 7 || vid > 4095)
+			return -1;
+		tags[n].tpid = (uint16_t)tpid;
+		tags[n].tci = (uint16_t)(pcp << 13 | vid);
+		n++;
+		s += used;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return n;
+}
 
 double tool_now(void)
 {
