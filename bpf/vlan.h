@@ -19,10 +19,33 @@
 
 #ifdef NDPR_RX_VLAN_META
 
+#ifdef NDPR_RX_VLAN_TEST
+/*
+ * Unit tests only (tests/unit/test_xdp.c): a test run carries no driver
+ * metadata, and the kernel runs no device-bound program, so this build
+ * takes the tag a driver would have stripped from .bss, which the test
+ * sets; set 0: none stripped.
+ */
+__u32 ndpr_test_vlan_set;
+__be16 ndpr_test_vlan_proto;
+__u16 ndpr_test_vlan_tci;
+
+static __always_inline int rx_vlan_tag(const struct xdp_md *ctx,
+				       __be16 *proto, __u16 *tci)
+{
+	if (!ndpr_test_vlan_set)
+		return -61; /* -ENODATA, as the drivers say it */
+	*proto = ndpr_test_vlan_proto;
+	*tci = ndpr_test_vlan_tci;
+	return 0;
+}
+#else
 /* The kfunc of net/core/xdp.c; its TCI carries PCP and DEI too. */
 extern int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx,
 					__be16 *vlan_proto,
 					__u16 *vlan_tci) __ksym;
+#define rx_vlan_tag bpf_xdp_metadata_rx_vlan_tag
+#endif
 
 /* Ethernet addresses, then the tag restored in front of what followed. */
 struct eth_vlan_hdr {
@@ -50,7 +73,7 @@ static __always_inline int restore_rx_vlan(struct xdp_md *ctx,
 
 	/* -ENODATA: nothing was stripped; the frame holds all its tags. */
 	if (!(ndpr_cfg.flags & NDPR_CFG_RX_VLAN) ||
-	    bpf_xdp_metadata_rx_vlan_tag(ctx, &proto, &tci))
+	    rx_vlan_tag(ctx, &proto, &tci))
 		return 0;
 	/* The parser takes VLAN_MAX_DEPTH tags; one more is not an NS of
 	 * ours, as it would not be with all of them in the frame. */

@@ -57,6 +57,16 @@ enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex, const char **why)
 struct ndpresponder_bpf *rx_vlan_open(const struct bpf_object_open_opts *o,
 				      int ifindex)
 {
+	size_t size;
+	const void *elf = ndpresponder_vlan_bpf__elf_bytes(&size);
+
+	return rx_vlan_open_elf(elf, size, o, ifindex);
+}
+
+struct ndpresponder_bpf *rx_vlan_open_elf(const void *elf, size_t size,
+					  const struct bpf_object_open_opts *o,
+					  int ifindex)
+{
 	struct ndpresponder_bpf *skel = calloc(1, sizeof(*skel));
 	struct bpf_program *prog;
 	int err = -ENOMEM;
@@ -66,8 +76,8 @@ struct ndpresponder_bpf *rx_vlan_open(const struct bpf_object_open_opts *o,
 	err = ndpresponder_bpf__create_skeleton(skel);
 	if (err)
 		goto fail;
-	skel->skeleton->data =
-		ndpresponder_vlan_bpf__elf_bytes(&skel->skeleton->data_sz);
+	skel->skeleton->data = elf;
+	skel->skeleton->data_sz = size;
 	err = bpf_object__open_skeleton(skel->skeleton, o);
 	if (err)
 		goto fail;

@@ -33,6 +33,12 @@ enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex,
 struct ndpresponder_bpf *rx_vlan_open(const struct bpf_object_open_opts *o,
 				      int ifindex);
 
+/* The same for another build of the program, given as its ELF image
+ * (the unit tests' build that takes the tag from .bss). */
+struct ndpresponder_bpf *rx_vlan_open_elf(const void *elf, size_t size,
+					  const struct bpf_object_open_opts *o,
+					  int ifindex);
+
 /* The handling of a program, from its live options and mode. */
 enum ndpr_vlan rx_vlan_live(const struct ndpr_config *cfg, int mode);
 

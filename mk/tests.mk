@@ -5,7 +5,7 @@
 # code live in tests/lib/.
 
 TEST_DIR  := $(OUTPUT)/tests
-TEST_INC  := -Itests/lib $(CLI_INC)
+TEST_INC  := -Itests/lib $(CLI_INC) -I$(TEST_DIR)
 TEST_LIB_HDRS := $(wildcard tests/lib/*.h)
 TEST_BPF  := $(patsubst tests/bpf/%.c,$(TEST_DIR)/%.o,$(wildcard tests/bpf/*.bpf.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TEST_DIR)/%,$(wildcard tests/unit/test_*.c))
@@ -22,8 +22,23 @@ $(TEST_DIR)/%.bpf.o: tests/bpf/%.bpf.c | $(TEST_DIR)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# The VLAN build with the driver's tag taken from .bss (bpf/vlan.h), for
+# test_xdp: no test run carries the metadata of a driver.
+VLAN_TEST_SKEL := $(TEST_DIR)/ndpresponder_vlan_test.skel.h
+
+$(TEST_DIR)/ndpresponder_vlan_test.bpf.o: $(BPF_SRCS) $(BPF_HDRS) | $(TEST_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNDPR_RX_VLAN_META -DNDPR_RX_VLAN_TEST \
+		-c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(VLAN_TEST_SKEL): $(TEST_DIR)/ndpresponder_vlan_test.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ndpresponder_vlan_test_bpf > $@
+
 $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_LIB_HDRS) $(PRODUCT_OBJS) \
-		$(DOCKER_OBJ) $(METRICS_OBJ) $(SKEL) | $(TEST_DIR)
+		$(DOCKER_OBJ) $(METRICS_OBJ) $(SKEL) $(VLAN_TEST_SKEL) | $(TEST_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(PRODUCT_OBJS) \
 		$(DOCKER_OBJ) $(METRICS_OBJ) $(LIBS_LDLIBS)

@@ -55,21 +55,26 @@ static inline int skel_unpin_maps(struct bpf_object *obj, char *why,
 	return 0;
 }
 
+/* Opens an object through the skeleton: ndpresponder_bpf__open, or
+ * another build of the same program (test_xdp: the VLAN-aware one). */
+typedef struct ndpresponder_bpf *(*skel_open_fn)(void);
+
 /*
- * Opens the skeleton, sets cfg in .rodata (fixed from then on), loads it
- * with no map pinned and checks that none is. Returns 0 and the skeleton
- * in *out, or -1 and why.
+ * Opens the skeleton with open, sets cfg in .rodata (fixed from then on),
+ * loads it with no map pinned and checks that none is. Returns 0 and the
+ * skeleton in *out, or -1 and why.
  */
-static inline int skel_load_unpinned(const struct ndpr_config *cfg,
-				     struct ndpresponder_bpf **out, char *why,
-				     size_t whylen)
+static inline int skel_load_unpinned_from(skel_open_fn open,
+					  const struct ndpr_config *cfg,
+					  struct ndpresponder_bpf **out,
+					  char *why, size_t whylen)
 {
 	struct ndpresponder_bpf *skel;
 	struct bpf_map *map;
 	int err;
 
 	*out = NULL;
-	skel = ndpresponder_bpf__open();
+	skel = open();
 	if (!skel) {
 		snprintf(why, whylen, "open: %s", strerror(errno));
 		return -1;
@@ -96,6 +101,14 @@ fail:
 	return -1;
 }
 
+static inline int skel_load_unpinned(const struct ndpr_config *cfg,
+				     struct ndpresponder_bpf **out, char *why,
+				     size_t whylen)
+{
+	return skel_load_unpinned_from(ndpresponder_bpf__open, cfg, out, why,
+				       whylen);
+}
+
 /* One load of the program, and what the runs need of it. */
 struct skel_fixture {
 	struct ndpresponder_bpf *skel;
@@ -110,17 +123,26 @@ static inline void skel_fixture_destroy(struct skel_fixture *fx)
 	fx->skel = NULL;
 }
 
-static inline int skel_fixture_load(struct skel_fixture *fx,
-				    const struct ndpr_config *cfg, char *why,
-				    size_t whylen)
+static inline int skel_fixture_load_from(struct skel_fixture *fx,
+					 skel_open_fn open,
+					 const struct ndpr_config *cfg,
+					 char *why, size_t whylen)
 {
 	memset(fx, 0, sizeof(*fx));
 	fx->cfg = *cfg;
-	if (skel_load_unpinned(cfg, &fx->skel, why, whylen))
+	if (skel_load_unpinned_from(open, cfg, &fx->skel, why, whylen))
 		return -1;
 	fx->prog_fd = bpf_program__fd(fx->skel->progs.ndpresponder);
 	fx->counters_fd = bpf_map__fd(fx->skel->maps.ndpr_counters);
 	return 0;
+}
+
+static inline int skel_fixture_load(struct skel_fixture *fx,
+				    const struct ndpr_config *cfg, char *why,
+				    size_t whylen)
+{
+	return skel_fixture_load_from(fx, ndpresponder_bpf__open, cfg, why,
+				      whylen);
 }
 
 /*

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sched.h>
+#include <net/if.h>
+#include <arpa/inet.h>
 
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -23,6 +26,8 @@
 #include "harness.h"
 #include "frames.h"
 #include "skel_fixture.h"
+#include "rx_vlan.h"
+#include "ndpresponder_vlan_test.skel.h"
 
 #define NAME_MAX_LEN 160
 
@@ -107,6 +112,7 @@ static const struct {
 		   .flags = (f)
 #define PASSED(c)  .verdict = XDP_PASS, .counter = NDPR_C_##c
 #define CUT(n)	   .cut = true, .cut_len = (n)
+#define STRIPPED(tag) .stripped = true, .strip = tag
 /* Shorter than ETH_HLEN: the kernel may refuse to run it at all. */
 #define CUT_SHORT(n) CUT(n), .kernel_may_refuse = true
 
@@ -123,6 +129,10 @@ struct tcase {
 
 	int ntags;
 	struct fr_vlan tags[3];
+	/* The outer tag the driver took out of the frame into metadata:
+	 * only the VLAN build, which reads it, runs such a case. */
+	bool stripped;
+	struct fr_vlan strip;
 	uint32_t vtcfl;	    /* 0: version 6, the rest 0 */
 	uint8_t hlim;	    /* 0: 255 */
 	const char *src;    /* NULL: fe80::1 */
@@ -362,6 +372,32 @@ static const struct tcase cases[] = {
 	{ "other MAC: QinQ DAD -> MAC in eth src and TLLA", .cfg = CFG_MAC,
 	  .ntags = 2, .tags = { TAG_AD(0x00c8), TAG_Q(0x0064) }, .src = "::",
 	  TX_DAD(R | O) },
+	/* The driver's tag: the answer must carry it again (bpf/vlan.h). */
+	{ "stripped 802.1Q PCP 5 VID 100 -> NA with that tag",
+	  STRIPPED(TAG_Q(0xa064)), OPTS(SLLA), TX(R | S | O) },
+	{ "stripped 802.1Q with DEI, VID 4094 -> NA with that TCI",
+	  STRIPPED(TAG_Q(0x1ffe)), OPTS(SLLA), TX(R | S | O) },
+	{ "stripped 802.1ad 200 around 802.1Q 100 in the frame -> both",
+	  STRIPPED(TAG_AD(0x60c8)), .ntags = 1, .tags = { TAG_Q(0xa064) },
+	  OPTS(SLLA), TX(R | S | O) },
+	{ "stripped tag, DAD -> NA to ff02::1 with the tag",
+	  STRIPPED(TAG_Q(0x0064)), .src = "::", TX_DAD(R | O) },
+	{ "stripped tag, unicast NUD probe -> NA with the tag",
+	  STRIPPED(TAG_AD(0x00c8)), .src = "2001:db8:1::1",
+	  .dst = "2001:db8:1::10", OPTS(SLLA), TX(R | S) },
+	{ "stripped tag around two in the frame -> passed (3 tags)",
+	  STRIPPED(TAG_AD(0x0001)), .ntags = 2,
+	  .tags = { TAG_AD(200), TAG_Q(100) }, OPTS(SLLA),
+	  PASSED(passed_not_ns) },
+	{ "stripped tag, target not answered -> passed unchanged",
+	  STRIPPED(TAG_Q(0x0064)), .target = "2001:db8:9::1", OPTS(SLLA),
+	  PASSED(passed_no_match) },
+	{ "stripped tag, invalid NS (hop limit 64) -> passed unchanged",
+	  STRIPPED(TAG_Q(0x0064)), .hlim = 64, OPTS(SLLA),
+	  PASSED(invalid_hop_limit) },
+	{ "other MAC: stripped tag -> NA with it, MAC in eth src and TLLA",
+	  .cfg = CFG_MAC, STRIPPED(TAG_Q(0x0064)), OPTS(SLLA),
+	  TX(R | S | O) },
 };
 
 #undef R
@@ -370,14 +406,63 @@ static const struct tcase cases[] = {
 
 /* ---- the loaded program ---- */
 
+/*
+ * The builds of the program: the plain one, and the one that restores the
+ * VLAN tag a driver stripped (bpf/vlan.h). The kernel lets only a program
+ * bound to a device call the driver's kfunc, and runs no such program in
+ * a test run (check_dev_bound_run), so the VLAN build is tested in its
+ * variant that reads the driver's tag from .bss (NDPR_RX_VLAN_TEST): it
+ * must answer every case as the plain one does, tags in the frame
+ * included, and the cases with a stripped tag with that tag put back.
+ */
+static struct ndpresponder_bpf *vlan_build_open(void)
+{
+	size_t size;
+	const void *elf = ndpresponder_vlan_test_bpf__elf_bytes(&size);
+
+	return rx_vlan_open_elf(elf, size, NULL, 0);
+}
+
+static const struct build {
+	const char *prefix; /* of the checks' names */
+	skel_open_fn open;
+	__u8 cfg_flags; /* added to each configuration's */
+	bool meta;	/* reads the tag a driver stripped */
+} builds[] = {
+	{ "", ndpresponder_bpf__open, 0, false },
+	{ "VLAN build: ", vlan_build_open, NDPR_CFG_RX_VLAN, true },
+};
+
+/* Sets the .bss of the VLAN test build: the tag the "driver" stripped. */
+static int set_stripped(const struct skel_fixture *fx, const struct tcase *tc)
+{
+	struct ndpresponder_vlan_test_bpf__bss v = {
+		.ndpr_test_vlan_set = tc->stripped,
+		.ndpr_test_vlan_proto = htons(tc->strip.tpid),
+		.ndpr_test_vlan_tci = tc->strip.tci,
+	};
+	struct bpf_map *map;
+	__u32 zero = 0;
+
+	bpf_object__for_each_map(map, fx->skel->obj)
+	{
+		if (bpf_map__is_internal(map) &&
+		    strstr(bpf_map__name(map), ".bss"))
+			return bpf_map_update_elem(bpf_map__fd(map), &zero, &v,
+						   BPF_ANY);
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 /* Loads with cfg and adds the entries. */
-static int fixture_load(struct skel_fixture *fx,
+static int fixture_load(struct skel_fixture *fx, skel_open_fn open,
 			const struct ndpr_config *cfg, char *why,
 			size_t whylen)
 {
 	size_t i;
 
-	if (skel_fixture_load(fx, cfg, why, whylen))
+	if (skel_fixture_load_from(fx, open, cfg, why, whylen))
 		return -1;
 	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
 		struct ndpr_prefix_val val = { .action = entries[i].action };
@@ -533,6 +618,16 @@ static void case_frame(const struct skel_fixture *fx, const struct tcase *tc,
 		in->len = tc->cut_len;
 }
 
+/* The NS as the answer must tag it: the stripped tag outermost. */
+static void answer_tags(const struct tcase *tc, struct fr_ns *ns)
+{
+	if (!tc->stripped)
+		return;
+	memmove(ns->tags + 1, ns->tags, sizeof(ns->tags[0]) * 2);
+	ns->tags[0] = tc->strip;
+	ns->ntags++;
+}
+
 /*
  * The frame the program left must be the NA of expected_na(), byte for
  * byte and with a checksum that verifies, or else the input unchanged.
@@ -542,25 +637,27 @@ static bool output_ok(const struct skel_fixture *fx, const struct tcase *tc,
 		      const struct frame *got, const char *name)
 {
 	static struct frame want;
+	struct fr_ns answered = *ns;
 	char why[512] = "";
 	bool same;
 
 	if (tc->verdict != XDP_TX)
 		return passed_unchanged(name, in->b, in->len, got->b, got->len);
-	expected_na(ns, &fx->cfg, tc->flags, &want);
-	explain_na_diff(got, &want, tc->ntags, why, sizeof(why));
+	answer_tags(tc, &answered);
+	expected_na(&answered, &fx->cfg, tc->flags, &want);
+	explain_na_diff(got, &want, answered.ntags, why, sizeof(why));
 	same = got->len == want.len && !memcmp(got->b, want.b, got->len);
 	if (!CHECK(name, same, "NA differs from the expected one in:%s", why)) {
 		hexdump_diff(got->b, got->len, want.b, want.len);
 		print_frame("expected", want.b, want.len);
 		return false;
 	}
-	return CHECK(name, na_checksum_ok(got, tc->ntags),
+	return CHECK(name, na_checksum_ok(got, answered.ntags),
 		     "NA checksum does not verify");
 }
 
-static void run_case(const struct skel_fixture *fx, const struct tcase *tc,
-		     const char *name)
+static void run_case(const struct skel_fixture *fx, const struct build *b,
+		     const struct tcase *tc, const char *name)
 {
 	static struct frame in, got;
 	__u64 before[NDPR_C_MAX], after[NDPR_C_MAX];
@@ -569,6 +666,9 @@ static void run_case(const struct skel_fixture *fx, const struct tcase *tc,
 	__u32 retval;
 	int err;
 
+	if (b->meta && !CHECK(name, !set_stripped(fx, tc),
+			      "setting the stripped tag: %s", strerror(errno)))
+		return;
 	case_frame(fx, tc, &ns, &in);
 	if (!CHECK(name, !counters_sum(fx->counters_fd, before),
 		   "reading counters: %s", strerror(errno)))
@@ -647,36 +747,82 @@ static unsigned int pins_present(void)
 	return mask;
 }
 
-static void run_config(enum cfg_id id)
+static void run_config(enum cfg_id id, const struct build *b)
 {
 	char name[NAME_MAX_LEN], why[256] = "", lname[NAME_MAX_LEN];
+	struct ndpr_config cfg = cfgs[id].cfg;
 	struct skel_fixture fx;
 	size_t i;
 	int err;
 
-	snprintf(lname, sizeof(lname), "xdp: load with config '%s'",
-		 cfgs[id].name);
-	err = fixture_load(&fx, &cfgs[id].cfg, why, sizeof(why));
+	snprintf(lname, sizeof(lname), "xdp: %sload with config '%s'",
+		 b->prefix, cfgs[id].name);
+	cfg.flags |= b->cfg_flags;
+	err = fixture_load(&fx, b->open, &cfg, why, sizeof(why));
 	harness_result(!err, lname, "%s", why);
 	if (!err && id == CFG_DEFAULT)
 		check_map_table(&fx);
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (cases[i].cfg != id)
+		if (cases[i].cfg != id || (cases[i].stripped && !b->meta))
 			continue;
-		snprintf(name, sizeof(name), "xdp: %s", cases[i].name);
+		snprintf(name, sizeof(name), "xdp: %s%s", b->prefix,
+			 cases[i].name);
 		if (err)
 			harness_result(0, name, "skeleton did not load");
 		else
-			run_case(&fx, &cases[i], name);
+			run_case(&fx, b, &cases[i], name);
 	}
 	if (!err)
 		skel_fixture_destroy(&fx);
 }
 
+/*
+ * The product's VLAN build loads bound to a veth (the verifier accepts it
+ * and the kernel resolves the kfunc to the driver's); the kernel refuses
+ * to test-run a device-bound program (EINVAL, net/bpf/test_run.c), which
+ * is why the cases run the .bss variant.
+ */
+static void check_dev_bound_run(void)
+{
+	const char *name = "xdp: the VLAN build loads bound to a veth "
+			   "(test runs of it refused)";
+	struct ndpresponder_bpf *skel;
+	struct frame in = { .len = 64 }, out;
+	char why[128] = "";
+	__u32 retval;
+	int err, ifindex;
+
+	if (!CHECK(name, !unshare(CLONE_NEWNET), "unshare: %s",
+		   strerror(errno)))
+		return;
+	if (!CHECK(name, !system("ip link add vt0 type veth peer name vt1"),
+		   "ip link add failed"))
+		return;
+	ifindex = (int)if_nametoindex("vt0");
+	skel = rx_vlan_open(NULL, ifindex);
+	if (!CHECK(name, skel, "open: %s", strerror(errno)))
+		return;
+	skel->rodata->ndpr_cfg = cfgs[CFG_DEFAULT].cfg;
+	skel->rodata->ndpr_cfg.flags |= NDPR_CFG_RX_VLAN;
+	err = skel_unpin_maps(skel->obj, why, sizeof(why));
+	if (!CHECK(name, !err, "%s", why))
+		goto out;
+	err = ndpresponder_bpf__load(skel);
+	if (!CHECK(name, !err, "load bound to vt0: %s", strerror(-err)))
+		goto out;
+	err = xdp_run_frame(bpf_program__fd(skel->progs.ndpresponder),
+			    (__u32)ifindex, &in, &out, &retval);
+	harness_result(err == EINVAL || !err, name,
+		       "test run: %s, expected EINVAL", strerror(err));
+out:
+	ndpresponder_bpf__destroy(skel);
+}
+
 int main(void)
 {
 	unsigned int pins_before;
+	size_t b;
 	int id;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -687,8 +833,10 @@ int main(void)
 	}
 
 	pins_before = pins_present();
-	for (id = 0; id < CFG_MAX; id++)
-		run_config(id);
+	for (b = 0; b < sizeof(builds) / sizeof(builds[0]); b++)
+		for (id = 0; id < CFG_MAX; id++)
+			run_config(id, &builds[b]);
+	check_dev_bound_run();
 	harness_result(!(pins_present() & ~pins_before),
 		       "xdp: no map pinned under " BPFFS_ROOT,
 		       "a map appeared under " BPFFS_ROOT);
