@@ -26,7 +26,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-suite_up ip nsenter nft ndisc6 tcpdump timeout sysctl awk sed sort grep \
+suite_up ip nsenter curl nft ndisc6 tcpdump timeout sysctl awk sed sort grep \
 	mount umount tar ldd bpftool ping dockerd docker containerd runc \
 	containerd-shim-runc-v2 busybox
 
@@ -364,7 +364,8 @@ out=$(tar -C "$DK/rootfs" -c . | dk import - "$IMAGE" 2>&1) ||
 
 # ---- run before the network exists ---------------------------------------
 
-run_start "$WORK_DIR/run.log"
+METRICS=http://127.0.0.1:9469/metrics
+run_start "$WORK_DIR/run.log" --metrics-listen 127.0.0.1:9469
 check "run -N $NET attaches to $UPLINK" \
 	wait_until 10 logged "attached to $UPLINK"
 check "run -N: static -n $STATIC listed" \
@@ -410,6 +411,28 @@ check "the router reaches $A1 again after forgetting it (NS answered)" \
 	router_ping_fresh "$A1" "$ROUTER_LO_IP"
 check "ndisc6 $A1 from the router is answered with the host's MAC" \
 	ndisc_answers "$A1" "$HOST_MAC"
+
+# What the endpoint says of Docker mode now.
+metric() { # series (name and labels, exactly)
+	in_ns "$NS_HOST" curl -sS --max-time 5 "$METRICS" |
+		awk -v s="$1" '$1 == s { print $2 }'
+}
+metric_is() { # series, test operator, value
+	local got
+	got=$(metric "$1")
+	WHY="$1 is ${got:-absent}, expected $2 $3"
+	[ -n "$got" ] && [ "${got%.*}" "$2" "$3" ]
+}
+check "metrics: Docker connected" metric_is \
+	"ndpresponder_docker_connected{interface=\"$UPLINK\"}" -eq 1
+check "metrics: $A1 counted as docker:$NET" metric_is \
+	"ndpresponder_prefix_entries{interface=\"$UPLINK\",kind=\"answer\",origin=\"docker:$NET\"}" -eq 1
+check "metrics: Docker entries added" metric_is \
+	"ndpresponder_docker_entries_added_total{interface=\"$UPLINK\"}" -ge 1
+check "metrics: no Docker sync errors" metric_is \
+	"ndpresponder_docker_sync_errors_total{interface=\"$UPLINK\"}" -eq 0
+check "metrics: Docker's last sync is recent" metric_is \
+	"ndpresponder_docker_last_sync_time_seconds{interface=\"$UPLINK\"}" -ge "$(($(date +%s) - 600))"
 
 # ---- disconnect -----------------------------------------------------------
 
