@@ -194,6 +194,33 @@ WHY="peak answers/s from rate(): ${got:-none}"
 check "answers/s from rate() saw the flood" \
 	awk -v r="${got:-0}" 'BEGIN { exit !(r > 100) }'
 
+# The Grafana dashboard's queries, as Grafana would send them: each one
+# valid PromQL that Prometheus evaluates, the answers/s panel's over the
+# flood too.
+dashboard_queries() {
+	jq -r '.panels[].targets[].expr' "$REPO_DIR/packaging/grafana-dashboard.json" |
+		sed -e 's/\$__rate_interval/3s/g' -e 's/\$instance/.*/g' \
+			-e 's/\$interface/.*/g'
+}
+queries_ok() {
+	local q st n=0
+	while read -r q; do
+		st=$(hcurl -G "http://$PROM/api/v1/query" --data-urlencode "query=$q" |
+			jq -r .status)
+		WHY="Prometheus said '${st:-nothing}' to: $q"
+		[ "$st" = success ] || return 1
+		n=$((n + 1))
+	done < <(dashboard_queries)
+	WHY="no queries in the dashboard"
+	[ "$n" -gt 0 ]
+}
+check "every query of packaging/grafana-dashboard.json evaluates" queries_ok
+q=$(dashboard_queries | head -n 1)
+got=$(prom_query "max_over_time(($q)[30s:1s])")
+WHY="the answers/s panel's peak: ${got:-none} ($q)"
+check "the dashboard's answers/s panel saw the flood" \
+	awk -v r="${got:-0}" 'BEGIN { exit !(r > 100) }'
+
 # --- bad clients ----------------------------------------------------------
 
 WHY="got $(http_status "http://$LISTEN/nothing")"
