@@ -27,9 +27,9 @@ TEST="$TEST qemu-system-x86 cpio"
 TEST="$TEST libclang-rt-14-dev"
 
 # The metrics test (tests/integration/metrics.sh): a real Prometheus
-# scraping run's endpoint, promtool checking both outputs, curl and jq
-# for the endpoint and Prometheus' HTTP API.
-TEST="$TEST prometheus curl jq"
+# scraping run's endpoint, promtool checking both outputs, node_exporter
+# reading the textfile; curl and jq for the HTTP sides.
+TEST="$TEST prometheus prometheus-node-exporter curl jq"
 
 # `make bench`: ndppd to compare with, gnuplot for the plot.
 BENCH="ndppd gnuplot-nox"

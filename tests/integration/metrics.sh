@@ -5,14 +5,17 @@
 # stored equals `stats --json`. promtool accepts both outputs (the
 # endpoint and `stats --format prometheus`); OpenMetrics when Accept asks
 # for it. Bad clients (unknown path, POST, a huge header, 50 slow clients
-# holding connections) disturb neither the answers nor the scrapes. A bad
-# address, a taken port and the static build are refused before attaching.
+# holding connections) disturb neither the answers nor the scrapes.
+# node_exporter's textfile collector reads `stats --format prometheus`;
+# the Grafana dashboard's queries evaluate. A bad address, a taken port
+# and the static build are refused before attaching.
 # Prometheus and every client run in the host namespace, on its loopback;
 # Prometheus keeps its storage in the work directory.
 
 . "$(dirname "$0")/lib.sh"
 
-suite_up ip nsenter ndisc6 prometheus promtool curl jq timeout
+suite_up ip nsenter ndisc6 prometheus promtool prometheus-node-exporter curl jq \
+	timeout
 
 SVC_PREFIX=2001:db8:1::100/120
 LISTEN=127.0.0.1:9469
@@ -147,6 +150,28 @@ check "stats --format prometheus: the endpoint's responder families" eval \
 	'[ "$(grep "^# TYPE" "$WORK_DIR/textfile.prom")" = \
 	   "$(grep "^# TYPE ndpresponder_" "$WORK_DIR/prom.txt" |
 	      grep -v "_build_info ")" ]'
+
+# node_exporter's textfile collector reads it, written as the README's
+# timer does (a temporary file, renamed).
+TEXTFILE_DIR=$WORK_DIR/textfile
+mkdir -p "$TEXTFILE_DIR"
+ndpr stats "$UPLINK" --format prometheus >"$TEXTFILE_DIR/ndpresponder-$UPLINK.prom.tmp" &&
+	mv "$TEXTFILE_DIR/ndpresponder-$UPLINK.prom.tmp" "$TEXTFILE_DIR/ndpresponder-$UPLINK.prom"
+bg_start "$WORK_DIR/node_exporter.log" "$NS_HOST" prometheus-node-exporter \
+	--collector.disable-defaults --collector.textfile \
+	--collector.textfile.directory="$TEXTFILE_DIR" \
+	--web.listen-address=127.0.0.1:9100
+NODE_PID=$(bg_pid "$WORK_DIR/node_exporter.log")
+node_metrics() {
+	hcurl -o "$WORK_DIR/node.txt" http://127.0.0.1:9100/metrics 2>/dev/null
+}
+wait_until 10 node_metrics
+WHY="node_exporter: $(grep -h textfile "$WORK_DIR/node.txt" "$WORK_DIR/node_exporter.log" 2>/dev/null | tail -n 3 | oneline)"
+check "node_exporter's textfile collector takes it (no scrape error)" \
+	grep -qx 'node_textfile_scrape_error 0' "$WORK_DIR/node.txt"
+check "node_exporter serves its answered series" log_has "$WORK_DIR/node.txt" \
+	"^ndpresponder_solicitations_total\{interface=\"$UPLINK\",outcome=\"answered\"\} [0-9]+$"
+bg_stop "$NODE_PID" TERM 5 >/dev/null
 
 # --- Prometheus scraping while solicitations flow -------------------------
 
