@@ -14,7 +14,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-suite_up ip nsenter ndisc6 prometheus promtool prometheus-node-exporter curl jq \
+suite_up ip nsenter setpriv ndisc6 prometheus promtool prometheus-node-exporter curl jq \
 	timeout
 
 SVC_PREFIX=2001:db8:1::100/120
@@ -96,11 +96,17 @@ refused_before_attach "static build" "has no metrics endpoint" \
 
 # --- run with the endpoint ------------------------------------------------
 
+# As the unit runs it: root with the unit's capability bounding set.
+UNIT_CAPS=$(sed -n 's/^CapabilityBoundingSet=//p' \
+	"$REPO_DIR/packaging/ndpresponder@.service" | tr 'A-Z ' 'a-z,' | sed 's/cap_/+/g')
 LOG=$WORK_DIR/run.log
-ndpr_bg "$LOG" run -i "$UPLINK" -n "$SVC_PREFIX" --metrics-listen "$LISTEN"
+bg_start "$LOG" "$NS_HOST" setpriv --inh-caps=-all --ambient-caps=-all \
+	--bounding-set="-all,$UNIT_CAPS" \
+	"$NDPR_BIN" run -i "$UPLINK" -n "$SVC_PREFIX" --metrics-listen "$LISTEN"
 RUN_PID=$(bg_pid "$LOG")
 wait_until 10 eval 'run_ready "$RUN_PID" || ! proc_alive "$RUN_PID"'
-check "run --metrics-listen $LISTEN serves" run_ready "$RUN_PID" ||
+check "run --metrics-listen $LISTEN serves, with the unit's capabilities ($UNIT_CAPS)" \
+	run_ready "$RUN_PID" ||
 	die "run did not start: $(tail -n 5 "$LOG" | oneline)"
 check "log names the endpoint" log_has "$LOG" "metrics at http://$LISTEN/metrics"
 # The server's thread came after the drop: it has no more than the rest.
