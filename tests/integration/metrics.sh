@@ -7,8 +7,9 @@
 # for it. Bad clients (unknown path, POST, a huge header, 50 slow clients
 # holding connections) disturb neither the answers nor the scrapes.
 # node_exporter's textfile collector reads `stats --format prometheus`;
-# the Grafana dashboard's queries evaluate. A bad address, a taken port
-# and the static build are refused before attaching.
+# the Grafana dashboard's queries and the alerting rules of packaging/
+# evaluate. A bad address, a taken port and the static build are refused
+# before attaching.
 # Prometheus and every client run in the host namespace, on its loopback;
 # Prometheus keeps its storage in the work directory.
 
@@ -186,6 +187,9 @@ cat >"$WORK_DIR/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
   scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $REPO_DIR/packaging/prometheus-alerts.yml
 scrape_configs:
   - job_name: ndpresponder
     static_configs:
@@ -224,6 +228,23 @@ got=$(prom_query "max_over_time(rate(ndpresponder_solicitations_total{outcome=\"
 WHY="peak answers/s from rate(): ${got:-none}"
 check "answers/s from rate() saw the flood" \
 	awk -v r="${got:-0}" 'BEGIN { exit !(r > 100) }'
+
+# The alerting rules: promtool accepts them, Prometheus evaluates each.
+WHY="$(promtool check rules "$REPO_DIR/packaging/prometheus-alerts.yml" 2>&1 | oneline)"
+check "promtool check rules packaging/prometheus-alerts.yml" eval \
+	'promtool check rules "$REPO_DIR/packaging/prometheus-alerts.yml" >/dev/null 2>&1'
+rules_ok() {
+	local r
+	r=$(hcurl "http://$PROM/api/v1/rules" 2>/dev/null |
+		jq -r '[.data.groups[].rules[]] | "\(length) \([.[] | select(.health != "ok")] | length)"')
+	WHY="rules loaded, unhealthy: ${r:-none}"
+	[ "${r%% *}" -gt 0 ] 2>/dev/null && [ "${r#* }" = 0 ]
+}
+wait_until 5 rules_ok
+check "Prometheus evaluates every alerting rule" rules_ok
+firing=$(hcurl "http://$PROM/api/v1/alerts" 2>/dev/null | jq -r '[.data.alerts[] | select(.labels.alertname == "NdpresponderNotAttached")] | length')
+WHY="NdpresponderNotAttached alerts: ${firing:-?}"
+check "no NdpresponderNotAttached while attached" test "$firing" = 0
 
 # The Grafana dashboard's queries, as Grafana would send them: each one
 # valid PromQL that Prometheus evaluates, the answers/s panel's over the
