@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ndpresponder.h"
 #include "log.h"
@@ -43,6 +47,9 @@ static const char *refused_range(const struct in6_addr *a, unsigned int len)
 		return "is the unspecified address";
 	if (len == 128 && IN6_IS_ADDR_LOOPBACK(a))
 		return "is the loopback address";
+	/* RFC 4291 §2.5.5.2: IPv4 nodes, never on an IPv6 link. */
+	if (len >= 96 && IN6_IS_ADDR_V4MAPPED(a))
+		return "is IPv4-mapped";
 	return NULL;
 }
 
@@ -139,6 +146,16 @@ void prefix_format(const struct prefix *p, char *buf, size_t len)
 
 	inet_ntop(AF_INET6, &p->addr, a, sizeof(a));
 	snprintf(buf, len, "%s/%u", a, p->len);
+}
+
+bool prefix_covers(const struct prefix *outer, const struct prefix *inner)
+{
+	struct in6_addr a = inner->addr;
+
+	if (outer->len > inner->len)
+		return false;
+	mask_addr(&a, outer->len);
+	return !memcmp(&a, &outer->addr, sizeof(a));
 }
 
 int prefix_cmp(const void *a, const void *b)
@@ -240,63 +257,180 @@ static int parse_entry_flag(const char *w, uint8_t *flags)
 	return -EINVAL;
 }
 
+/* One line of a prefix file (len octets, NULs included) into p; 0 for an
+ * entry, 1 for a blank or comment line, else -EINVAL with err. */
+static int parse_line(char *line, size_t len, unsigned int flags,
+		      struct prefix *p, char *err, size_t errlen)
+{
+	char *hash, *w[2];
+	int n;
+
+	/* A NUL would hide the rest of the line from the parser. */
+	if (strlen(line) != len) {
+		snprintf(err, errlen, "a NUL octet in the line");
+		return -EINVAL;
+	}
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	n = split_words(line, w);
+	if (n == 0)
+		return 1;
+	if (n < 0) {
+		snprintf(err, errlen, "too many words");
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->action = NDPR_ACT_ANSWER;
+	if (n == 2 && !strcmp(w[0], "exclude")) {
+		p->action = NDPR_ACT_EXCLUDE;
+		w[0] = w[1];
+	} else if (n == 2 && parse_entry_flag(w[1], &p->flags)) {
+		snprintf(err, errlen, "expected 'PREFIX', 'PREFIX "
+			 "route-check[=neigh]' or 'exclude PREFIX'");
+		return -EINVAL;
+	}
+	return prefix_parse(w[0], flags, p, err, errlen);
+}
+
+/* Every line of f into out; -errno, or -EINVAL with "PATH:LINE: why". */
+static int parse_stream(FILE *f, const char *path, unsigned int flags,
+			struct prefix_set *out, char *err, size_t errlen)
+{
+	char *line = NULL, why[256];
+	unsigned int lineno = 0;
+	size_t cap = 0;
+	struct prefix p;
+	ssize_t len;
+	int ret = 0;
+
+	for (;;) {
+		errno = 0;
+		len = getline(&line, &cap, f);
+		if (len < 0)
+			break;
+		lineno++;
+		ret = parse_line(line, (size_t)len, flags, &p, why,
+				 sizeof(why));
+		if (ret < 0) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
+			goto out;
+		}
+		if (!ret)
+			ret = prefix_set_add(out, &p);
+		if (ret < 0)
+			goto out;
+		ret = 0;
+	}
+	/* getline's -1 is an end of file only when the stream says so: an
+	 * ENOMEM is not, or the file would be read as shorter than it is. */
+	if (ferror(f) || !feof(f))
+		ret = errno ? -errno : -EIO;
+out:
+	free(line);
+	return ret;
+}
+
+/* What changes when a file is written or replaced. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a regular file";
+}
+
+/*
+ * One read of path into out: -EAGAIN if the file changed while it was
+ * read (written to, or replaced), else 0 or a negative errno with err.
+ */
+static int read_once(const char *path, unsigned int flags,
+		     struct prefix_set *out, char *err, size_t errlen)
+{
+	struct stat before, after, now;
+	FILE *f;
+	int fd, ret;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &before)) {
+		ret = -errno;
+		snprintf(err, errlen, "couldn't open '%s': %s", path,
+			 errstr(ret));
+		goto fail_fd;
+	}
+	if (!S_ISREG(before.st_mode)) {
+		snprintf(err, errlen, "'%s' is %s: a prefix file must be a "
+			 "regular file", path, file_kind(before.st_mode));
+		ret = -EINVAL;
+		goto fail_fd;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, errstr(ret));
+		goto fail_fd;
+	}
+	ret = parse_stream(f, path, flags, out, err, errlen);
+	if (fstat(fd, &after) || stat(path, &now) ||
+	    !same_file(&before, &after) || !same_file(&before, &now))
+		ret = -EAGAIN;
+	else if (ret && ret != -EINVAL)
+		snprintf(err, errlen, "couldn't read '%s': %s", path,
+			 errstr(ret));
+	fclose(f);
+	return ret;
+fail_fd:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int prefix_file_load(const char *path, unsigned int flags,
+		     struct prefix_set *out, char *err, size_t errlen)
+{
+	const struct timespec pause = { 0, PREFIX_FILE_PAUSE_MS * 1000000L };
+	struct prefix_set got = {};
+	int ret = -EAGAIN;
+
+	/* A file being written is read again until it holds still. */
+	for (int i = 0; i < PREFIX_FILE_TRIES && ret == -EAGAIN; i++) {
+		if (i)
+			nanosleep(&pause, NULL);
+		prefix_set_free(&got);
+		ret = read_once(path, flags, &got, err, errlen);
+	}
+	if (ret == -EAGAIN)
+		snprintf(err, errlen, "'%s' changed while being read, %d "
+			 "times in a row", path, PREFIX_FILE_TRIES);
+	for (size_t i = 0; i < got.n && !ret; i++)
+		ret = prefix_set_add(out, &got.v[i]);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "%s: %s", path, errstr(ret));
+	prefix_set_free(&got);
+	return ret;
+}
+
 int prefix_file_read(const char *path, unsigned int flags,
 		     struct prefix_set *out)
 {
-	char *line = NULL, *hash, *w[2], err[256];
-	size_t cap = 0;
-	unsigned int lineno = 0;
-	struct prefix p;
-	FILE *f;
-	int ret = 0, n;
+	char err[512];
+	int ret = prefix_file_load(path, flags, out, err, sizeof(err));
 
-	f = fopen(path, "r");
-	if (!f) {
-		ret = -errno;
-		pr_err("couldn't open '%s': %s", path, errstr(ret));
-		return ret;
-	}
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		n = split_words(line, w);
-		if (n == 0)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.action = NDPR_ACT_ANSWER;
-		if (n == 2 && !strcmp(w[0], "exclude")) {
-			p.action = NDPR_ACT_EXCLUDE;
-			w[0] = w[1];
-		} else if (n == 2 && parse_entry_flag(w[1], &p.flags)) {
-			pr_err("%s:%u: expected 'PREFIX', 'PREFIX "
-			       "route-check[=neigh]' or 'exclude PREFIX'",
-			       path, lineno);
-			ret = -EINVAL;
-			goto out;
-		} else if (n < 0) {
-			pr_err("%s:%u: too many words", path, lineno);
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = prefix_parse(w[0], flags, &p, err, sizeof(err));
-		if (ret) {
-			pr_err("%s:%u: %s", path, lineno, err);
-			goto out;
-		}
-		ret = prefix_set_add(out, &p);
-		if (ret) {
-			pr_err("%s: %s", path, errstr(ret));
-			goto out;
-		}
-	}
-	if (ferror(f)) {
-		ret = -EIO;
-		pr_err("couldn't read '%s': %s", path, errstr(ret));
-	}
-out:
-	free(line);
-	fclose(f);
+	if (ret)
+		pr_err("%s", err);
 	return ret;
 }

@@ -29,6 +29,8 @@ int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
 		 char *err, size_t errlen);
 void prefix_format(const struct prefix *p, char *buf, size_t len);
 int prefix_cmp(const void *a, const void *b);
+/* Whether every address of inner is inside outer. */
+bool prefix_covers(const struct prefix *outer, const struct prefix *inner);
 const char *action_name(uint8_t action);
 /* "off", "route" or "neigh", and back; -EINVAL for anything else. */
 const char *route_check_name(uint8_t flags);
@@ -44,12 +46,23 @@ int prefix_set_add(struct prefix_set *s, const struct prefix *p);
 void prefix_set_sort(struct prefix_set *s);
 void prefix_set_free(struct prefix_set *s);
 
+/* A file that keeps changing under its reader is tried this often. */
+#define PREFIX_FILE_TRIES    10
+#define PREFIX_FILE_PAUSE_MS 20
+
 /*
  * Reads a prefix file: one entry a line, "PREFIX", "PREFIX route-check",
- * "PREFIX route-check=neigh" or "exclude PREFIX"; '#' starts a comment. Returns 0 or a negative errno after printing the
- * file, line and reason.
+ * "PREFIX route-check=neigh" or "exclude PREFIX"; '#' starts a comment.
+ * Only a regular file; a NUL octet in a line is refused. A file that
+ * changed while it was read (written, or replaced) is read again, up to
+ * PREFIX_FILE_TRIES times, so a half-written file is never taken. Appends
+ * to out only on success; returns 0 or a negative errno after printing
+ * one line (file, line and reason).
  */
 int prefix_file_read(const char *path, unsigned int flags,
 		     struct prefix_set *out);
+/* The same, with the line in err instead of printed. */
+int prefix_file_load(const char *path, unsigned int flags,
+		     struct prefix_set *out, char *err, size_t errlen);
 
 #endif
