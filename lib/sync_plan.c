@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ndpresponder.h"
 #include "sync_plan.h"
 
 /* Room for n steps. */
@@ -76,6 +77,75 @@ static int dedup(struct prefix_set *s, uint16_t origin, struct prefix *bad)
 	return 0;
 }
 
+/* The excludes in force after the sync: want's, and other origins'. */
+static int excludes_of(const struct prefix_set *have,
+		       const struct prefix_set *want, uint16_t origin,
+		       struct prefix_set *ex)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < want->n && !ret; i++)
+		if (want->v[i].action == NDPR_ACT_EXCLUDE)
+			ret = prefix_set_add(ex, &want->v[i]);
+	for (size_t i = 0; i < have->n && !ret; i++)
+		if (have->v[i].action == NDPR_ACT_EXCLUDE &&
+		    have->v[i].origin != origin)
+			ret = prefix_set_add(ex, &have->v[i]);
+	return ret;
+}
+
+/* Counts p as hidden if an exclude of ex covers it. */
+static bool hidden(const struct prefix_set *ex, const struct prefix *p,
+		   struct sync_plan *plan)
+{
+	if (p->action != NDPR_ACT_ANSWER)
+		return false;
+	for (size_t i = 0; i < ex->n; i++) {
+		if (!prefix_covers(&ex->v[i], p))
+			continue;
+		if (!plan->hidden++) {
+			plan->hidden_first = *p;
+			plan->hidden_by = ex->v[i];
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Drops from want what an exclude hides. */
+static void drop_hidden(struct prefix_set *want, const struct prefix_set *ex,
+			struct sync_plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < want->n; i++)
+		if (!hidden(ex, &want->v[i], plan))
+			want->v[n++] = want->v[i];
+	want->n = n;
+}
+
+size_t sync_hide(struct prefix_set *s, struct prefix *first,
+		 struct prefix *by)
+{
+	const struct prefix_set none = {};
+	struct sync_plan plan = {};
+	struct prefix_set ex = {};
+
+	/* Without memory for the excludes, nothing is hidden: the sync's
+	 * own plan fails then, and says so. */
+	if (excludes_of(&none, s, 0, &ex)) {
+		prefix_set_free(&ex);
+		return 0;
+	}
+	drop_hidden(s, &ex, &plan);
+	prefix_set_free(&ex);
+	if (plan.hidden && first)
+		*first = plan.hidden_first;
+	if (plan.hidden && by)
+		*by = plan.hidden_by;
+	return plan.hidden;
+}
+
 /* The entry of have for p, if any. */
 static const struct prefix *find(const struct prefix_set *have,
 				 const struct prefix *p)
@@ -88,11 +158,12 @@ static const struct prefix *find(const struct prefix_set *have,
  * entry of origin no longer wanted is removed, one wanted differently is
  * changed, one not there is added, unless a static entry holds it, which
  * another origin never takes over. Steps go to plan in want's order,
- * removals to gone.
+ * removals to gone; a static sync also removes other origins' entries
+ * that an exclude hides.
  */
 static int merge(const struct prefix_set *have, const struct prefix_set *want,
-		 uint16_t origin, struct sync_plan *plan,
-		 struct prefix_set *gone)
+		 uint16_t origin, const struct prefix_set *ex,
+		 struct sync_plan *plan, struct prefix_set *gone)
 {
 	const struct prefix *h;
 	size_t i;
@@ -109,9 +180,12 @@ static int merge(const struct prefix_set *have, const struct prefix_set *want,
 		else
 			ret = plan_add(plan, SYNC_ADD, &want->v[i]);
 	}
-	for (i = 0; i < have->n && !ret; i++)
-		if (have->v[i].origin == origin && !find(want, &have->v[i]))
-			ret = prefix_set_add(gone, &have->v[i]);
+	for (i = 0; i < have->n && !ret; i++) {
+		h = &have->v[i];
+		if ((h->origin == origin && !find(want, h)) ||
+		    (!origin && h->origin && hidden(ex, h, plan)))
+			ret = prefix_set_add(gone, h);
+	}
 	return ret;
 }
 
@@ -170,13 +244,17 @@ int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
 		   uint16_t origin, const uint32_t cap[SYNC_MAPS],
 		   struct sync_plan *plan)
 {
-	struct prefix_set gone = {};
+	struct prefix_set gone = {}, ex = {};
 	int ret;
 
 	memset(plan, 0, sizeof(*plan));
 	ret = dedup(want, origin, &plan->conflict);
 	if (!ret)
-		ret = merge(have, want, origin, plan, &gone);
+		ret = excludes_of(have, want, origin, &ex);
+	if (!ret) {
+		drop_hidden(want, &ex, plan);
+		ret = merge(have, want, origin, &ex, plan, &gone);
+	}
 	/* Normally adds and changes first, removals last, so that nothing
 	 * kept is ever missing; removals first only when the maps could
 	 * not hold both, and nothing at all when the end state won't fit. */
@@ -185,6 +263,7 @@ int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
 	if (!ret)
 		ret = place_removals(plan, &gone);
 	prefix_set_free(&gone);
+	prefix_set_free(&ex);
 	if (ret)
 		sync_plan_free(plan); /* keeps why */
 	return ret;

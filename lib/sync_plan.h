@@ -37,6 +37,11 @@ struct sync_plan {
 	bool removals_first; /* else every removal comes last */
 	bool writes[SYNC_MAPS]; /* the map gets an add or a change */
 
+	/* Answered entries inside an exclude: never installed, and removed
+	 * if there (a static sync removes those of every origin). */
+	size_t hidden;
+	struct prefix hidden_first, hidden_by; /* the first, and its exclude */
+
 	/* Why sync_plan_make failed. */
 	struct prefix conflict; /* -EINVAL: wanted twice, differently */
 	enum sync_map full; /* -ENOSPC: the map that would overflow */
@@ -52,12 +57,20 @@ static inline enum sync_map sync_map_of(const struct prefix *p)
  * Plans making the entries of origin in have (both maps, every origin,
  * sorted by prefix_cmp) equal to want. want is tagged with origin, sorted
  * and rid of its duplicates in place; duplicates that differ are -EINVAL.
+ * Excludes win: an answered entry inside an exclude (of want, or of
+ * another origin in have) is dropped from want and counted in hidden, as
+ * the data path would otherwise answer it (the /128 hash comes first, and
+ * the longest prefix wins in the trie).
  * cap is the capacity of each map; an end state that does not fit is
  * -ENOSPC, with no step planned. Else 0, or -ENOMEM.
  */
 int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
 		   uint16_t origin, const uint32_t cap[SYNC_MAPS],
 		   struct sync_plan *plan);
+/* Drops from s the answered entries inside one of its own excludes; how
+ * many, with the first and its exclude in first and by (may be NULL). */
+size_t sync_hide(struct prefix_set *s, struct prefix *first,
+		 struct prefix *by);
 /* Frees the steps; what says why a plan failed stays. */
 void sync_plan_free(struct sync_plan *plan);
 
