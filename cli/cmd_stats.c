@@ -302,6 +302,9 @@ static const char status_usage[] =
 struct iface_status {
 	char ifname[NAME_MAX + 1];
 	bool broken; /* pins missing: an attach or detach was cut short */
+	const char *foreign; /* the pin that is not ours, if broken by one */
+	bool had_state; /* broken with the record there: attach refuses */
+	char dir[PATH_MAX];
 	bool sync_partial;
 	bool link_ok;
 	__u32 prog_id;
@@ -325,6 +328,9 @@ static int read_status(const char *ifname, struct iface_status *s)
 		return ret;
 	if (maps_open_quiet(&pd, &m)) {
 		s->broken = true;
+		s->foreign = maps_foreign(&pd);
+		s->had_state = pin_exists(&pd, NDPR_PIN(state));
+		snprintf(s->dir, sizeof(s->dir), "%s", pd.dir);
 		return 0;
 	}
 	maps_state_read(&m, &s->st);
@@ -368,6 +374,25 @@ static void print_status_notes(struct print_ctx *p,
 			   s->ifname);
 }
 
+/* What attach says too: it refuses both, and names the way out. */
+static void print_broken(struct print_ctx *p, const struct iface_status *s)
+{
+	if (s->foreign)
+		print_text(p, "%s: FOREIGN: %s/%s is not ndpresponder's; move "
+			   "it away, then 'ndpresponder attach %s'\n",
+			   s->ifname, s->dir, s->foreign, s->ifname);
+	else if (s->had_state)
+		print_text(p, "%s: INCOMPLETE: pins are missing (an attach or "
+			   "detach was cut short); 'ndpresponder detach %s' "
+			   "removes the rest, then attach\n",
+			   s->ifname, s->ifname);
+	else
+		print_text(p, "%s: INCOMPLETE: pins are missing (an attach or "
+			   "detach was cut short); 'ndpresponder attach %s' "
+			   "repairs, 'ndpresponder detach %s' removes\n",
+			   s->ifname, s->ifname, s->ifname);
+}
+
 static void print_status(struct print_ctx *p, const struct iface_status *s)
 {
 	__u32 flags = s->st.config.flags;
@@ -377,11 +402,10 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 	open_json_object(p, NULL);
 	print_string(p, PRINT_JSON, "interface", NULL, s->ifname);
 	print_bool(p, PRINT_JSON, "complete", NULL, !s->broken);
+	if (s->foreign)
+		print_string(p, PRINT_JSON, "foreign", NULL, s->foreign);
 	if (s->broken && !print_is_json(p)) {
-		print_text(p, "%s: INCOMPLETE: pins are missing (an attach or "
-			   "detach was cut short); 'ndpresponder attach %s' "
-			   "repairs, 'ndpresponder detach %s' removes\n",
-			   s->ifname, s->ifname, s->ifname);
+		print_broken(p, s);
 		close_json_object(p);
 		return;
 	}

@@ -34,6 +34,35 @@ int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m)
 	return ret;
 }
 
+/* Whether the pin of this name is no map of ours: not a map, or a map
+ * the program did not create (its name is the program's name for it). */
+static bool pin_foreign(const struct pin_dir *pd, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	bool foreign;
+	int fd;
+
+	if (!pin_exists(pd, name))
+		return false;
+	fd = pin_open(pd, name);
+	if (fd < 0)
+		return true;
+	foreign = bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		  strncmp(info.name, name, sizeof(info.name) - 1);
+	close(fd);
+	return foreign;
+}
+
+#define FOREIGN(name, opener)                                                  	if (pin_foreign(pd, NDPR_PIN(name)))                                   		return NDPR_PIN(name);
+
+const char *maps_foreign(const struct pin_dir *pd)
+{
+	NDPR_MAPS(FOREIGN)
+	return NULL;
+}
+#undef FOREIGN
+
 int maps_open_iface(const char *ifname, struct pin_dir *pd,
 		    struct ndpr_maps *m)
 {
@@ -310,9 +339,38 @@ static int plan_apply(const struct ndpr_maps *m, const char *ifname,
 	return ret;
 }
 
-int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
-		     struct prefix_set *want, uint16_t origin,
-		     struct sync_result *res, struct prefix_set *added)
+/* Says once per origin which entries an exclude hides, until that
+ * changes: a resync every 30 s must not repeat it. */
+static void plan_hidden(const char *ifname, const struct sync_plan *plan,
+			uint16_t origin)
+{
+	static struct {
+		size_t n;
+		struct prefix first;
+	} said[NDPR_MAX_ORIGINS];
+	char p[PREFIX_STRLEN], x[PREFIX_STRLEN];
+
+	if (origin >= NDPR_MAX_ORIGINS)
+		return;
+	if (said[origin].n == plan->hidden &&
+	    (!plan->hidden ||
+	     !prefix_cmp(&said[origin].first, &plan->hidden_first)))
+		return;
+	said[origin].n = plan->hidden;
+	said[origin].first = plan->hidden_first;
+	if (!plan->hidden)
+		return;
+	prefix_format(&plan->hidden_first, p, sizeof(p));
+	prefix_format(&plan->hidden_by, x, sizeof(x));
+	pr_err("%s: %s is inside the exclude %s, so it is not answered (%zu "
+	       "entr%s so)",
+	       ifname, p, x, plan->hidden, plan->hidden == 1 ? "y" : "ies");
+}
+
+static int sync_origin(const struct ndpr_maps *m, const char *ifname,
+		       struct prefix_set *want, uint16_t origin,
+		       bool may_remove, struct sync_result *res,
+		       struct prefix_set *added)
 {
 	uint32_t cap[SYNC_MAPS] = {
 		[SYNC_MAP_PREFIXES] = map_capacity(m->prefixes),
@@ -333,6 +391,12 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 	}
 	res->kept = plan.kept;
 	res->changed = plan.count[SYNC_CHANGE];
+	if (!may_remove && plan.count[SYNC_REMOVE]) {
+		res->removed = plan.count[SYNC_REMOVE];
+		ret = -ENOTEMPTY; /* the caller says why */
+		goto out_plan;
+	}
+	plan_hidden(ifname, &plan, origin);
 	if (plan.n)
 		ret = plan_apply(m, ifname, &plan, res);
 	/* Also when there was nothing to do: that repairs a cut sync. */
@@ -343,10 +407,25 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 	for (size_t i = 0; added && i < plan.n && !ret; i++)
 		if (plan.steps[i].op == SYNC_ADD)
 			ret = prefix_set_add(added, &plan.steps[i].p);
+out_plan:
 	sync_plan_free(&plan);
 out:
 	prefix_set_free(&have);
 	return ret;
+}
+
+int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
+		     struct prefix_set *want, uint16_t origin,
+		     struct sync_result *res, struct prefix_set *added)
+{
+	return sync_origin(m, ifname, want, origin, true, res, added);
+}
+
+int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
+			    struct prefix_set *want, bool may_remove,
+			    struct sync_result *res)
+{
+	return sync_origin(m, ifname, want, 0, may_remove, res, NULL);
 }
 
 int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,

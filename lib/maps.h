@@ -39,6 +39,9 @@ int maps_open_iface(const char *ifname, struct pin_dir *pd,
 		    struct ndpr_maps *m);
 /* The same without a message. */
 int maps_open_quiet(const struct pin_dir *pd, struct ndpr_maps *m);
+/* The first pin of pd with a map's name that is no map of ours (foreign,
+ * never to be touched), or NULL. */
+const char *maps_foreign(const struct pin_dir *pd);
 /* Closes what is open and marks it closed. */
 void maps_close(struct ndpr_maps *m);
 
@@ -71,6 +74,15 @@ struct sync_result {
 int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added);
+/*
+ * The static sync of a prefix file. Unless may_remove, a plan that would
+ * remove entries is refused with nothing changed: -ENOTEMPTY, with the
+ * count in res->removed (a file with no entries must not empty the maps
+ * by accident).
+ */
+int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
+			    struct prefix_set *want, bool may_remove,
+			    struct sync_result *res);
 
 /* Names origin (1..NDPR_MAX_ORIGINS-1), or reads its name ("" if none). */
 int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,

@@ -354,6 +354,31 @@ static int attach_find_link(struct attach_ctx *c)
 	return 0;
 }
 
+/* Says what to do when the pins are not all ours, or not all there
+ * (status says the same). */
+static int pinned_usable(const struct pin_dir *pd, const char *ifname)
+{
+	const char *name = maps_foreign(pd);
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	int ret = 0;
+
+	if (name) {
+		pr_err("%s: %s/%s is not ndpresponder's; attach never touches "
+		       "it: move it away, then attach",
+		       ifname, pd->dir, name);
+		return -EEXIST;
+	}
+	if (pin_exists(pd, NDPR_PIN(state)))
+		ret = maps_open_quiet(pd, &m);
+	maps_close(&m);
+	if (ret != -ENOENT)
+		return 0; /* else maps_open says why */
+	pr_err("%s: pins are missing in %s (an attach or detach was cut "
+	       "short); 'ndpresponder detach %s' removes the rest, then attach",
+	       ifname, pd->dir, ifname);
+	return -ENOENT;
+}
+
 /* The maps an earlier attach pinned, with their record and capacity. */
 static int attach_read_pinned(struct attach_ctx *c)
 {
@@ -363,6 +388,11 @@ static int attach_read_pinned(struct attach_ctx *c)
 
 	c->max = o->max_prefixes;
 	c->had_maps = pin_exists(&c->pd, NDPR_PIN(state));
+	ret = pinned_usable(&c->pd, o->ifname);
+	if (ret) {
+		c->had_maps = true; /* what is there stays */
+		return ret;
+	}
 	if (c->had_maps) {
 		ret = maps_open(&c->pd, o->ifname, &c->old);
 		if (!ret)
@@ -437,12 +467,22 @@ static int attach_plan_vlan(struct attach_ctx *c)
 	return 0;
 }
 
+/* Whether a map of ours is pinned: the load reuses it, or fails. */
+#define PINNED(name, opener) || pin_exists(pd, NDPR_PIN(name))
+static bool any_map_pinned(const struct pin_dir *pd)
+{
+	return false NDPR_MAPS(PINNED);
+}
+#undef PINNED
+
 static void load_failed(const struct attach_ctx *c, int err)
 {
-	if (c->had_maps)
+	/* A pinned map that does not fit fails the load before the
+	 * verifier ever sees the program. */
+	if (any_map_pinned(&c->pd))
 		pr_err("%s: couldn't load the XDP program over the maps "
 		       "pinned in %s: %s (maps of another version? "
-		       "detach first; -v tells more)",
+		       "detach first; -v shows libbpf's reason)",
 		       c->o->ifname, c->pd.dir, errstr(err));
 	else
 		pr_err("%s: couldn't load the XDP program: %s (-v shows "
