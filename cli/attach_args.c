@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "iface.h"
 #include "log.h"
+#include "sync_plan.h"
 
 enum {
 	OPT_MAC = 1000,
@@ -148,10 +149,29 @@ int attach_opt(int c, const char *arg, struct attach_opts *o)
 	}
 }
 
+/* An answered prefix given inside an excluded one would never be
+ * answered: the exclude wins, so the command line is contradictory. */
+static int check_hidden(struct attach_opts *o)
+{
+	char buf[PREFIX_STRLEN], xb[PREFIX_STRLEN];
+	struct prefix first, by;
+
+	if (!sync_hide(&o->prefixes, &first, &by))
+		return 0;
+	prefix_format(&first, buf, sizeof(buf));
+	prefix_format(&by, xb, sizeof(xb));
+	pr_err("%s is inside the exclude %s and would never be answered", buf,
+	       xb);
+	return -EINVAL;
+}
+
 int attach_opts_finish(struct attach_opts *o)
 {
 	char buf[PREFIX_STRLEN], err[256];
 	struct prefix p;
+
+	if (o->ifname && !iface_arg(o->ifname))
+		return -EINVAL;
 
 	for (size_t i = 0; i < o->prefixes.n; i++)
 		if (o->prefixes.v[i].action == NDPR_ACT_ANSWER)
@@ -164,5 +184,5 @@ int attach_opts_finish(struct attach_opts *o)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return check_hidden(o);
 }

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
 
 #include "cli.h"
 #include "log.h"
@@ -47,10 +49,25 @@ int parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+const char *iface_arg(const char *s)
+{
+	size_t len = strnlen(s, IFNAMSIZ);
+
+	/* The kernel's own rules (net/core/dev.c, dev_valid_name). */
+	if (!len || len == IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, "..") ||
+	    strpbrk(s, "/: \t\n\r\v\f")) {
+		pr_err("'%.*s%s' is not an interface name (1 to %d characters, "
+		       "no '/', ':' or blanks)",
+		       IFNAMSIZ, s, len == IFNAMSIZ ? "..." : "", IFNAMSIZ - 1);
+		return NULL;
+	}
+	return s;
+}
+
 const char *verb_iface(int argc, char **argv)
 {
 	if (optind + 1 == argc)
-		return argv[optind];
+		return iface_arg(argv[optind]);
 	pr_err("%s: expected one interface (ndpresponder %s IFACE)", argv[0],
 	       argv[0]);
 	return NULL;

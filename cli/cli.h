@@ -33,6 +33,8 @@ int verb_getopt(int argc, char **argv, const char *shortopts,
 /* The one interface a verb takes after its options, or NULL after a line
  * naming the verb's usage. */
 const char *verb_iface(int argc, char **argv);
+/* s, or NULL after a line if it cannot be an interface's name. */
+const char *iface_arg(const char *s);
 
 /* Parses a whole decimal number in [min, max]; -EINVAL otherwise. */
 int parse_uint(const char *s, unsigned long min, unsigned long max,

@@ -40,6 +40,23 @@ struct announce_args {
 	struct in6_addr addrs[64];
 };
 
+/* The router to solicit: a unicast address, link-local or global. */
+static int gateway_parse(const char *s, struct in6_addr *gw)
+{
+	if (inet_pton(AF_INET6, s, gw) != 1) {
+		pr_err("announce: --gateway '%s' is not an IPv6 address", s);
+		return -EINVAL;
+	}
+	if (IN6_IS_ADDR_MULTICAST(gw) || IN6_IS_ADDR_UNSPECIFIED(gw) ||
+	    IN6_IS_ADDR_LOOPBACK(gw) || IN6_IS_ADDR_V4MAPPED(gw)) {
+		pr_err("announce: --gateway '%s' is not a router's unicast "
+		       "address",
+		       s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* 1 for --help, 0 with a's options filled in, or -EINVAL. */
 static int announce_opts(int argc, char **argv, struct announce_args *a)
 {
@@ -58,12 +75,8 @@ static int announce_opts(int argc, char **argv, struct announce_args *a)
 		case 'h':
 			return 1;
 		case 'g':
-			if (inet_pton(AF_INET6, optarg, &a->gw) != 1) {
-				pr_err("announce: --gateway '%s' is not an "
-				       "IPv6 address",
-				       optarg);
+			if (gateway_parse(optarg, &a->gw))
 				return -EINVAL;
-			}
 			a->gw_set = true;
 			break;
 		case OPT_NO_ROUTER:
@@ -88,7 +101,9 @@ static int announce_addrs(int argc, char **argv, struct announce_args *a)
 		       "announce --help)");
 		return -EINVAL;
 	}
-	a->ifname = argv[optind++];
+	a->ifname = iface_arg(argv[optind++]);
+	if (!a->ifname)
+		return -EINVAL;
 	for (; optind < argc; optind++) {
 		struct prefix p;
 
@@ -111,21 +126,38 @@ static int announce_addrs(int argc, char **argv, struct announce_args *a)
 	return 0;
 }
 
-/* Announce with what the responder answers with, if attached. */
-static void responder_identity(struct announce_args *a, uint8_t mac[6])
+/*
+ * Announce with what the responder answers with. Without one, the router
+ * would learn an address nothing answers for once its entry goes stale:
+ * refused.
+ */
+static int responder_identity(struct announce_args *a, uint8_t mac[6])
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	struct ndpr_state st;
 	struct pin_dir pd;
+	int ret;
 
-	if (pin_dir_init(&pd, a->ifname, false) || access(pd.dir, F_OK))
-		return;
-	if (!maps_open(&pd, a->ifname, &m) && !maps_state_read(&m, &st)) {
+	ret = pin_dir_init(&pd, a->ifname, false);
+	if (ret)
+		return ret;
+	ret = maps_open_quiet(&pd, &m);
+	if (!ret)
+		ret = maps_state_read(&m, &st);
+	if (!ret) {
 		memcpy(mac, st.config.mac, 6);
 		if (!a->router_set)
 			a->router = st.config.flags & NDPR_CFG_ROUTER;
+	} else if (ret == -ENOENT) {
+		pr_err("%s: no responder attached, so nothing would answer for "
+		       "what is announced; 'ndpresponder attach %s' first",
+		       a->ifname, a->ifname);
+	} else {
+		pr_err("%s: couldn't read the responder's state: %s", a->ifname,
+		       errstr(ret));
 	}
 	maps_close(&m);
+	return ret;
 }
 
 static int announce_all(struct print_ctx *out, struct announcer *an,
@@ -164,10 +196,9 @@ int cmd_announce(int argc, char **argv)
 	ifindex = iface_index(a.ifname);
 	if (ifindex < 0)
 		return ifindex;
-	ret = iface_mac(a.ifname, mac);
+	ret = responder_identity(&a, mac);
 	if (ret)
 		return ret;
-	responder_identity(&a, mac);
 	ret = announcer_open(&an, a.ifname, ifindex, mac, a.router);
 	if (ret) {
 		pr_err("%s: couldn't open a packet socket: %s", a.ifname,

@@ -23,13 +23,15 @@ static const char prefix_usage[] =
 	"sync makes the static entries equal to FILE (one entry a line:\n"
 	"'PREFIX', 'PREFIX route-check[=neigh]' or 'exclude PREFIX', '#'\n"
 	"comments): it adds and changes first, removes last, and never\n"
-	"drops an entry kept by FILE.\n"
+	"drops an entry kept by FILE. Nothing is answered inside an\n"
+	"exclude: an entry there is refused by add, left out by sync.\n"
 	"\n"
 	"  -x, --exclude             the entry excludes instead of answering\n"
 	"  -r, --route-check[=neigh] answer only targets the host routes out\n"
 	"                            of another interface (=neigh: with a\n"
 	"                            neighbour entry there)\n"
-	"      --force               allow ::/0\n"
+	"      --force               allow ::/0, and a sync FILE with no\n"
+	"                            entries (which removes them all)\n"
 	"  -j, --json                list as JSON\n"
 	"  -h, --help                this text\n";
 
@@ -39,6 +41,7 @@ struct prefix_args {
 	const char *arg; /* PREFIX or FILE */
 	bool exclude;
 	bool json;
+	bool force;
 	uint8_t route_flags;
 	unsigned int pflags;
 	struct prefix p;
@@ -132,10 +135,75 @@ static int check_sync(struct prefix_args *a)
 	return prefix_file_read(a->arg, a->pflags, &a->want);
 }
 
+/* The exclude there that holds p, if any. */
+static const struct prefix *exclude_over(const struct prefix_set *have,
+					 const struct prefix *p)
+{
+	for (size_t i = 0; i < have->n; i++)
+		if (have->v[i].action == NDPR_ACT_EXCLUDE &&
+		    prefix_covers(&have->v[i], p))
+			return &have->v[i];
+	return NULL;
+}
+
+/* Excludes win: the answered entries inside a new exclude go, as the data
+ * path would still answer them (the /128 hash comes first, the longest
+ * prefix wins). */
+static int remove_hidden(const struct ndpr_maps *m, const char *ifname,
+			 const struct prefix_set *have, const struct prefix *x)
+{
+	char buf[PREFIX_STRLEN];
+	size_t n = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < have->n && !ret; i++) {
+		const struct prefix *h = &have->v[i];
+
+		if (h->action != NDPR_ACT_ANSWER || !prefix_covers(x, h))
+			continue;
+		ret = maps_prefix_delete(m, h);
+		if (!ret)
+			n++;
+		else if (ret == -ENOENT) /* gone under us */
+			ret = 0;
+		else
+			pr_err("%s: couldn't remove an entry inside the "
+			       "exclude: %s", ifname, errstr(ret));
+	}
+	prefix_format(x, buf, sizeof(buf));
+	if (n)
+		pr_info("%s: removed %zu answered entr%s inside %s", ifname, n,
+			n == 1 ? "y" : "ies", buf);
+	return ret;
+}
+
 static int prefix_add(struct print_ctx *out, const struct ndpr_maps *m,
 		      struct prefix_args *a)
 {
-	return maps_prefix_update(m, a->ifname, &a->p);
+	char buf[PREFIX_STRLEN], xb[PREFIX_STRLEN];
+	struct prefix_set have = {};
+	const struct prefix *x;
+	int ret;
+
+	ret = maps_prefix_dump(m, &have);
+	if (ret)
+		goto out;
+	x = a->p.action == NDPR_ACT_ANSWER ? exclude_over(&have, &a->p) : NULL;
+	if (x) {
+		prefix_format(&a->p, buf, sizeof(buf));
+		prefix_format(x, xb, sizeof(xb));
+		pr_err("%s: %s is inside the exclude %s and would never be "
+		       "answered; 'prefix del %s %s' first",
+		       a->ifname, buf, xb, a->ifname, xb);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = maps_prefix_update(m, a->ifname, &a->p);
+	if (!ret && a->p.action == NDPR_ACT_EXCLUDE)
+		ret = remove_hidden(m, a->ifname, &have, &a->p);
+out:
+	prefix_set_free(&have);
+	return ret;
 }
 
 static int prefix_del(struct print_ctx *out, const struct ndpr_maps *m,
@@ -160,7 +228,14 @@ static int prefix_sync(struct print_ctx *out, const struct ndpr_maps *m,
 	struct sync_result res;
 	int ret;
 
-	ret = maps_prefix_sync(m, a->ifname, &a->want, 0, &res, NULL);
+	/* An empty FILE is what a writer leaves between truncating it and
+	 * writing it: it removes nothing unless meant. */
+	ret = maps_prefix_sync_static(m, a->ifname, &a->want,
+				      a->want.n || a->force, &res);
+	if (ret == -ENOTEMPTY)
+		pr_err("%s: '%s' has no entries, which would remove all %zu "
+		       "static entries; add --force if that is meant",
+		       a->ifname, a->arg, res.removed);
 	if (!ret)
 		print_text(out, "%s: %zu added, %zu changed, %zu removed, "
 			   "%zu kept\n",
@@ -204,6 +279,7 @@ static int prefix_parse_opts(int argc, char **argv, struct prefix_args *a)
 			a->json = true;
 			break;
 		case 'f':
+			a->force = true;
 			a->pflags |= PREFIX_ALLOW_DEFAULT;
 			break;
 		case 'r':
@@ -247,9 +323,9 @@ static const struct prefix_verb *prefix_verb_find(int argc, char **argv,
 		       "prefix --help)");
 		return NULL;
 	}
-	a->ifname = argv[optind + 1];
+	a->ifname = iface_arg(argv[optind + 1]);
 	a->arg = v->nargs > 1 ? argv[optind + 2] : NULL;
-	return v;
+	return a->ifname ? v : NULL;
 }
 
 static int check_entry_flags(const struct prefix_verb *v,

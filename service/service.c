@@ -27,6 +27,7 @@
 #include "pins.h"
 #include "service.h"
 #include "slog.h"
+#include "sync_plan.h"
 
 struct service {
 	const struct service_opts *so;
@@ -43,8 +44,10 @@ struct service {
 	struct metrics_http metrics;
 };
 
-/* The wanted static set: the command line's entries plus the file's. */
-static int wanted_set(const struct service *s, struct prefix_set *want)
+/* The wanted static set: the command line's entries plus the file's,
+ * whose count goes to from_file. -errno with the reason in err. */
+static int wanted_set(const struct service *s, struct prefix_set *want,
+		      size_t *from_file, char *err, size_t errlen)
 {
 	const struct service_opts *so = s->so;
 	unsigned int flags = so->attach.force ? PREFIX_ALLOW_DEFAULT : 0;
@@ -52,40 +55,61 @@ static int wanted_set(const struct service *s, struct prefix_set *want)
 
 	for (size_t i = 0; i < so->attach.prefixes.n && !ret; i++)
 		ret = prefix_set_add(want, &so->attach.prefixes.v[i]);
-	if (!ret && so->config)
-		ret = prefix_file_read(so->config, flags, want);
+	if (ret)
+		snprintf(err, errlen, "%s", errstr(ret));
+	else if (so->config)
+		ret = prefix_file_load(so->config, flags, want, err, errlen);
+	*from_file = want->n - so->attach.prefixes.n;
 	return ret;
 }
 
-static int sync_static(struct service *s, const char *why)
+/* A file with no entries is what a writer leaves between truncating and
+ * writing it: it removes nothing without --force. */
+static int sync_want(struct service *s, struct prefix_set *want,
+		     size_t from_file, struct sync_result *res, char *err,
+		     size_t errlen)
 {
+	bool may_remove = !s->so->config || from_file || s->so->attach.force;
 	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct prefix_set want = {};
-	struct sync_result res;
 	int ret;
 
-	ret = wanted_set(s, &want);
-	if (ret) {
-		slog(&s->log, SLOG_ERROR,
-		     "%s: configuration not applied, keeping the prefixes as "
-		     "they are",
-		     why);
-		goto out;
-	}
 	ret = pin_lock(&s->pd);
 	if (ret)
-		goto out;
+		return ret;
 	ret = maps_open(&s->pd, s->o.ifname, &m);
 	if (!ret)
-		ret = maps_prefix_sync(&m, s->o.ifname, &want, 0, &res, NULL);
+		ret = maps_prefix_sync_static(&m, s->o.ifname, want, may_remove,
+					      res);
 	pin_unlock(&s->pd);
+	maps_close(&m);
+	if (ret == -ENOTEMPTY)
+		snprintf(err, errlen, "'%s' has no entries, which would "
+			 "remove %zu static entries (run --force applies an "
+			 "empty file)", s->so->config, res->removed);
+	return ret;
+}
+
+/* Makes the static entries equal to the configuration, or keeps them as
+ * they are and says why in one line. */
+static int sync_static(struct service *s, const char *why)
+{
+	struct prefix_set want = {};
+	struct sync_result res;
+	char err[512] = "";
+	size_t from_file;
+	int ret;
+
+	ret = wanted_set(s, &want, &from_file, err, sizeof(err));
+	if (!ret)
+		ret = sync_want(s, &want, from_file, &res, err, sizeof(err));
 	if (!ret)
 		slog(&s->log, SLOG_INFO,
 		     "%s: prefixes %zu added, %zu changed, %zu removed, %zu "
 		     "kept",
 		     why, res.added, res.changed, res.removed, res.kept);
-out:
-	maps_close(&m);
+	else if (err[0]) /* else the library said why */
+		slog(&s->log, SLOG_ERROR,
+		     "%s: %s; keeping the prefixes as they are", why, err);
 	prefix_set_free(&want);
 	return ret;
 }
@@ -323,6 +347,23 @@ static int drop_caps(struct service *s)
 	return ret;
 }
 
+/* The entries attach starts with, but none an exclude hides: the sync
+ * after it would only remove them again. */
+static int start_prefixes(struct service *s)
+{
+	struct prefix by;
+	char err[512];
+	size_t n;
+	int ret;
+
+	ret = wanted_set(s, &s->o.prefixes, &n, err, sizeof(err));
+	if (ret)
+		slog(&s->log, SLOG_ERROR, "start: %s", err);
+	else
+		sync_hide(&s->o.prefixes, NULL, &by);
+	return ret;
+}
+
 static int service_start(struct service *s)
 {
 	const struct service_opts *so = s->so;
@@ -334,7 +375,7 @@ static int service_start(struct service *s)
 		ret = metrics_http_listen(&s->metrics, so->metrics_listen);
 	/* The attach's entries: the command line's and the file's. */
 	if (!ret)
-		ret = wanted_set(s, &s->o.prefixes);
+		ret = start_prefixes(s);
 	if (!ret)
 		ret = start_iface(s);
 	if (!ret)
