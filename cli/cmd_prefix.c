@@ -168,7 +168,8 @@ static int remove_hidden(const struct ndpr_maps *m, const char *ifname,
 			ret = 0;
 		else
 			pr_err("%s: couldn't remove an entry inside the "
-			       "exclude: %s", ifname, errstr(ret));
+			       "exclude: %s",
+			       ifname, errstr(ret));
 	}
 	prefix_format(x, buf, sizeof(buf));
 	if (n)
@@ -233,8 +234,8 @@ static int prefix_sync(struct print_ctx *out, const struct ndpr_maps *m,
 	ret = maps_prefix_sync_static(m, a->ifname, &a->want,
 				      a->want.n || a->force, &res);
 	if (ret == -ENOTEMPTY)
-		pr_err("%s: '%s' has no entries, which would remove all %zu "
-		       "static entries; add --force if that is meant",
+		pr_err("%s: '%s' has no entries, so every static entry would "
+		       "go (%zu); add --force if that is meant",
 		       a->ifname, a->arg, res.removed);
 	if (!ret)
 		print_text(out, "%s: %zu added, %zu changed, %zu removed, "

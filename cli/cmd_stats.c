@@ -303,7 +303,7 @@ struct iface_status {
 	char ifname[NAME_MAX + 1];
 	bool broken; /* pins missing: an attach or detach was cut short */
 	const char *foreign; /* the pin that is not ours, if broken by one */
-	bool had_state; /* broken with the record there: attach refuses */
+	bool had_state;	     /* broken with the record there: attach refuses */
 	char dir[PATH_MAX];
 	bool sync_partial;
 	bool link_ok;
@@ -378,16 +378,19 @@ static void print_status_notes(struct print_ctx *p,
 static void print_broken(struct print_ctx *p, const struct iface_status *s)
 {
 	if (s->foreign)
-		print_text(p, "%s: FOREIGN: %s/%s is not ndpresponder's; move "
+		print_text(p,
+			   "%s: FOREIGN: %s/%s is not ndpresponder's; move "
 			   "it away, then 'ndpresponder attach %s'\n",
 			   s->ifname, s->dir, s->foreign, s->ifname);
 	else if (s->had_state)
-		print_text(p, "%s: INCOMPLETE: pins are missing (an attach or "
+		print_text(p,
+			   "%s: INCOMPLETE: pins are missing (an attach or "
 			   "detach was cut short); 'ndpresponder detach %s' "
 			   "removes the rest, then attach\n",
 			   s->ifname, s->ifname);
 	else
-		print_text(p, "%s: INCOMPLETE: pins are missing (an attach or "
+		print_text(p,
+			   "%s: INCOMPLETE: pins are missing (an attach or "
 			   "detach was cut short); 'ndpresponder attach %s' "
 			   "repairs, 'ndpresponder detach %s' removes\n",
 			   s->ifname, s->ifname, s->ifname);

@@ -54,7 +54,9 @@ static bool pin_foreign(const struct pin_dir *pd, const char *name)
 	return foreign;
 }
 
-#define FOREIGN(name, opener)                                                  	if (pin_foreign(pd, NDPR_PIN(name)))                                   		return NDPR_PIN(name);
+#define FOREIGN(name, opener)                \
+	if (pin_foreign(pd, NDPR_PIN(name))) \
+		return NDPR_PIN(name);
 
 const char *maps_foreign(const struct pin_dir *pd)
 {

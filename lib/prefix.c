@@ -286,7 +286,8 @@ static int parse_line(char *line, size_t len, unsigned int flags,
 		p->action = NDPR_ACT_EXCLUDE;
 		w[0] = w[1];
 	} else if (n == 2 && parse_entry_flag(w[1], &p->flags)) {
-		snprintf(err, errlen, "expected 'PREFIX', 'PREFIX "
+		snprintf(err, errlen,
+			 "expected 'PREFIX', 'PREFIX "
 			 "route-check[=neigh]' or 'exclude PREFIX'");
 		return -EINVAL;
 	}
@@ -373,8 +374,10 @@ static int read_once(const char *path, unsigned int flags,
 		goto fail_fd;
 	}
 	if (!S_ISREG(before.st_mode)) {
-		snprintf(err, errlen, "'%s' is %s: a prefix file must be a "
-			 "regular file", path, file_kind(before.st_mode));
+		snprintf(err, errlen,
+			 "'%s' is %s: a prefix file must be a "
+			 "regular file",
+			 path, file_kind(before.st_mode));
 		ret = -EINVAL;
 		goto fail_fd;
 	}
@@ -414,12 +417,15 @@ int prefix_file_load(const char *path, unsigned int flags,
 		ret = read_once(path, flags, &got, err, errlen);
 	}
 	if (ret == -EAGAIN)
-		snprintf(err, errlen, "'%s' changed while being read, %d "
-			 "times in a row", path, PREFIX_FILE_TRIES);
-	for (size_t i = 0; i < got.n && !ret; i++)
+		snprintf(err, errlen,
+			 "'%s' changed while being read, %d "
+			 "times in a row",
+			 path, PREFIX_FILE_TRIES);
+	for (size_t i = 0; i < got.n && !ret; i++) {
 		ret = prefix_set_add(out, &got.v[i]);
-	if (ret == -ENOMEM)
-		snprintf(err, errlen, "%s: %s", path, errstr(ret));
+		if (ret)
+			snprintf(err, errlen, "%s: %s", path, errstr(ret));
+	}
 	prefix_set_free(&got);
 	return ret;
 }

@@ -124,8 +124,7 @@ static void drop_hidden(struct prefix_set *want, const struct prefix_set *ex,
 	want->n = n;
 }
 
-size_t sync_hide(struct prefix_set *s, struct prefix *first,
-		 struct prefix *by)
+size_t sync_hide(struct prefix_set *s, struct prefix *first, struct prefix *by)
 {
 	const struct prefix_set none = {};
 	struct sync_plan plan = {};

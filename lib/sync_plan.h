@@ -69,8 +69,7 @@ int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
 		   struct sync_plan *plan);
 /* Drops from s the answered entries inside one of its own excludes; how
  * many, with the first and its exclude in first and by (may be NULL). */
-size_t sync_hide(struct prefix_set *s, struct prefix *first,
-		 struct prefix *by);
+size_t sync_hide(struct prefix_set *s, struct prefix *first, struct prefix *by);
 /* Frees the steps; what says why a plan failed stays. */
 void sync_plan_free(struct sync_plan *plan);
 

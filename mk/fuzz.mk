@@ -13,8 +13,8 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 	-Iinclude $(CLI_INC) -Itests/lib -Itests/fuzz $(LIBS_CFLAGS)
 # The control-plane sources the parsers need, built into the fuzzer with the
 # sanitizers rather than linked from $(OUTPUT)/user (built without).
-FUZZ_USER_SRCS := lib/prefix.c cli/attach_args.c cli/cli.c os/log.c \
-	os/iface.c
+FUZZ_USER_SRCS := lib/prefix.c lib/sync_plan.c cli/attach_args.c cli/cli.c \
+	os/log.c os/iface.c
 FUZZ_BINS := $(FUZZ_DIR)/fuzz_xdp $(FUZZ_DIR)/fuzz_parsers
 
 .PHONY: fuzz fuzz-build fuzz-check-deps

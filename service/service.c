@@ -83,9 +83,11 @@ static int sync_want(struct service *s, struct prefix_set *want,
 	pin_unlock(&s->pd);
 	maps_close(&m);
 	if (ret == -ENOTEMPTY)
-		snprintf(err, errlen, "'%s' has no entries, which would "
-			 "remove %zu static entries (run --force applies an "
-			 "empty file)", s->so->config, res->removed);
+		snprintf(err, errlen,
+			 "'%s' has no entries, so every static "
+			 "entry would go (%zu); run --force applies an empty "
+			 "file",
+			 s->so->config, res->removed);
 	return ret;
 }
 

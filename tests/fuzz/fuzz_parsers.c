@@ -109,6 +109,10 @@ static bool ref_prefix(const char *s, unsigned int flags, uint8_t addr[16],
 		return false;
 	if (*len == 128 && (!memcmp(addr, zero, 16) || !memcmp(addr, one, 16)))
 		return false;
+	/* ::ffff:0:0/96, IPv4-mapped, and what is inside it. */
+	if (*len >= 96 && !memcmp(addr, zero, 10) && addr[10] == 0xff &&
+	    addr[11] == 0xff)
+		return false;
 	if (*len == 0 && !(flags & PREFIX_ALLOW_DEFAULT))
 		return false;
 	/* fe80::/10 starts 1111 1110 10; ff00::/8 starts 1111 1111. */
@@ -180,7 +184,7 @@ static void check_entry(const struct prefix *p, const char *where)
 
 /*
  * The file format of prefix.h, read on its own: lines end at '\n' (a NUL
- * octet ends what the C string functions see of it), '#' starts a
+ * octet in a line refuses the file), '#' starts a
  * comment, words are separated by blanks (" \t\r"), and a line is one of
  * "PREFIX", "PREFIX route-check[=route|=neigh|=off]", "exclude PREFIX".
  * Returns 0 and the entries, or -EINVAL.
@@ -198,6 +202,9 @@ static int ref_file(const uint8_t *data, size_t size, unsigned int flags,
 
 		for (end = start; end < size && data[end] != '\n'; end++)
 			;
+		/* A NUL would hide the rest of the line: refused. */
+		if (memchr(data + start, 0, end - start))
+			return -EINVAL;
 		memcpy(line, data + start, end - start);
 		line[end - start] = '\0';
 		start = end + 1;
@@ -264,6 +271,25 @@ static void check_file(const uint8_t *data, size_t size, unsigned int flags)
 
 /* ---- attach's command line ---- */
 
+/* Whether an exclude of s holds all of p, bit by bit (excludes win). */
+static bool ref_hidden(const struct prefix_set *s, const struct prefix *p)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct prefix *e = &s->v[i];
+		unsigned int b;
+
+		if (e->action != NDPR_ACT_EXCLUDE || e->len > p->len)
+			continue;
+		for (b = 0; b < e->len; b++)
+			if ((e->addr.s6_addr[b / 8] ^ p->addr.s6_addr[b / 8]) &
+			    (0x80 >> (b % 8)))
+				break;
+		if (b == e->len)
+			return true;
+	}
+	return false;
+}
+
 /*
  * cmd_attach's reading of argv into o, without the attach itself; returns
  * true when cmd_attach would go on to attach with o.
@@ -317,6 +343,9 @@ static void check_attach_opts(const struct attach_opts *o)
 		const struct prefix *q = &o->prefixes.v[i];
 
 		check_entry(q, "attach");
+		if (q->action == NDPR_ACT_ANSWER && ref_hidden(&o->prefixes, q))
+			broken("attach: an answered entry inside a given "
+			       "exclude accepted");
 		if (!q->len && !o->force)
 			broken("attach: ::/0 accepted without --force");
 		if (q->action == NDPR_ACT_ANSWER && q->flags != o->route_flags)

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "ndpresponder.h"
 #include "harness.h"
@@ -46,6 +50,8 @@ static const struct parse_case cases[] = {
 	{ "fec0::/10", 0, 1, "fec0::", 10, NULL },
 	{ "::", 0, 0, NULL, 0, "unspecified" },
 	{ "::1", 0, 0, NULL, 0, "loopback" },
+	{ "::ffff:192.0.2.1", 0, 0, NULL, 0, "IPv4-mapped" },
+	{ "::ffff:0:0/96", 0, 0, NULL, 0, "IPv4-mapped" },
 	{ "2001:db8::1/128/3", 0, 0, NULL, 0, "must be a number" },
 	{ "2001:db8::zz/64", 0, 0, NULL, 0, "not an IPv6 prefix" },
 	{ "2001:0db8:0000:0000:0000:0000:0000:0000:0000/64", 0, 0, NULL, 0,
@@ -161,6 +167,96 @@ static void test_file(void)
 	harness_result(ret == -2, "file: missing file", "ret %d", ret);
 }
 
+/* prefix_file_load of path: ret, and err holds want (NULL: no check). */
+static void file_refused(const char *name, const char *path, int want_ret,
+			 const char *want)
+{
+	struct prefix_set s = {};
+	char err[512] = "";
+	int ret = prefix_file_load(path, 0, &s, err, sizeof(err));
+
+	harness_result(ret == want_ret && (!want || strstr(err, want)) &&
+			       s.n == 0,
+		       name, "ret %d, %zu entries, '%s'", ret, s.n, err);
+	prefix_set_free(&s);
+}
+
+/* What is not a file of lines is refused, named, and adds nothing. */
+static void test_file_hostile(void)
+{
+	static const char nul[] = "2001:db8:1::/64\n2001:db8:2::/64\0 "
+				  "route-check\n";
+	char path[] = "/tmp/ndpr-prefix-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, nul, sizeof(nul) - 1) != sizeof(nul) - 1) {
+		harness_result(0, "file: NUL in a line", "can't write %s",
+			       path);
+		return;
+	}
+	close(fd);
+	file_refused("file: NUL in a line refused with its number", path,
+		     -EINVAL, ":2: a NUL octet in the line");
+	unlink(path);
+
+	if (mkdtemp(path)) {
+		file_refused("file: a directory is refused", path, -EINVAL,
+			     "is a directory: a prefix file must be a regular");
+		rmdir(path);
+	}
+	file_refused("file: a device is refused", "/dev/null", -EINVAL,
+		     "is a device");
+	snprintf(path, sizeof(path), "/tmp/ndpr-prefix-XXXXXX");
+	if (mkdtemp(path)) {
+		char fifo[64];
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", path);
+		/* Would block in open without a writer, if opened blocking. */
+		if (!mkfifo(fifo, 0600))
+			file_refused("file: a FIFO is refused at once", fifo,
+				     -EINVAL, "is a FIFO");
+		unlink(fifo);
+		rmdir(path);
+	}
+	file_refused("file: /proc/self/mem (EIO) is a read error",
+		     "/proc/self/mem", -EIO, "couldn't read");
+}
+
+/* getline's ENOMEM on a line longer than memory is not an end of file. */
+static void test_file_enomem(void)
+{
+	const char *name = "file: ENOMEM is a read error, not an end of file";
+	char path[] = "/tmp/ndpr-prefix-XXXXXX";
+	int fd = mkstemp(path), st = -1;
+	pid_t pid;
+
+	/* 4 GiB of one line, sparse; read in a child with 256 MiB. */
+	if (fd < 0 || ftruncate(fd, 4LL << 30)) {
+		harness_result(0, name, "can't make %s", path);
+		return;
+	}
+	close(fd);
+	pid = fork();
+	if (!pid) {
+		struct rlimit rl = { 256 << 20, 256 << 20 };
+		struct prefix_set s = {};
+		char err[512];
+		int ret;
+
+		setrlimit(RLIMIT_AS, &rl);
+		ret = prefix_file_load(path, 0, &s, err, sizeof(err));
+		_exit(ret == -ENOMEM && s.n == 0 &&
+				      strstr(err, "couldn't read") ?
+			      0 :
+			      1);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	unlink(path);
+	harness_result(pid > 0 && WIFEXITED(st) && !WEXITSTATUS(st), name,
+		       "child status %d", st);
+}
+
 static void test_mac_and_numbers(void)
 {
 	static const struct {
@@ -207,5 +303,7 @@ int main(void)
 	test_parse();
 	test_format_roundtrip();
 	test_file();
+	test_file_hostile();
+	test_file_enomem();
 	return harness_exit();
 }

@@ -131,6 +131,7 @@ struct plan_case {
 	const char *steps; /* the plan, in order */
 	size_t kept;
 	bool removals_first;
+	size_t hidden; /* answered entries an exclude hides */
 };
 
 static const struct plan_case cases[] = {
@@ -184,6 +185,34 @@ static const struct plan_case cases[] = {
 	 .want = {"2001:db8:2::/64", "2001:db8:3::/64"}, .cap = {2, BIG},
 	 .steps = "remove 2001:db8:1::/64, add 2001:db8:3::/64", .kept = 1,
 	 .removals_first = true},
+	{"excludes win: a Docker /128 inside a static exclude is not added",
+	 .have = {"2001:db8:1::/64", "x 2001:db8:1::100:0/120"},
+	 .want = {"2001:db8:1::100:5", "2001:db8:1::200:5"}, .origin = DOCKER,
+	 .steps = "add 2001:db8:1::200:5/128", .hidden = 1},
+	{"excludes win: a static /128 inside the file's own exclude",
+	 .want = {"2001:db8:1::100:5", "x 2001:db8:1::100:0/120",
+		  "2001:db8:1::/64"},
+	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::100:0/120",
+	 .hidden = 1},
+	{"excludes win: a longer answered prefix inside an exclude",
+	 .want = {"x 2001:db8:1::/96", "2001:db8:1::100:0/120 r"},
+	 .steps = "add 2001:db8:1::/96", .hidden = 1},
+	{"excludes win: a new static exclude removes the Docker entries in it",
+	 .have = {"2001:db8:1::/64"},
+	 .dyn = {"2001:db8:1::100:5", "2001:db8:1::300:5"},
+	 .want = {"2001:db8:1::/64", "x 2001:db8:1::100:0/120"},
+	 .steps = "add 2001:db8:1::100:0/120, remove 2001:db8:1::100:5/128",
+	 .kept = 1, .hidden = 1},
+	{"excludes win: a Docker sync removes its own entry an exclude hides",
+	 .have = {"x 2001:db8:1::100:0/120"}, .dyn = {"2001:db8:1::100:5"},
+	 .want = {"2001:db8:1::100:5"}, .origin = DOCKER,
+	 .steps = "remove 2001:db8:1::100:5/128", .hidden = 1},
+	{"excludes win: a shorter answered prefix is carved, not hidden",
+	 .want = {"2001:db8:1::/64", "x 2001:db8:1::/96"},
+	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::/96"},
+	{"excludes win: an exclude the sync removes hides nothing",
+	 .have = {"x 2001:db8:1::100:0/120"}, .want = {"2001:db8:1::100:5"},
+	 .steps = "add 2001:db8:1::100:5/128, remove 2001:db8:1::100:0/120"},
 	{"exactly full at the peak: removals still last",
 	 .have = {"2001:db8:1::/64"}, .want = {"2001:db8:3::/64"},
 	 .cap = {2, BIG},
@@ -214,6 +243,8 @@ static void run_case(const struct plan_case *tc)
 		   plan.kept, tc->kept) ||
 	    !CHECK(name, ret || plan.removals_first == tc->removals_first,
 		   "removals_first %d", plan.removals_first) ||
+	    !CHECK(name, ret || plan.hidden == tc->hidden,
+		   "hidden %zu, want %zu", plan.hidden, tc->hidden) ||
 	    !CHECK(name,
 		   ret || never_missing(&have, &want, &plan, why, sizeof(why)),
 		   "%s has no entry in the middle of the sync", why))
@@ -259,6 +290,44 @@ static void check_refusals(void)
 		harness_result(1, name, "%s", "");
 }
 
+/* The entry an exclude hides and the exclude, for the caller's one line;
+ * sync_hide applies the same rule to one set (attach's command line). */
+static void check_hidden_named(void)
+{
+	const char *name = "sync plan: a hidden entry is named with its exclude";
+	const char *const v[] = {"2001:db8:1::/64", "x 2001:db8:1::100:0/120",
+				 "2001:db8:1::100:7", "2001:db8:1::100:5",
+				 NULL};
+	struct prefix first = entry("2001:db8:1::100:5", 0);
+	struct prefix by = entry("x 2001:db8:1::100:0/120", 0);
+	struct prefix_set have = {}, want = {};
+	struct prefix f, b;
+	struct sync_plan plan;
+	size_t n;
+	bool ok;
+
+	set_of(&want, 0, v);
+	ok = CHECK(name,
+		   !sync_plan_make(&have, &want, 0, roomy, &plan) &&
+			   plan.hidden == 2 &&
+			   !prefix_cmp(&plan.hidden_first, &first) &&
+			   !prefix_cmp(&plan.hidden_by, &by) && want.n == 2,
+		   "hidden %zu, want 2 (::100:5 first, by the /120)",
+		   plan.hidden);
+	sync_plan_free(&plan);
+	prefix_set_free(&want);
+	set_of(&want, 0, v);
+	n = sync_hide(&want, &f, &b);
+	first = entry("2001:db8:1::100:7", 0); /* in the set's order */
+	ok = ok && CHECK(name,
+			 n == 2 && want.n == 2 && !prefix_cmp(&b, &by) &&
+				 !prefix_cmp(&f, &first),
+			 "sync_hide: %zu hidden, %zu left", n, want.n);
+	prefix_set_free(&want);
+	if (ok)
+		harness_result(1, name, "%s", "");
+}
+
 /* want comes back tagged with the origin, sorted and without repeats. */
 static void check_want_normalised(void)
 {
@@ -288,6 +357,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	check_refusals();
+	check_hidden_named();
 	check_want_normalised();
 	return harness_exit();
 }
