@@ -154,17 +154,6 @@ ok detach "$UPLINK"
 
 # ---- run: a reload that cannot be applied keeps the set ---------------------
 
-# Starts `ndpresponder run ARGS`, logging to LOG; RUN_PID is its PID.
-start_run() { # name, log, args...
-	local name=$1 log=$2
-	shift 2
-	ndpr_bg "$log" "$@"
-	RUN_PID=$(bg_pid "$log")
-	wait_until 10 eval 'run_ready "$RUN_PID" || ! proc_alive "$RUN_PID"'
-	check "$name: run starts serving" run_ready "$RUN_PID" ||
-		die "run did not start: $(tail -n 5 "$log" | oneline)"
-}
-
 # SIGHUP, then waits for the log to have one more line matching RE.
 reload_says() { # log, re
 	local n
@@ -180,7 +169,7 @@ more_lines() { # log, re, n
 
 LOG=$WORK_DIR/run.log
 printf '%s\n' "$P" "$B" >"$F"
-start_run reload "$LOG" run -i "$UPLINK" -c "$F"
+start_service reload "$LOG" run -i "$UPLINK" -c "$F"
 EXPECTED=$(entries)
 
 # A read error at reload: the soft limit of the running service lowered
@@ -243,7 +232,7 @@ sigterm_exits_0 race "$RUN_PID" "$LOG"
 
 LOG=$WORK_DIR/run-json.log
 printf '%s\n' "$P" >"$F"
-start_run json "$LOG" run -i "$UPLINK" -c "$F" --log-format json \
+start_service json "$LOG" run -i "$UPLINK" -c "$F" --log-format json \
 	--max-prefixes 2
 printf '%s\n' 2001:db8:1::d:1 2001:db8:1::d:2 2001:db8:1::d:3 >"$F"
 check "json: a full map at reload is reported" \

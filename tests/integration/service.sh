@@ -24,18 +24,6 @@ pins() {
 	find "$PIN_ROOT" -mindepth 1 2>/dev/null
 }
 
-# Starts `ndpresponder ARGS` in the background, logging to LOG, and waits
-# until it serves (a check). RUN_PID is its PID.
-start_service() { # name, log, args...
-	local name=$1 log=$2
-	shift 2
-	ndpr_bg "$log" "$@"
-	RUN_PID=$(bg_pid "$log")
-	wait_until 10 eval 'run_ready "$RUN_PID" || ! proc_alive "$RUN_PID"'
-	check "$name: ndpresponder $* starts serving" run_ready "$RUN_PID" ||
-		die "ndpresponder $* did not start: $(tail -n 5 "$log" | oneline)"
-}
-
 # SIGTERM to the service: exits 0.
 stop_service() { # name, log
 	sigterm_exits_0 "$1" "$RUN_PID" "$2"

@@ -40,6 +40,18 @@ run_ready() { # pid
 	proc_alive "$1" && [ "$(cap_eff "$1")" = 0000008000001000 ]
 }
 
+# Starts `ndpresponder ARGS` in the background, logging to LOG, and waits
+# until it serves (a check). RUN_PID is its PID.
+start_service() { # name, log, args...
+	local name=$1 log=$2
+	shift 2
+	ndpr_bg "$log" "$@"
+	RUN_PID=$(bg_pid "$log")
+	wait_until 10 eval 'run_ready "$RUN_PID" || ! proc_alive "$RUN_PID"'
+	check "$name: ndpresponder $* starts serving" run_ready "$RUN_PID" ||
+		die "ndpresponder $* did not start: $(tail -n 5 "$log" | oneline)"
+}
+
 # FILE has a line matching the extended regular expression RE.
 log_has() { # file, re
 	WHY="no line matching '$2' in $(basename "$1"); last lines: $(tail -n 3 "$1" | oneline)"
