@@ -7,7 +7,8 @@
 #
 # Fragments, each with one job: mk/config.mk (tools and flags),
 # mk/tests.mk (test binaries and tools), mk/bench.mk, mk/fuzz.mk,
-# mk/static.mk (the static binary and the VM test), mk/install.mk.
+# mk/static.mk (the static binary and the VM test), mk/install.mk,
+# mk/deb.mk (the Debian package), mk/image.mk (the container image).
 
 include mk/config.mk
 
@@ -102,3 +103,4 @@ include mk/static.mk
 include mk/bench.mk
 include mk/fuzz.mk
 include mk/install.mk
+include mk/deb.mk

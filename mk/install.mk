@@ -21,7 +21,7 @@ PKG_FILES := $(SBINDIR)/ndpresponder $(MANDIR)/man8/ndpresponder.8.gz \
 
 # The substituted files are made afresh each time: they depend on the
 # directories, which make cannot see change.
-install: all
+install: check-deps $(OUTPUT)/ndpresponder
 	$(Q)mkdir -p $(PKG_OUT)
 	$(Q)$(PKG_SUBST) packaging/ndpresponder.8 | gzip -9n > $(PKG_OUT)/ndpresponder.8.gz
 	$(Q)$(PKG_SUBST) packaging/ndpresponder@.service > $(PKG_OUT)/ndpresponder@.service

@@ -15,6 +15,9 @@ TEST="$TEST iptables"
 # Packaging tests: systemd-analyze (systemd), man and groff (man-db,
 # groff-base); setpriv comes with util-linux.
 TEST="$TEST systemd man-db groff-base"
+# The Debian package (make deb, tests/integration/package.sh): Debian's
+# own build tools and lintian.
+TEST="$TEST debhelper dpkg-dev fakeroot lintian"
 # Docker mode's test: a real engine, and busybox-static for its image.
 TEST="$TEST docker.io busybox-static"
 # The VM test (tests/vm/run.sh): qemu boots Debian 12's 6.1 cloud kernel,
