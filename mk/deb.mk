@@ -2,6 +2,8 @@
 # make deb: $(OUTPUT)/deb/ndpresponder_VERSION_ARCH.deb, built by Debian's
 # own tools (dpkg-buildpackage, debhelper: debian/) in a copy of the tree
 # under $(OUTPUT)/deb/, so the working tree's build/ stays apart.
+# Nothing of this make reaches the package's (make exports its command
+# line: OUTPUT=DIR would make the copy's `make clean` remove DIR).
 # DEB_VERSION=V builds it as version V (a changelog entry on the copy):
 # the package test upgrades so. `make lintian` checks the package.
 DEB_DIR     := $(OUTPUT)/deb
@@ -27,7 +29,9 @@ deb:
 			"$$(dpkg-parsechangelog -S Maintainer)" "$$(date -R)"; \
 		  cat debian/changelog; } > debian/changelog.new && \
 		mv debian/changelog.new debian/changelog; fi
-	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc -j2 \
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		-u OUTPUT -u VERSION -u DESTDIR -u PREFIX \
+		dpkg-buildpackage -b -us -uc -j2 \
 		>$(abspath $(DEB_DIR))/build.log 2>&1 || \
 		{ tail -n 20 $(abspath $(DEB_DIR))/build.log; exit 1; }
 	$(Q)test -f $(DEB_FILE)

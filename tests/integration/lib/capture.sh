@@ -64,3 +64,27 @@ captured_ns() { # file, target
 flood_records() { # file
 	"$TEST_TOOL" pcap "$1" "$FLOOD_SEQ_NET"
 }
+
+# From a capture's records: every numbered solicitation FIRST to LAST (the
+# ones captured when LAST is empty) was captured and has exactly one answer.
+# Prints a summary, or the problems.
+all_answered() { # records, first, [last]
+	awk -v first="$2" -v last="${3:-0}" '
+		$3 < first || (last && $3 > last) { next }
+		$1 == "NS" { ns[$3] = 1; n_ns++; if ($3 > max) max = $3 }
+		$1 == "NA" { na[$3]++; n_na++ }
+		END {
+			if (!last) last = max
+			for (s = first; s <= last; s++) {
+				if (!(s in ns)) { miss_ns++; if (!ex1) ex1 = s }
+				else if (!(s in na)) { miss_na++; if (!ex2) ex2 = s }
+				else if (na[s] > 1) { dup++; if (!ex3) ex3 = s }
+			}
+			printf "%d solicitations, %d answers", n_ns, n_na
+			if (miss_ns) printf "; %d not captured (first #%d)", miss_ns, ex1
+			if (miss_na) printf "; %d unanswered (first #%d)", miss_na, ex2
+			if (dup) printf "; %d answered more than once (first #%d)", dup, ex3
+			print ""
+			exit (miss_ns || miss_na || dup || !n_ns)
+		}' "$1"
+}
