@@ -38,20 +38,32 @@ const char *vlan_name(int vlan)
 	}
 }
 
-enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex, const char **why)
+enum ndpr_vlan rx_vlan_choose(bool kfunc, bool driver_reports, bool may_strip,
+			      const char **why)
+{
+	if (kfunc && driver_reports)
+		return NDPR_VLAN_RESTORED;
+	if (!may_strip)
+		return NDPR_VLAN_IN_FRAME;
+	*why = kfunc ? "its driver strips VLAN tags and does not report them "
+		       "to XDP" :
+		       "it may strip VLAN tags, and this kernel cannot report "
+		       "them to XDP (Linux 6.8+ can)";
+	return NDPR_VLAN_NONE;
+}
+
+enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex,
+			      const char **why)
 {
 	bool kfunc = kernel_has_rx_vlan_kfunc();
 	bool reports = false, may_strip = true;
 
-	if (kfunc && !driver_reports_rx_vlan(ifindex, &reports) && reports)
-		return NDPR_VLAN_RESTORED;
-	if (!iface_may_strip_vlan(ifname, &may_strip) && !may_strip)
-		return NDPR_VLAN_IN_FRAME;
-	*why = kfunc ? "its driver strips VLAN tags and does not report them "
-		       "to XDP"
-		     : "it may strip VLAN tags, and this kernel cannot report "
-		       "them to XDP (Linux 6.8+ can)";
-	return NDPR_VLAN_NONE;
+	/* Whatever cannot be read counts as the unsafe answer. */
+	if (kfunc && driver_reports_rx_vlan(ifindex, &reports))
+		reports = false;
+	if (iface_may_strip_vlan(ifname, &may_strip))
+		may_strip = true;
+	return rx_vlan_choose(kfunc, reports, may_strip, why);
 }
 
 struct ndpresponder_bpf *rx_vlan_open(const struct bpf_object_open_opts *o,

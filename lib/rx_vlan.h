@@ -19,8 +19,16 @@ enum ndpr_vlan {
 	NDPR_VLAN_SKB = 3, /* generic: the skb keeps the stripped tag */
 };
 
-/* The handling native mode has on the interface, or NDPR_VLAN_NONE and
- * in *why a phrase saying why native mode is not safe there. */
+/*
+ * The handling native mode has, from what the kernel has (the kfunc), the
+ * driver reports (vlan-tag metadata) and the device may do (strip tags),
+ * or NDPR_VLAN_NONE and in *why a phrase saying why native mode is not
+ * safe there.
+ */
+enum ndpr_vlan rx_vlan_choose(bool kfunc, bool driver_reports, bool may_strip,
+			      const char **why);
+
+/* The same for the interface, from the kernel, the driver and ethtool. */
 enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex,
 			      const char **why);
 
