@@ -227,30 +227,53 @@ static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
 	}
 }
 
-/* The metrics of `run`'s endpoint that come from the maps, for a
- * textfile: Prometheus' text format, on stdout. */
-static int stats_prometheus(const struct stats_opts *o,
-			    const struct pin_dir *pd, const struct ndpr_maps *m)
+/* The responder's families from its maps; -ENOENT when it has none. */
+static int write_responder(struct metrics_out *out, const char *ifname)
 {
-	struct metrics_responder *r = calloc(1, sizeof(*r));
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct metrics_responder *r;
+	struct pin_dir pd;
+	int ret;
+
+	ret = pin_dir_init(&pd, ifname, false);
+	if (!ret)
+		ret = maps_open_quiet(&pd, &m);
+	if (ret)
+		return ret;
+	r = calloc(1, sizeof(*r));
+	ret = r ? metrics_responder_read(r, ifname, &pd, &m) : -ENOMEM;
+	if (ret)
+		pr_err("%s: couldn't read the counters: %s", ifname,
+		       errstr(ret));
+	else
+		metrics_responder_write(out, r);
+	free(r);
+	maps_close(&m);
+	return ret;
+}
+
+/*
+ * The metrics of `run`'s endpoint that come from the maps, for a
+ * textfile: Prometheus' text format, on stdout. A responder that is not
+ * there is written so (ndpresponder_attached 0), and the command
+ * succeeds: the textfile must not go on saying that one answers.
+ */
+static int stats_prometheus(const char *ifname)
+{
 	struct metrics_out out;
 	int ret;
 
-	if (!r)
-		return -ENOMEM;
 	metrics_init(&out, METRICS_PROMETHEUS);
-	ret = metrics_responder_read(r, o->ifname, pd, m);
-	if (ret)
-		pr_err("%s: couldn't read the counters: %s", o->ifname,
-		       errstr(ret));
-	if (!ret) {
-		metrics_responder_write(&out, r);
-		ret = metrics_finish(&out);
+	ret = write_responder(&out, ifname);
+	if (ret == -ENOENT) {
+		metrics_absent_write(&out, ifname);
+		ret = 0;
 	}
+	if (!ret)
+		ret = metrics_finish(&out);
 	if (!ret && fwrite(out.buf, 1, out.len, stdout) != out.len)
 		ret = -EIO;
 	metrics_free(&out);
-	free(r);
 	return ret;
 }
 
@@ -266,14 +289,12 @@ int cmd_stats(int argc, char **argv)
 	ret = stats_parse(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : ret;
+	if (o.prometheus)
+		return stats_prometheus(o.ifname);
 	print_init(&p, o.json, stdout);
 	ret = maps_open_iface(o.ifname, &pd, &m);
 	if (ret)
 		return ret;
-	if (o.prometheus) {
-		ret = stats_prometheus(&o, &pd, &m);
-		goto out;
-	}
 	ncpus = libbpf_num_possible_cpus();
 	if (o.per_cpu && ncpus > 0)
 		pcpu = calloc((size_t)ncpus, sizeof(*pcpu));

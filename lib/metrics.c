@@ -328,19 +328,29 @@ static void write_maps(struct metrics_out *o, const struct metrics_responder *r)
 	metrics_sample_u64(o, prefixes, r->prefixes_cap);
 }
 
+static void write_attached(struct metrics_out *o, const char *ifname,
+			   const char *mode, bool attached)
+{
+	metrics_family(o, "ndpresponder_attached", METRIC_GAUGE,
+		       "1 while the pinned link holds the interface, by "
+		       "attach mode.");
+	metrics_sample_u64(o,
+			   (const char *const[]){ "interface", ifname, "mode",
+						  mode, NULL },
+			   attached);
+}
+
+void metrics_absent_write(struct metrics_out *o, const char *ifname)
+{
+	write_attached(o, ifname, "none", false);
+}
+
 static void write_program(struct metrics_out *o,
 			  const struct metrics_responder *r)
 {
 	const char *const iface[] = { "interface", r->ifname, NULL };
 
-	metrics_family(o, "ndpresponder_attached", METRIC_GAUGE,
-		       "1 while the pinned link holds the interface, by "
-		       "attach mode.");
-	metrics_sample_u64(o,
-			   (const char *const[]){ "interface", r->ifname,
-						  "mode", mode_name(r->mode),
-						  NULL },
-			   r->attached);
+	write_attached(o, r->ifname, mode_name(r->mode), r->attached);
 	metrics_family(o, "ndpresponder_program_id", METRIC_GAUGE,
 		       "Id of the XDP program answering (bpftool prog show "
 		       "id N).");

@@ -99,6 +99,8 @@ int metrics_responder_read(struct metrics_responder *r, const char *ifname,
 /* The solicitation, event, prefix and program families of r. */
 void metrics_responder_write(struct metrics_out *o,
 			     const struct metrics_responder *r);
+/* What is known of a responder that is not there: attached 0. */
+void metrics_absent_write(struct metrics_out *o, const char *ifname);
 
 /* What the service knows of Docker mode (run -N), for its families. */
 struct metrics_docker {

@@ -364,8 +364,9 @@ out=$(tar -C "$DK/rootfs" -c . | dk import - "$IMAGE" 2>&1) ||
 
 # ---- run before the network exists ---------------------------------------
 
-METRICS=http://127.0.0.1:9469/metrics
-run_start "$WORK_DIR/run.log" --metrics-listen 127.0.0.1:9469
+# On IPv6 loopback: metrics.sh has the IPv4 one.
+METRICS=http://[::1]:9469/metrics
+run_start "$WORK_DIR/run.log" --metrics-listen '[::1]:9469'
 check "run -N $NET attaches to $UPLINK" \
 	wait_until 10 logged "attached to $UPLINK"
 check "run -N: static -n $STATIC listed" \

@@ -178,6 +178,9 @@ check "node_exporter's textfile collector takes it (no scrape error)" \
 	grep -qx 'node_textfile_scrape_error 0' "$WORK_DIR/node.txt"
 check "node_exporter serves its answered series" log_has "$WORK_DIR/node.txt" \
 	"^ndpresponder_solicitations_total\{interface=\"$UPLINK\",outcome=\"answered\"\} [0-9]+$"
+check "... and its mtime, under the name the stale-textfile alert matches" \
+	log_has "$WORK_DIR/node.txt" \
+	"^node_textfile_mtime_seconds\{file=\"(.*/)?ndpresponder-$UPLINK[.]prom\"\} "
 bg_stop "$NODE_PID" TERM 5 >/dev/null
 
 # --- Prometheus scraping while solicitations flow -------------------------
@@ -322,5 +325,14 @@ bg_stop "$PROM_PID" TERM 15 >/dev/null
 sigterm_exits_0 "run" "$RUN_PID" "$LOG"
 WHY="connect after exit gave $(http_status "$URL")"
 check "the endpoint is gone with run" test "$(http_status "$URL")" = 000
+
+# Detached: the textfile says so rather than go stale.
+run stats "$UPLINK" --format prometheus
+printf '%s\n' "$OUT" >"$WORK_DIR/detached.prom"
+WHY="exit $RC: $ALL"
+check "stats --format prometheus without a responder: exit 0" test "$RC" = 0
+check "... it says ndpresponder_attached 0" log_has "$WORK_DIR/detached.prom" \
+	"^ndpresponder_attached\{interface=\"$UPLINK\",mode=\"none\"\} 0$"
+check "... and passes promtool check metrics" promtool_ok "$WORK_DIR/detached.prom"
 
 finish

@@ -255,6 +255,25 @@ static void check_escaping(void)
 	metrics_free(&o);
 }
 
+static void check_absent(void)
+{
+	struct metrics_out o;
+
+	metrics_init(&o, METRICS_PROMETHEUS);
+	metrics_absent_write(&o, "eth0");
+	metrics_finish(&o);
+	harness_result(o.buf && !strcmp(o.buf,
+					"# HELP ndpresponder_attached 1 while "
+					"the pinned link holds the interface, "
+					"by attach mode.\n"
+					"# TYPE ndpresponder_attached gauge\n"
+					"ndpresponder_attached{interface="
+					"\"eth0\",mode=\"none\"} 0\n"),
+		       "metrics: a responder not there is attached 0, alone",
+		       "got:\n%s", o.buf ? o.buf : "(none)");
+	metrics_free(&o);
+}
+
 static void check_accept(void)
 {
 	static const struct {
@@ -308,6 +327,7 @@ int main(void)
 	check_prometheus();
 	check_openmetrics();
 	check_escaping();
+	check_absent();
 	check_accept();
 	check_kinds();
 	return harness_exit();
