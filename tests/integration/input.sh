@@ -149,7 +149,18 @@ check "status agrees: the foreign pin named, and what to do" \
 check "the foreign pin is still there" \
 	eval 'bpftool map show pinned "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_state" | grep -q keepme'
 rm "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_state"
-rmdir "$NDPRESPONDER_PIN_ROOT/ct0"
+# A map of ours by name but not by shape (another version): the load
+# fails before the verifier sees the program, and the line says so.
+bpftool map create "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_hosts" type hash \
+	key 4 value 8 entries 1 name ndpr_hosts || die "cannot pin a map"
+run attach ct0 2001:db8:1::100
+WHY="exit $RC, stderr '$ERR'"
+check "attach over a map of another shape: one line, not the verifier's log" \
+	eval '[ "$RC" = 1 ] && [ "$(wc -l <<<"$ERR")" = 1 ] &&
+		[[ $ERR == *"maps pinned in"*"maps of another version?"* &&
+		   $ERR != *verifier* ]]'
+rm -f "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_hosts"
+rmdir "$NDPRESPONDER_PIN_ROOT/ct0" 2>/dev/null
 ok detach "$UPLINK"
 
 # ---- run: a reload that cannot be applied keeps the set ---------------------
@@ -166,6 +177,15 @@ reload_says() { # log, re
 more_lines() { # log, re, n
 	[ "$(grep -cE -- "$2" "$1")" -gt "$3" ]
 }
+
+LOG=$WORK_DIR/run-fifo.log
+ndpr_bg "$LOG" run -i "$UPLINK" -c "$WORK_DIR/fifo"
+bg_wait "$(bg_pid "$LOG")" 10
+rc=$?
+WHY="exit $(bg_status "$rc" 10); log: $(oneline <"$LOG")"
+check "run -c FIFO: exits 1 at start with one line" \
+	eval '[ "$rc" = 1 ] && [ "$(wc -l <"$LOG")" = 1 ] &&
+		grep -q "is a FIFO" "$LOG"'
 
 LOG=$WORK_DIR/run.log
 printf '%s\n' "$P" "$B" >"$F"
