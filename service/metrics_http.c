@@ -62,8 +62,9 @@ static int parse_addr(const char *addr, struct addrinfo **ai)
 		if (end && memchr(addr, ':', (size_t)(end - addr)))
 			port = NULL;
 	}
+	/* 1 to 65535, digits only: at most five of them. */
 	if (!port || !*port || strspn(port, "0123456789") != strlen(port) ||
-	    atoi(port) < 1 || atoi(port) > 65535 ||
+	    strlen(port) > 5 || atoi(port) < 1 || atoi(port) > 65535 ||
 	    (size_t)(end - addr) >= sizeof(host))
 		return -EINVAL;
 	snprintf(host, sizeof(host), "%.*s", (int)(end - addr), addr);

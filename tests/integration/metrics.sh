@@ -91,6 +91,8 @@ refused_before_attach "bad address" "--metrics-listen takes IPV4:PORT" \
 	"$NDPR_BIN" "$UPLINK" -n "$SVC_PREFIX" --metrics-listen 127.0.0.1
 refused_before_attach "bare IPv6" "--metrics-listen takes IPV4:PORT" \
 	"$NDPR_BIN" "$UPLINK" -n "$SVC_PREFIX" --metrics-listen ::1:9469
+refused_before_attach "port out of range" "--metrics-listen takes IPV4:PORT" \
+	"$NDPR_BIN" "$UPLINK" -n "$SVC_PREFIX" --metrics-listen 127.0.0.1:4294967305
 [ -x "$STATIC_BIN" ] || die "$STATIC_BIN not built (make static)"
 refused_before_attach "static build" "has no metrics endpoint" \
 	"$STATIC_BIN" "$UPLINK" -n "$SVC_PREFIX" --metrics-listen "$LISTEN"
