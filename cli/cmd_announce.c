@@ -138,7 +138,7 @@ static int responder_identity(struct announce_args *a, uint8_t mac[6])
 	struct pin_dir pd;
 	int ret;
 
-	ret = pin_dir_init(&pd, a->ifname, false);
+	ret = pin_dir_init(&pd, a->ifname, 0);
 	if (ret)
 		return ret;
 	ret = maps_open_quiet(&pd, &m);
@@ -157,6 +157,7 @@ static int responder_identity(struct announce_args *a, uint8_t mac[6])
 		       errstr(ret));
 	}
 	maps_close(&m);
+	pin_dir_close(&pd);
 	return ret;
 }
 

@@ -354,13 +354,13 @@ static int prefix_verb_run(const struct prefix_verb *v, struct prefix_args *a)
 	int ret;
 
 	print_init(&out, v->has_json && a->json, stdout);
-	ret = pin_dir_init(&pd, a->ifname, false);
+	ret = pin_dir_init(&pd, a->ifname, 0);
 	if (ret)
 		return ret;
 	if (v->changes) {
 		ret = pin_lock(&pd);
 		if (ret)
-			return ret;
+			goto out;
 	}
 	ret = maps_open(&pd, a->ifname, &m);
 	if (ret)
@@ -372,8 +372,7 @@ static int prefix_verb_run(const struct prefix_verb *v, struct prefix_args *a)
 	ret = v->run(&out, &m, a);
 out:
 	maps_close(&m);
-	if (v->changes)
-		pin_unlock(&pd);
+	pin_dir_close(&pd);
 	return ret;
 }
 

@@ -338,42 +338,40 @@ static int read_status(const char *ifname, struct iface_status *s)
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	struct prefix_set set = {};
-	char path[PATH_MAX];
 	struct pin_dir pd;
 	int ret, fd;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	ret = pin_dir_init(&pd, ifname, false);
+	ret = pin_dir_init(&pd, ifname, 0);
 	if (ret)
 		return ret;
+	snprintf(s->dir, sizeof(s->dir), "%s", pd.dir);
 	if (maps_open_quiet(&pd, &m)) {
 		s->broken = true;
 		s->foreign = maps_foreign(&pd);
 		s->had_state = pin_exists(&pd, NDPR_PIN(state));
-		snprintf(s->dir, sizeof(s->dir), "%s", pd.dir);
-		return 0;
+		goto out;
 	}
 	maps_state_read(&m, &s->st);
 	s->sync_partial = maps_sync_partial(&m);
 	if (!maps_prefix_dump(&m, &set))
 		s->prefixes = set.n;
 	prefix_set_free(&set);
-	if (!pin_path(&pd, PIN_LINK, path, sizeof(path))) {
-		fd = bpf_obj_get(path);
-		/* Attached while the link holds an interface. */
-		if (fd >= 0)
-			s->link_ok = responder_link_ifindex(fd, &s->prog_id) > 0;
-		/* What answers, not what the record says. */
-		if (s->link_ok) {
-			responder_live(fd, &s->st.config, &s->st.mode);
-			s->vlan = rx_vlan_live(&s->st.config,
-					       s->st.mode);
-		}
-		if (fd >= 0)
-			close(fd);
+	fd = pin_open_link(&pd);
+	/* Attached while the link holds an interface. */
+	if (fd >= 0)
+		s->link_ok = responder_link_ifindex(fd, &s->prog_id) > 0;
+	/* What answers, not what the record says. */
+	if (s->link_ok) {
+		responder_live(fd, &s->st.config, &s->st.mode);
+		s->vlan = rx_vlan_live(&s->st.config, s->st.mode);
 	}
+	if (fd >= 0)
+		close(fd);
+out:
 	maps_close(&m);
+	pin_dir_close(&pd);
 	return 0;
 }
 
@@ -425,6 +423,7 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 	mac_format(s->st.config.mac, mac, sizeof(mac));
 	open_json_object(p, NULL);
 	print_string(p, PRINT_JSON, "interface", NULL, s->ifname);
+	print_string(p, PRINT_JSON, "pins", NULL, s->dir);
 	print_bool(p, PRINT_JSON, "complete", NULL, !s->broken);
 	if (s->foreign)
 		print_string(p, PRINT_JSON, "foreign", NULL, s->foreign);
@@ -452,30 +451,76 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 	print_on_off(p, PRINT_ANY, "dad", "dad %s, ", flags & NDPR_CFG_DAD);
 	print_on_off(p, PRINT_ANY, "unicast", "unicast %s",
 		     flags & NDPR_CFG_UNICAST);
+	print_text(p, "; pins %s", s->dir);
 	print_uint(p, PRINT_JSON, "attached_at", NULL, s->st.attached_at);
 	print_nl(p);
 	close_json_object(p);
 }
 
-/* Every interface under d (NULL: none). */
-static void print_statuses(struct print_ctx *p, DIR *d)
-{
-	struct iface_status s;
-	struct dirent *de;
-	int count = 0;
+struct status_walk {
+	struct print_ctx *p;
+	char ns[32]; /* this network namespace's level */
+	bool others; /* the second pass: the other namespaces */
+	int count;
+};
 
-	open_json_array(p, NULL);
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		if (read_status(de->d_name, &s))
-			continue;
-		count++;
-		print_status(p, &s);
+/* A responder of another network namespace: named, never opened. */
+static void print_foreign(struct print_ctx *p, const char *ns,
+			  const char *ifname)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/%s/%s", pin_root(), ns, ifname);
+	open_json_object(p, NULL);
+	print_string(p, PRINT_ANY, "interface", "%s: ", ifname);
+	print_string(p, PRINT_JSON, "pins", NULL, dir);
+	print_string(p, PRINT_ANY, "netns",
+		     "a responder of another network namespace (%s), not "
+		     "this one's; ",
+		     ns);
+	print_text(p, "run status there (nsenter --net) to see it; pins %s",
+		   dir);
+	print_nl(p);
+	close_json_object(p);
+}
+
+static void status_one(const char *ns, const char *ifname, void *arg)
+{
+	struct status_walk *w = arg;
+	struct iface_status s;
+
+	if (w->others) {
+		if (strcmp(ns, w->ns))
+			print_foreign(w->p, ns, ifname);
+		return;
 	}
-	if (!count)
-		print_text(p, "no responder attached\n");
+	if (read_status(ifname, &s))
+		return;
+	w->count++;
+	print_status(w->p, &s);
+}
+
+/* This namespace's responders, then the others' by name. */
+static int print_statuses(struct print_ctx *p)
+{
+	struct status_walk w = { .p = p };
+	int ret;
+
+	ret = pin_netns_id(w.ns, sizeof(w.ns));
+	if (ret)
+		return ret;
+	open_json_array(p, NULL);
+	ret = pin_walk(w.ns, status_one, &w);
+	w.others = true;
+	if (!ret)
+		ret = pin_walk(NULL, status_one, &w);
+	if (!w.count)
+		print_text(p, "no responder attached in this network "
+			      "namespace\n");
 	close_json_array(p);
+	if (ret)
+		pr_err("couldn't read %s: %s", pin_root(), errstr(ret));
+	return ret;
 }
 
 int cmd_status(int argc, char **argv)
@@ -487,7 +532,6 @@ int cmd_status(int argc, char **argv)
 	};
 	struct print_ctx p;
 	bool json = false;
-	DIR *d;
 	int c;
 
 	while ((c = verb_getopt(argc, argv, "jh", opts, status_usage)) != -1) {
@@ -501,16 +545,6 @@ int cmd_status(int argc, char **argv)
 		pr_err("status: takes no arguments");
 		return -EINVAL;
 	}
-	d = opendir(pin_root());
-	if (!d && errno != ENOENT) {
-		int err = -errno;
-
-		pr_err("couldn't read %s: %s", pin_root(), errstr(err));
-		return err;
-	}
 	print_init(&p, json, stdout);
-	print_statuses(&p, d);
-	if (d)
-		closedir(d);
-	return 0;
+	return print_statuses(&p);
 }

@@ -104,7 +104,7 @@ static int attached_prefixes(struct doc_ctx *c)
 	struct pin_dir pd;
 	int ret;
 
-	if (pin_dir_init(&pd, c->ifname, false) || maps_open_quiet(&pd, &m))
+	if (pin_dir_init(&pd, c->ifname, 0) || maps_open_quiet(&pd, &m))
 		return 0;
 	ret = maps_prefix_dump(&m, &set);
 	for (size_t i = 0; !ret && i < set.n; i++) {

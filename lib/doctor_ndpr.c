@@ -26,7 +26,7 @@ int doc_counters(const char *ifname, struct ndpr_counters *s)
 	struct pin_dir pd;
 	int ret;
 
-	ret = pin_dir_init(&pd, ifname, false);
+	ret = pin_dir_init(&pd, ifname, 0);
 	if (!ret)
 		ret = maps_open_quiet(&pd, &m);
 	if (!ret)

@@ -53,8 +53,8 @@ static void check_xdp(struct doc_ctx *c)
 			c->ifname);
 		return;
 	}
-	if (!pin_dir_init(&pd, c->ifname, false) &&
-	    (fd = pin_open(&pd, PIN_LINK)) >= 0) {
+	if (!pin_dir_init(&pd, c->ifname, 0) &&
+	    (fd = pin_open_link(&pd)) >= 0) {
 		if (responder_link_ifindex(fd, &ours) != c->ifindex)
 			ours = 0;
 		close(fd);

@@ -68,7 +68,7 @@ const char *maps_foreign(const struct pin_dir *pd)
 int maps_open_iface(const char *ifname, struct pin_dir *pd,
 		    struct ndpr_maps *m)
 {
-	int ret = pin_dir_init(pd, ifname, false);
+	int ret = pin_dir_init(pd, ifname, 0);
 
 	return ret ?: maps_open(pd, ifname, m);
 }
@@ -80,6 +80,10 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 
 	if (ret == -ENOENT)
 		pr_err("%s: not attached (no pins in %s)", ifname, pd->dir);
+	else if (ret == -EPERM)
+		pr_err("%s: %s holds pins that are not ndpresponder's; "
+		       "refusing to touch them",
+		       ifname, pd->dir);
 	else if (ret)
 		pr_err("%s: couldn't open the pinned maps in %s: %s", ifname,
 		       pd->dir, errstr(ret));

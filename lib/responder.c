@@ -67,24 +67,39 @@ int responder_link_ifindex(int link_fd, __u32 *prog_id)
 	return (int)info.xdp.ifindex;
 }
 
-/* The pinned link, if it still holds ifindex; a link whose interface went
- * away is unpinned, so attach can start afresh with the maps it left. */
+/*
+ * The pinned link, if it holds ifindex. One whose interface went away is
+ * unpinned, so attach can start afresh with the maps it left; one that
+ * holds another interface of this namespace (renamed since, and a new one
+ * took its name) is that interface's responder, and one that is not ours
+ * is nobody's to replace: both refused.
+ */
 static int open_link(const struct pin_dir *pd, const char *ifname,
 		     int ifindex)
 {
-	char path[PATH_MAX];
-	int fd;
+	char path[PATH_MAX], now[IF_NAMESIZE];
+	int fd, held;
 
-	if (pin_path(pd, PIN_LINK, path, sizeof(path)))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
+	fd = pin_open_link(pd);
+	if (fd == -EPERM)
+		pr_err("%s: %s/%s is not a link of ndpresponder's; refusing to "
+		       "touch it",
+		       ifname, pd->dir, PIN_LINK);
 	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : -errno;
-	if (responder_link_ifindex(fd, NULL) == ifindex)
+		return fd;
+	held = responder_link_ifindex(fd, NULL);
+	if (held == ifindex)
 		return fd;
 	close(fd);
+	if (held > 0 && if_indextoname((unsigned int)held, now)) {
+		pr_err("%s: the pins '%s' hold the responder of %s (renamed "
+		       "since?); 'ndpresponder detach %s' first",
+		       ifname, ifname, now, ifname);
+		return -EBUSY;
+	}
 	pr_info("%s: removing a stale link left by an earlier attach", ifname);
-	unlink(path);
+	if (!pin_path(pd, PIN_LINK, path, sizeof(path)))
+		unlink(path);
 	return -ENOENT;
 }
 
@@ -126,37 +141,41 @@ static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
 						     NDPR_DEFAULT_EVENT_RATE);
 }
 
-/* The name under which a responder for ifindex is pinned, if any. */
+struct pinned_as {
+	int ifindex;
+	char *name;
+	size_t len;
+	bool found;
+};
+
+static void pinned_as_one(const char *ns, const char *ifname, void *arg)
+{
+	struct pinned_as *a = arg;
+	struct pin_dir pd;
+	int fd;
+
+	(void)ns;
+	if (a->found || pin_dir_init(&pd, ifname, 0))
+		return;
+	fd = pin_open_link(&pd);
+	if (fd >= 0 && responder_link_ifindex(fd, NULL) == a->ifindex) {
+		snprintf(a->name, a->len, "%s", ifname);
+		a->found = true;
+	}
+	if (fd >= 0)
+		close(fd);
+	pin_dir_close(&pd);
+}
+
+/* The name under which this namespace's responder for ifindex is pinned,
+ * if any. */
 static bool pinned_as(const struct pin_dir *pd, int ifindex, char *name,
 		      size_t len)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	bool found = false;
-	DIR *d;
+	struct pinned_as a = { ifindex, name, len, false };
 
-	d = opendir(pd->root);
-	while (d && !found && (de = readdir(d))) {
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%.*s/%s", pd->root,
-			     NAME_MAX, de->d_name,
-			     PIN_LINK) >= (int)sizeof(path))
-			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		if (responder_link_ifindex(fd, NULL) == ifindex) {
-			snprintf(name, len, "%s", de->d_name);
-			found = true;
-		}
-		close(fd);
-	}
-	if (d)
-		closedir(d);
-	return found;
+	pin_walk(pd->ns, pinned_as_one, &a);
+	return a.found;
 }
 
 /* Another program on the interface must not be replaced behind its back. */
@@ -313,6 +332,9 @@ struct attach_ctx {
 	uint8_t mac[6];
 	int link_fd;   /* the pinned link, or the one this attach created */
 	bool had_maps; /* maps were pinned before: never removed here */
+	bool had_dir;  /* the directory was there before */
+	unsigned int before; /* pin_present before this attach */
+	bool loading;  /* from here, what this attach pinned is undone */
 	__u32 max;     /* capacity of each prefix map */
 	struct ndpr_maps old, m;
 	struct ndpresponder_bpf *skel;
@@ -338,18 +360,23 @@ static int attach_check(struct attach_ctx *c)
 		memcpy(c->mac, o->mac, sizeof(c->mac));
 	else if ((ret = iface_mac(o->ifname, c->mac)))
 		return ret;
-	return pin_dir_init(&c->pd, o->ifname, true);
+	return pin_dir_init(&c->pd, o->ifname,
+			    PIN_CREATE | (o->ephemeral_ok ? PIN_EPHEMERAL_OK : 0));
 }
 
 /* The pinned link (an upgrade) or none; a stale one is removed. */
 static int attach_find_link(struct attach_ctx *c)
 {
+	c->had_dir = pin_dir_exists(&c->pd);
 	c->link_fd = open_link(&c->pd, c->o->ifname, c->ifindex);
+	if (c->link_fd == -EPERM || c->link_fd == -EBUSY)
+		return c->link_fd;
 	if (c->link_fd < 0 && c->link_fd != -ENOENT) {
 		pr_err("%s: couldn't open the pinned link: %s", c->o->ifname,
 		       errstr(c->link_fd));
 		return c->link_fd;
 	}
+	c->before = pin_present(&c->pd);
 	c->r->upgraded = c->link_fd >= 0;
 	return 0;
 }
@@ -497,12 +524,16 @@ static int attach_load(struct attach_ctx *c)
 	struct ndpresponder_bpf *skel;
 	int ret;
 
-	if (mkdir(c->pd.dir, 0700) && errno != EEXIST) {
-		ret = -errno;
-		pr_err("couldn't create %s: %s", c->pd.dir, errstr(ret));
+	char root[PATH_MAX];
+
+	c->loading = true;
+	ret = pin_dir_create(&c->pd);
+	if (!ret)
+		ret = pin_path(&c->pd, ".", root, sizeof(root));
+	if (ret)
 		return ret;
-	}
-	open_opts.pin_root_path = c->pd.dir;
+	/* Through the checked directory's fd, never the path again. */
+	open_opts.pin_root_path = root;
 	skel = c->skel = c->vlan == NDPR_VLAN_RESTORED ?
 				 rx_vlan_open(&open_opts, c->ifindex) :
 				 ndpresponder_bpf__open_opts(&open_opts);
@@ -624,19 +655,14 @@ static int attach_record(struct attach_ctx *c)
  */
 static void attach_unwind(struct attach_ctx *c, int ret)
 {
-	char path[PATH_MAX];
-	bool created = ret && !c->r->upgraded;
-
-	if (created && c->link_fd >= 0 &&
-	    !pin_path(&c->pd, PIN_LINK, path, sizeof(path)))
-		unlink(path);
-	if (created && !c->had_maps)
-		pin_dir_remove(&c->pd);
+	/* Only what this attach pinned: never what was there before it. */
+	if (ret && !c->r->upgraded && c->loading)
+		pin_remove_new(&c->pd, c->before, c->had_dir);
 	if (c->link_fd >= 0)
 		close(c->link_fd);
 	ndpresponder_bpf__destroy(c->skel);
 	maps_close(&c->old);
-	pin_unlock(&c->pd);
+	pin_dir_close(&c->pd);
 }
 
 int responder_attach(const struct attach_opts *o, struct attach_result *r)
@@ -654,8 +680,10 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	ret = attach_check(&c);
 	if (!ret)
 		ret = pin_lock(&c.pd);
-	if (ret)
+	if (ret) {
+		pin_dir_close(&c.pd);
 		return ret;
+	}
 	ret = attach_find_link(&c);
 	if (!ret)
 		ret = attach_read_pinned(&c);
@@ -686,21 +714,28 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	return ret;
 }
 
-/* Detaches even if someone else holds the link open. */
-static void detach_link(const struct pin_dir *pd, const char *ifname)
+/* Detaches even if someone else holds the link open; never a link
+ * that is not ours. */
+static int detach_link(const struct pin_dir *pd, const char *ifname)
 {
-	char path[PATH_MAX];
-	int fd;
+	int fd, ret = 0;
 
-	if (pin_path(pd, PIN_LINK, path, sizeof(path)))
-		return;
-	fd = bpf_obj_get(path);
+	fd = pin_open_link(pd);
+	if (fd == -EPERM) {
+		pr_err("%s: %s/%s is not a link of ndpresponder's; refusing to "
+		       "touch it",
+		       ifname, pd->dir, PIN_LINK);
+		return fd;
+	}
 	if (fd < 0)
-		return;
-	if (bpf_link_detach(fd) && errno != ENOLINK)
+		return 0;
+	if (bpf_link_detach(fd) && errno != ENOLINK) {
+		ret = -errno;
 		pr_err("%s: couldn't detach the link: %s", ifname,
-		       errstr(-errno));
+		       errstr(ret));
+	}
 	close(fd);
+	return ret;
 }
 
 int responder_detach(const char *ifname)
@@ -711,27 +746,30 @@ int responder_detach(const char *ifname)
 	char now_name[IF_NAMESIZE];
 	int ret, allmulti_err = 0;
 
-	ret = pin_dir_init(&pd, ifname, false);
+	ret = pin_dir_init(&pd, ifname, 0);
 	if (ret)
 		return ret;
-	if (access(pd.dir, F_OK)) {
+	if (!pin_dir_exists(&pd)) {
 		pr_err("%s: not attached (no pins in %s)", ifname, pd.dir);
-		return -ENOENT;
+		ret = -ENOENT;
+		goto out;
 	}
 	ret = pin_lock(&pd);
 	if (ret)
-		return ret;
-	if (!maps_open(&pd, ifname, &m))
+		goto out;
+	if (!maps_open_quiet(&pd, &m))
 		maps_state_read(&m, &st);
-	detach_link(&pd, ifname);
+	ret = detach_link(&pd, ifname);
+	if (ret)
+		goto out;
 	/* By index: the interface may have been renamed since attach. */
 	if ((st.flags & NDPR_STATE_ALLMULTI_SET) && st.ifindex &&
 	    if_indextoname(st.ifindex, now_name))
 		allmulti_err = iface_set_allmulti(now_name, false);
-
-	maps_close(&m);
-	ret = pin_dir_remove(&pd);
-	pin_unlock(&pd);
 	/* The pins are gone either way; a flag left on is still a failure. */
-	return ret ?: allmulti_err;
+	ret = pin_dir_remove(&pd) ?: allmulti_err;
+out:
+	maps_close(&m);
+	pin_dir_close(&pd);
+	return ret;
 }

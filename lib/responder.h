@@ -29,6 +29,7 @@ struct attach_opts {
 	bool event_rate_set;
 	bool force;	       /* ::/0 allowed */
 	uint8_t route_flags;   /* NDPR_PF_ROUTE_* for the given prefixes */
+	bool ephemeral_ok;     /* pins may die with us: run holds the link */
 };
 
 /* What attach did, for its caller's message. */

@@ -119,13 +119,13 @@ static int sync_static(struct service *s, const char *why)
 /* One service per interface: a second run would fight the first. */
 static int take_run_lock(struct service *s)
 {
-	if (mkdir(s->pd.dir, 0700) && errno != EEXIST) {
-		int err = -errno;
+	int ret = pin_dir_create(&s->pd);
 
-		pr_err("couldn't create %s: %s", s->pd.dir, errstr(err));
-		return err;
-	}
-	s->run_lock_fd = open(s->pd.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ret)
+		return ret;
+	/* An open file of its own: pin_lock's flock is on another one. */
+	s->run_lock_fd = openat(s->pd.dir_fd, ".",
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->run_lock_fd < 0)
 		return -errno;
 	if (flock(s->run_lock_fd, LOCK_EX | LOCK_NB)) {
@@ -139,13 +139,10 @@ static int take_run_lock(struct service *s)
 /* The responder is gone if someone detached it or the interface left. */
 static bool still_attached(const struct service *s)
 {
-	char path[PATH_MAX];
 	bool ok;
 	int fd;
 
-	if (pin_path(&s->pd, PIN_LINK, path, sizeof(path)))
-		return false;
-	fd = bpf_obj_get(path);
+	fd = pin_open_link(&s->pd);
 	if (fd < 0)
 		return false;
 	ok = responder_link_ifindex(fd, NULL) == s->ifindex;
@@ -309,7 +306,17 @@ static int start_iface(struct service *s)
 	s->ifindex = iface_index(s->o.ifname);
 	if (s->ifindex < 0)
 		return s->ifindex;
-	ret = pin_dir_init(&s->pd, s->o.ifname, true);
+	/* run holds the link itself: pins that die with it will do, but
+	 * then nothing would keep the responder after it. */
+	ret = pin_dir_init(&s->pd, s->o.ifname, PIN_CREATE | PIN_EPHEMERAL_OK);
+	if (!ret && s->pd.ephemeral && s->so->keep) {
+		pr_err("--keep: pins here vanish with this process's mount "
+		       "namespace, so nothing would keep the responder; run "
+		       "it where %s is the host's bpffs, or without --keep",
+		       "/sys/fs/bpf");
+		ret = -EXDEV;
+	}
+	s->o.ephemeral_ok = true;
 	return ret ?: take_run_lock(s);
 }
 
@@ -430,6 +437,7 @@ static void service_stop(struct service *s, int ret)
 	stop_responder(s, ret);
 	if (s->run_lock_fd >= 0)
 		close(s->run_lock_fd);
+	pin_dir_close(&s->pd);
 	if (s->sfd >= 0)
 		close(s->sfd);
 	if (s->tfd >= 0)

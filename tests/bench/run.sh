@@ -349,7 +349,7 @@ bench_veth() {
 maps_bytes() {
 	local m sum=0 b
 
-	for m in "$NDPRESPONDER_PIN_ROOT/$CP_IF"/ndpr_*; do
+	for m in "$NDPRESPONDER_PIN_ROOT"/net-*/"$CP_IF"/ndpr_*; do
 		b=$(bpftool -j map show pinned "$m" 2>/dev/null |
 			sed -n 's/.*"bytes_memlock":\([0-9]*\).*/\1/p')
 		sum=$((sum + ${b:-0}))

@@ -59,13 +59,13 @@ succeeds() { # ndpresponder arguments...
 attached() {
 	WHY="no XDP program on $UPLINK, or no link pin"
 	[ -n "$(xdp_prog_id "$NS_HOST" "$UPLINK")" ] &&
-		[ -e "$NDPRESPONDER_PIN_ROOT/$UPLINK/link" ]
+		[ -e "$(host_pin_dir)/link" ]
 }
 
 nothing_left() {
-	WHY="XDP mode '$(xdp_mode "$NS_HOST" "$UPLINK")', pins: $(ls -A "$NDPRESPONDER_PIN_ROOT/$UPLINK" 2>&1 | oneline)"
+	WHY="XDP mode '$(xdp_mode "$NS_HOST" "$UPLINK")', pins: $(ls -A "$(host_pin_dir)" 2>&1 | oneline)"
 	[ "$(xdp_mode "$NS_HOST" "$UPLINK")" = none ] &&
-		[ ! -e "$NDPRESPONDER_PIN_ROOT/$UPLINK" ] &&
+		[ ! -e "$(host_pin_dir)" ] &&
 		! allmulti_on "$NS_HOST" "$UPLINK"
 }
 

@@ -545,7 +545,7 @@ check "$STATIC_D still listed as static" listed_as "$STATIC_D" static
 
 # A second pin of the /128 map keeps it readable after run detached.
 HELD=$WORK_DIR/bpffs/held-hosts
-bpftool map pin pinned "$NDPRESPONDER_PIN_ROOT/$UPLINK/ndpr_hosts" "$HELD" ||
+bpftool map pin pinned "$(host_pin_dir)/ndpr_hosts" "$HELD" ||
 	fail "bpftool map pin ndpr_hosts" "failed"
 run_stop TERM
 WHY="run exited $RC: $(tail -n 3 "$RUN_LOG" | oneline)"
@@ -553,7 +553,7 @@ check "SIGTERM stops run with status 0" test "$RC" = 0
 WHY="XDP still on $UPLINK: $(ip -n "$NS_HOST" link show "$UPLINK" | head -n 1)"
 check "SIGTERM detaches from $UPLINK" test -z "$(xdp_prog_id "$NS_HOST" "$UPLINK")"
 WHY="$(find "$NDPRESPONDER_PIN_ROOT" 2>&1 | oneline)"
-check "SIGTERM leaves no pins" test ! -e "$NDPRESPONDER_PIN_ROOT/$UPLINK"
+check "SIGTERM leaves no pins" test ! -e "$(host_pin_dir)"
 WHY="the map still has $A4 or $A6"
 check "SIGTERM removed the Docker entries from the map" \
 	not held_has_any "$HELD" "$A4" "$A6"

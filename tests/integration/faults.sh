@@ -20,7 +20,6 @@ ndpr_copy_bin
 topology_up
 
 PIN_ROOT=$NDPRESPONDER_PIN_ROOT
-PIN_DIR=$PIN_ROOT/$UPLINK
 BASE=2001:db8:1::/112
 TARGET=2001:db8:1::42		# answered inside BASE
 ATTACH=(attach "$UPLINK" "$BASE" -x "$ROUTER_IP/128" -x "$HOST_IP/128")
@@ -41,7 +40,7 @@ pins() {
 
 # The program the pinned link holds, empty if none is pinned.
 link_prog() {
-	bpftool link show pinned "$PIN_DIR/link" 2>/dev/null | awk 'NR == 1 {
+	bpftool link show pinned "$(host_pin_dir)/link" 2>/dev/null | awk 'NR == 1 {
 		for (i = 1; i < NF; i++) if ($i == "prog") print $(i + 1) }'
 }
 
@@ -67,9 +66,9 @@ observe() {
 	*INCOMPLETE*) OBS_KIND=incomplete ;;
 	*) OBS_KIND=none ;;
 	esac
-	if [ -d "$PIN_DIR" ]; then
+	if [ -d "$(host_pin_dir)" ]; then
 		OBS_DIR=yes
-		OBS_PINS=$(find "$PIN_DIR" -mindepth 1 | wc -l)
+		OBS_PINS=$(find "$(host_pin_dir)" -mindepth 1 | wc -l)
 	else
 		OBS_DIR=no
 		OBS_PINS=0
@@ -125,7 +124,7 @@ force_clean() {
 	ndpr detach "$UPLINK" >/dev/null 2>&1
 	ip -n "$NS_HOST" link set dev "$UPLINK" xdp off 2>/dev/null
 	ip -n "$NS_HOST" link set dev "$UPLINK" allmulticast off
-	rm -rf "$PIN_DIR"
+	rm -rf "$(host_pin_dir)"
 }
 
 # A random delay in microseconds, 0 to MAX.

@@ -119,7 +119,7 @@ STOP=$WORK_DIR/stop
 start_service kill "$LOG" run -i "$UPLINK" -n "$SVC_PREFIX"
 LINK_ID=$(pinned_link_id)
 PROG_ID=$(xdp_prog_id "$NS_HOST" "$UPLINK")
-WHY="bpftool link show pinned $PIN_ROOT/$UPLINK/link: nothing"
+WHY="bpftool link show pinned $(host_pin_dir)/link: nothing"
 check "kill: the responder is held by a pinned bpf_link" test -n "$LINK_ID"
 
 # One solicitation at a time, each a single attempt: every one must be
@@ -168,7 +168,7 @@ check "kill: still answering after SIGKILL (5 more probes)" \
 WHY="$(ip -n "$NS_HOST" -d link show "$UPLINK" | head -n 1)"
 check "kill: XDP still on $UPLINK" test "$(xdp_prog_id "$NS_HOST" "$UPLINK")" = "$PROG_ID"
 WHY="pins: $(pins | oneline)"
-check "kill: pins still there" test -e "$PIN_ROOT/$UPLINK/link"
+check "kill: pins still there" test -e "$(host_pin_dir)/link"
 
 start_service adopt "$LOG2" run -i "$UPLINK" -n "$SVC_PREFIX"
 check "adopt: log says adopted" \

@@ -138,9 +138,20 @@ prefix_not_listed() { # prefix
 	[ -z "$(prefix_line "$1")" ]
 }
 
+# The pin directory of IFACE's responder in network namespace NS:
+# ROOT/net-INODE/IFACE, INODE the namespace's (as lsns shows it).
+netns_pin_dir() { # ns, iface
+	echo "$NDPRESPONDER_PIN_ROOT/net-$(stat -L -c %i "/run/netns/$1")/$2"
+}
+
+# The pin directory of the uplink's responder.
+host_pin_dir() {
+	netns_pin_dir "$NS_HOST" "$UPLINK"
+}
+
 # The id of the bpf_link pinned for the uplink, empty if none.
 pinned_link_id() {
-	bpftool link show pinned "$NDPRESPONDER_PIN_ROOT/$UPLINK/link" \
+	bpftool link show pinned "$(host_pin_dir)/link" \
 		2>/dev/null | awk -F: 'NR == 1 { print $1 }'
 }
 
