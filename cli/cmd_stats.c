@@ -514,12 +514,11 @@ static int print_statuses(struct print_ctx *p)
 	w.others = true;
 	if (!ret)
 		ret = pin_walk(NULL, status_one, &w);
-	if (!w.count)
+	if (!w.count && !ret)
 		print_text(p, "no responder attached in this network "
 			      "namespace\n");
 	close_json_array(p);
-	if (ret)
-		pr_err("couldn't read %s: %s", pin_root(), errstr(ret));
+	/* What could not be read was said where it was found. */
 	return ret;
 }
 

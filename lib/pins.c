@@ -195,7 +195,7 @@ static int ensure_bpffs(struct pin_dir *pd, unsigned int flags)
 		       "mount namespace (ip netns exec?), and the responder "
 		       "with them: use 'nsenter --net=/run/netns/NAME', mount "
 		       "bpffs on %s for good (bind-mount it into a "
-		       "container), or use 'run'",
+		       "container), or use 'run' without --keep",
 		       BPFFS_MOUNT, BPFFS_MOUNT);
 		return -EXDEV;
 	}
@@ -356,7 +356,10 @@ int pin_lock(struct pin_dir *pd)
 		pr_err("couldn't open %s: %s", pd->root, errstr(-ENOENT));
 		return -ENOENT;
 	}
-	pd->lock_fd = dup(pd->root_fd);
+	/* An open file of its own: a dup would share root_fd's, whose lock
+	 * lasts as long as pd does. */
+	pd->lock_fd = openat(pd->root_fd, ".", O_RDONLY | O_DIRECTORY |
+						       O_CLOEXEC);
 	if (pd->lock_fd < 0)
 		return -errno;
 	ret = lock_wait(pd->lock_fd, pd->root);
@@ -447,7 +450,12 @@ static __u32 obj_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
-/* Our program, using the map marker: nobody else's link is ours. */
+/*
+ * Our program, using the map marker: nobody else's link is ours. The
+ * kernel gives a program by id only to CAP_SYS_ADMIN, which the unit
+ * does not have: then the link's place (a directory only root can write,
+ * beside our maps) is what says it is ours.
+ */
 static bool prog_is_ours(__u32 prog, __u32 marker)
 {
 	struct bpf_prog_info info = {};
@@ -457,7 +465,7 @@ static bool prog_is_ours(__u32 prog, __u32 marker)
 
 	fd = bpf_prog_get_fd_by_id(prog);
 	if (fd < 0)
-		return false;
+		return errno == EPERM;
 	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
 	info.map_ids = (__u64)(unsigned long)ids;
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&

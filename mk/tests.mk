@@ -45,8 +45,9 @@ $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_LIB_HDRS) $(PRODUCT_OBJS) \
 
 # The test tool: one program of tests/tools/*.c with the frame builders of
 # tests/lib/ and nothing of the product but its ABI header; json-c (a
-# product dependency already) parses the service's JSON log.
-TOOL_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
+# product dependency already) parses the service's JSON log; libbpf makes
+# a foreign pinned XDP link (xdplink).
+TOOL_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c libbpf 2>/dev/null)
 
 $(TEST_TOOL): $(TEST_TOOL_SRCS) $(TEST_LIB_HDRS) $(wildcard tests/tools/*.h) \
 		| $(TEST_DIR)

@@ -306,17 +306,11 @@ static int start_iface(struct service *s)
 	s->ifindex = iface_index(s->o.ifname);
 	if (s->ifindex < 0)
 		return s->ifindex;
-	/* run holds the link itself: pins that die with it will do, but
-	 * then nothing would keep the responder after it. */
-	ret = pin_dir_init(&s->pd, s->o.ifname, PIN_CREATE | PIN_EPHEMERAL_OK);
-	if (!ret && s->pd.ephemeral && s->so->keep) {
-		pr_err("--keep: pins here vanish with this process's mount "
-		       "namespace, so nothing would keep the responder; run "
-		       "it where %s is the host's bpffs, or without --keep",
-		       "/sys/fs/bpf");
-		ret = -EXDEV;
-	}
-	s->o.ephemeral_ok = true;
+	/* run holds the link itself: pins that die with it will do, unless
+	 * the responder is to stay after it (--keep). */
+	ret = pin_dir_init(&s->pd, s->o.ifname,
+			   PIN_CREATE | (s->so->keep ? 0 : PIN_EPHEMERAL_OK));
+	s->o.ephemeral_ok = !s->so->keep;
 	return ret ?: take_run_lock(s);
 }
 

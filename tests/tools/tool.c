@@ -57,6 +57,10 @@ static const struct {
 	  "\tafter the Nth of its system calls that change state returned;\n"
 	  "\tprints \"killed CALL N\" (CALL as in \"bpf:BPF_OBJ_PIN\"), or\n"
 	  "\t\"done EXIT_STATUS CALLS\" when it made fewer than N" },
+	{ "xdplink", 3, 3, cmd_xdplink,
+	  "IFACE OBJECT PIN\n"
+	  "\tlinks OBJECT's first XDP program to IFACE (generic mode) through\n"
+	  "\ta bpf_link pinned at PIN; prints the link's id" },
 	{ "json", 1, -1, cmd_json,
 	  "KEY...\n"
 	  "\tfor each line of stdin (for each element, when the line is an\n"
