@@ -308,7 +308,7 @@ completion_matches_help() { # verb
 
 check_completion() {
 	local comp=$DEST/usr/share/bash-completion/completions/ndpresponder
-	local out pins=$WORK_DIR/pins v
+	local out pins=$WORK_DIR/pins v ns
 
 	out=$(bash -c 'set -u; . "$1" && complete -p ndpresponder' _ "$comp" 2>&1)
 	WHY="sourcing it printed or failed: $out"
@@ -324,8 +324,10 @@ check_completion() {
 		replies_are "auto native generic" ndpresponder attach lo --mode ""
 	check "prefix <TAB> offers the actions" \
 		replies_are "add del list sync" ndpresponder prefix ""
-	# Attached interfaces come from the pin root's directories.
-	mkdir -p "$pins/ndpr-a" "$pins/ndpr-b"
+	# Attached interfaces come from this network namespace's directories
+	# in the pin root; another namespace's are not offered.
+	ns=net-$(stat -L -c %i /proc/self/ns/net)
+	mkdir -p "$pins/$ns/ndpr-a" "$pins/$ns/ndpr-b" "$pins/net-1/ndpr-c"
 	for v in detach stats monitor "prefix list"; do
 		# shellcheck disable=SC2086
 		check "$v <TAB> offers the attached interfaces" \
