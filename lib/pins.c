@@ -73,8 +73,8 @@ static int check_ifname(const char *ifname)
  * that only root can change it (sticky directories above the pin root may
  * be world-writable: others cannot replace root's entries there).
  */
-static int open_level(int at, const char *name, const char *shown,
-		      bool create, bool sticky_ok)
+static int open_level(int at, const char *name, const char *shown, bool create,
+		      bool sticky_ok)
 {
 	int fd, err;
 	struct stat st;
@@ -119,8 +119,8 @@ static int open_root(const char *root, bool create)
 	char *save = NULL, *part, *next;
 	int fd, at;
 
-	if (root[0] != '/' || snprintf(path, sizeof(path), "%s", root) >=
-				      (int)sizeof(path)) {
+	if (root[0] != '/' ||
+	    snprintf(path, sizeof(path), "%s", root) >= (int)sizeof(path)) {
 		pr_err("pin root %s: not an absolute path", root);
 		return -EINVAL;
 	}
@@ -186,8 +186,8 @@ static int ensure_bpffs(struct pin_dir *pd, unsigned int flags)
 	int init_mnt = same_as_init("/proc/self/ns/mnt", "/proc/1/ns/mnt");
 
 	if (is_bpffs(BPFFS_MOUNT))
-		pd->ephemeral = !same_as_init(BPFFS_MOUNT,
-					      "/proc/1/root" BPFFS_MOUNT);
+		pd->ephemeral =
+			!same_as_init(BPFFS_MOUNT, "/proc/1/root" BPFFS_MOUNT);
 	else
 		pd->ephemeral = init_mnt != 1;
 	if (pd->ephemeral && !(flags & PIN_EPHEMERAL_OK)) {
@@ -358,8 +358,8 @@ int pin_lock(struct pin_dir *pd)
 	}
 	/* An open file of its own: a dup would share root_fd's, whose lock
 	 * lasts as long as pd does. */
-	pd->lock_fd = openat(pd->root_fd, ".", O_RDONLY | O_DIRECTORY |
-						       O_CLOEXEC);
+	pd->lock_fd =
+		openat(pd->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pd->lock_fd < 0)
 		return -errno;
 	ret = lock_wait(pd->lock_fd, pd->root);
@@ -375,8 +375,7 @@ void pin_unlock(struct pin_dir *pd)
 	pd->lock_fd = -1;
 }
 
-int pin_path(const struct pin_dir *pd, const char *name, char *path,
-	     size_t len)
+int pin_path(const struct pin_dir *pd, const char *name, char *path, size_t len)
 {
 	int ret;
 
@@ -520,8 +519,8 @@ static int remove_one(const struct pin_dir *pd, const char *name)
 	return 0;
 }
 
-#define REMOVE_MAP(name, opener)                                               \
-	if (!(keep & (1u << bit++)))                                           \
+#define REMOVE_MAP(name, opener)     \
+	if (!(keep & (1u << bit++))) \
 		ret = remove_one(pd, NDPR_PIN(name)) ?: ret;
 
 /* Every pin of ours, the link first (it is ours only while ndpr_counters
@@ -557,9 +556,9 @@ int pin_dir_remove(const struct pin_dir *pd)
 	return ret;
 }
 
-#define PRESENT_MAP(name, opener)                                              \
-	if (pin_exists(pd, NDPR_PIN(name)))                                    \
-		mask |= 1u << bit;                                             \
+#define PRESENT_MAP(name, opener)           \
+	if (pin_exists(pd, NDPR_PIN(name))) \
+		mask |= 1u << bit;          \
 	bit++;
 
 unsigned int pin_present(const struct pin_dir *pd)
@@ -589,8 +588,8 @@ static int walk_ns(int root_fd, const char *ns, pin_walk_fn fn, void *arg)
 	DIR *d;
 	int fd;
 
-	fd = openat(root_fd, ns, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					 O_CLOEXEC);
+	fd = openat(root_fd, ns,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	d = fdopendir(fd);

@@ -65,9 +65,9 @@ promtool_ok() { # file
 
 # Nothing attached to IFACE: no XDP program, no pinned link.
 nothing_attached() { # iface
-	WHY="XDP on $1: $(xdp_prog_id "$NS_HOST" "$1"); pins: $(find "$NDPRESPONDER_PIN_ROOT/$1" 2>/dev/null | head -n 3 | oneline)"
+	WHY="XDP on $1: $(xdp_prog_id "$NS_HOST" "$1"); pins: $(find "$(netns_pin_dir "$NS_HOST" "$1")" 2>/dev/null | head -n 3 | oneline)"
 	[ -z "$(xdp_prog_id "$NS_HOST" "$1")" ] &&
-		[ ! -e "$NDPRESPONDER_PIN_ROOT/$1/link" ]
+		[ ! -e "$(netns_pin_dir "$NS_HOST" "$1")/link" ]
 }
 
 # `BIN run -i IFACE ARGS` fails with exactly one line matching RE,
