@@ -206,7 +206,7 @@ int metrics_kind_of(const struct prefix *p)
 static void read_link(struct metrics_responder *r, const struct pin_dir *pd)
 {
 	struct ndpr_config cfg;
-	int fd = pin_open(pd, PIN_LINK);
+	int fd = pin_open_link(pd);
 
 	if (fd < 0)
 		return;
