@@ -136,8 +136,9 @@ refuses "announce on an interface with no responder" "ct0: no responder attached
 
 # ---- pins that are not ours -------------------------------------------------
 
-mkdir -m 700 "$NDPRESPONDER_PIN_ROOT/ct0"
-bpftool map create "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_state" type array \
+CT0_PINS=$(netns_pin_dir "$NS_HOST" ct0)
+mkdir -m 700 "$CT0_PINS"
+bpftool map create "$CT0_PINS/ndpr_state" type array \
 	key 4 value 8 entries 1 name keepme ||
 	die "cannot pin a foreign map"
 refuses "attach over a foreign ndpr_state" "ct0/ndpr_state is not ndpresponder's; attach never touches it: move it away" \
@@ -147,11 +148,11 @@ WHY="status: $ALL"
 check "status agrees: the foreign pin named, and what to do" \
 	eval '[[ $OUT == *"ct0: FOREIGN: "*"ct0/ndpr_state is not ndpresponder'"'"'s; move it away"* ]]'
 check "the foreign pin is still there" \
-	eval 'bpftool map show pinned "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_state" | grep -q keepme'
-rm "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_state"
+	eval 'bpftool map show pinned "$CT0_PINS/ndpr_state" | grep -q keepme'
+rm "$CT0_PINS/ndpr_state"
 # A map of ours by name but not by shape (another version): the load
 # fails before the verifier sees the program, and the line says so.
-bpftool map create "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_hosts" type hash \
+bpftool map create "$CT0_PINS/ndpr_hosts" type hash \
 	key 4 value 8 entries 1 name ndpr_hosts || die "cannot pin a map"
 run attach ct0 2001:db8:1::100
 WHY="exit $RC, stderr '$ERR'"
@@ -159,8 +160,8 @@ check "attach over a map of another shape: one line, not the verifier's log" \
 	eval '[ "$RC" = 1 ] && [ "$(wc -l <<<"$ERR")" = 1 ] &&
 		[[ $ERR == *"maps pinned in"*"maps of another version?"* &&
 		   $ERR != *verifier* ]]'
-rm -f "$NDPRESPONDER_PIN_ROOT/ct0/ndpr_hosts"
-rmdir "$NDPRESPONDER_PIN_ROOT/ct0" 2>/dev/null
+rm -f "$CT0_PINS/ndpr_hosts"
+rmdir "$CT0_PINS" 2>/dev/null
 ok detach "$UPLINK"
 
 # ---- run: a reload that cannot be applied keeps the set ---------------------
