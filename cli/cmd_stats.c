@@ -235,7 +235,7 @@ static int write_responder(struct metrics_out *out, const char *ifname)
 	struct pin_dir pd;
 	int ret;
 
-	ret = pin_dir_init(&pd, ifname, false);
+	ret = pin_dir_init(&pd, ifname, 0);
 	if (!ret)
 		ret = maps_open_quiet(&pd, &m);
 	if (ret)

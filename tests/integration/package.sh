@@ -212,7 +212,7 @@ check "the answered counter rose by exactly the flood's solicitations" \
 sigterm_exits_0 "the instance" "$RUN_PID" "$RUN_LOG"
 WHY="XDP mode $(xdp_mode "$NS_HOST" "$UPLINK"), pins: $(ls "$NDPRESPONDER_PIN_ROOT" 2>&1 | oneline)"
 check "stopping the instance detaches" \
-	test "$(xdp_mode "$NS_HOST" "$UPLINK")" = none -a ! -e "$NDPRESPONDER_PIN_ROOT/$UPLINK"
+	test "$(xdp_mode "$NS_HOST" "$UPLINK")" = none -a ! -e "$(host_pin_dir)"
 check "after the stop, $TARGET is no longer answered" ndisc_unanswered "$TARGET"
 
 dpkg_ok "dpkg -r ndpresponder" -r ndpresponder
