@@ -7,17 +7,16 @@
 
 /*
  * Longest match over the /128 hash and the prefix trie, skipping a map
- * the control plane has left empty: prefix-only hosts pay no hash miss,
- * container-only hosts no trie walk.
+ * the control plane has left empty (empty: ndpr_empty, looked up by the
+ * caller): prefix-only hosts pay no hash miss, container-only hosts no
+ * trie walk.
  */
-static __always_inline struct ndpr_prefix_val *lookup_target(struct in6_addr *t)
+static __always_inline struct ndpr_prefix_val *
+lookup_target(const struct in6_addr *t, const struct ndpr_empty *empty)
 {
 	struct ndpr_prefix_val *v;
 	struct ndpr_prefix_key key;
-	struct ndpr_empty *empty;
-	__u32 zero = 0;
 
-	empty = bpf_map_lookup_elem(&ndpr_empty, &zero);
 	if (!empty || !empty->hosts) {
 		v = bpf_map_lookup_elem(&ndpr_hosts, t);
 		if (v)

@@ -79,6 +79,30 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_origins SEC(".maps");
 
+/* Addresses inside answered entries that are the uplink's own or its
+ * gateways: never answered. Written by the control plane, which inserts
+ * only guards that fall inside an answered entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, NDPR_MAX_GUARDS);
+	__type(key, struct ndpr_host_key);
+	__type(value, struct ndpr_guard);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_guards SEC(".maps");
+
+/* Answered addresses another node on the link showed it owns (an NA for
+ * it, an NS from it, from a MAC not ours): written by the program, no
+ * longer answered until `prefix clear-conflict`. LRU: a flood of forged
+ * frames evicts old records instead of failing. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NDPR_MAX_CONFLICTS);
+	__type(key, struct ndpr_host_key);
+	__type(value, struct ndpr_conflict);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ndpr_conflicts SEC(".maps");
+
 /* The attach record (mode, options, all-multicast), written by the loader
  * for `status` and `detach`; the program does not read it. */
 struct {

@@ -19,6 +19,7 @@
 #include "route.h"
 #include "validate.h"
 #include "lookup.h"
+#include "guards.h"
 #include "answer.h"
 
 /* This CPU's counters: looked up once per packet. */
@@ -48,6 +49,8 @@ int ndpresponder(struct xdp_md *ctx)
 	};
 	struct ndpr_counters *cnt = counters();
 	struct ndpr_prefix_val *match;
+	struct ndpr_empty *empty;
+	__u32 zero = 0;
 	struct ns_info ns = {};
 	struct ndpr_event ev;
 	struct nd_msg *msg;
@@ -69,8 +72,13 @@ int ndpresponder(struct xdp_md *ctx)
 	/* Type, code and checksum: every ICMPv6 message has them. */
 	if (!cursor_pull(&c, ICMPV6_HDR_LEN, &msg))
 		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
-	if (msg->icmph.icmp6_type != ICMPV6_NS)
+	if (msg->icmph.icmp6_type != ICMPV6_NS) {
+		/* An NA shows who owns its target (RFC 4861 §7.2.5). */
+		if (msg->icmph.icmp6_type == ICMPV6_NA &&
+		    (ndpr_cfg.flags & NDPR_CFG_GUARD_CONFLICT))
+			ndpr_note_owner(ctx, ns.l3off);
 		return count(cnt, NDPR_C_passed_not_ns, XDP_PASS);
+	}
 
 	ns.icmp_len = bpf_ntohs(ip6->payload_len);
 	ns.dad = addr_is_unspecified(&ip6->saddr);
@@ -94,11 +102,19 @@ int ndpresponder(struct xdp_md *ctx)
 	 * it here too, the validation being a function of its own. */
 	if ((void *)(msg + 1) > c.end)
 		return count(cnt, NDPR_C_invalid_truncated, XDP_PASS);
-	match = lookup_target(&msg->target);
+	/* An NS from a unicast address shows its sender owns it (§7.2.3
+	 * makes the receiver learn it): noted before the answer. */
+	if (ns_shows_owner(ip6, &ns))
+		ndpr_note_owner(ctx, ns.l3off);
+	empty = bpf_map_lookup_elem(&ndpr_empty, &zero);
+	match = lookup_target(&msg->target, empty);
 	if (!match)
 		return count(cnt, NDPR_C_passed_no_match, XDP_PASS);
 	if (match->action != NDPR_ACT_ANSWER)
 		return count(cnt, NDPR_C_passed_excluded, XDP_PASS);
+	outcome = guard_check(&msg->target, empty);
+	if (outcome != NDPR_C_MAX)
+		return count(cnt, outcome, XDP_PASS);
 	if (ns.dad && !(ndpr_cfg.flags & NDPR_CFG_DAD))
 		return count(cnt, NDPR_C_passed_dad_off, XDP_PASS);
 	if (!ns.mcast && !ns.dad && !(ndpr_cfg.flags & NDPR_CFG_UNICAST))

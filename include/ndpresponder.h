@@ -62,6 +62,15 @@ enum ndpr_override {
 /* Put back the VLAN tag the driver stripped: only in the build with
  * NDPR_RX_VLAN_META, loaded bound to the device (bpf/vlan.h). */
 #define NDPR_CFG_RX_VLAN (1u << 3)
+/* The guards (README, "How an answer is made"): never answer for the
+ * uplink's own addresses, its gateways, or an address another node on the
+ * link has shown it owns. The first two are the control plane's (it fills
+ * ndpr_guards); the program reads only the last. */
+#define NDPR_CFG_GUARD_OWN	(1u << 4)
+#define NDPR_CFG_GUARD_GATEWAY	(1u << 5)
+#define NDPR_CFG_GUARD_CONFLICT (1u << 6)
+#define NDPR_CFG_GUARDS                                                        \
+	(NDPR_CFG_GUARD_OWN | NDPR_CFG_GUARD_GATEWAY | NDPR_CFG_GUARD_CONFLICT)
 
 /* Load-time configuration, placed in the program's .rodata. */
 struct ndpr_config {
@@ -112,6 +121,9 @@ struct ndpr_event {
 	X(passed_not_ns)                      \
 	X(passed_no_match)                    \
 	X(passed_excluded)                    \
+	X(passed_own_address)                 \
+	X(passed_gateway)                     \
+	X(passed_conflict)                    \
 	X(passed_dad_off)                     \
 	X(passed_unicast_off)                 \
 	X(passed_too_long)                    \
@@ -175,6 +187,39 @@ static inline __u64 ndpr_counter_val(const struct ndpr_counters *c,
 struct ndpr_empty {
 	__u32 hosts;
 	__u32 prefixes;
+	__u32 guards;	 /* ndpr_guards */
+	__u32 conflicts; /* ndpr_conflicts: the program clears it itself
+			  * after each insert, so a writer that sets it
+			  * must look at the map again afterwards */
+};
+
+#define NDPR_MAX_GUARDS	   1024
+#define NDPR_MAX_CONFLICTS 4096
+
+/* Why the control plane guards an address (value of ndpr_guards). */
+enum ndpr_guard_kind {
+	NDPR_GUARD_OWN = 1,	/* an address of the uplink */
+	NDPR_GUARD_GATEWAY = 2, /* a next hop routed out of the uplink */
+};
+
+struct ndpr_guard {
+	__u8 kind; /* enum ndpr_guard_kind */
+	__u8 reserved[3];
+};
+
+/* How another node showed that it owns an address. */
+enum ndpr_conflict_how {
+	NDPR_CONFLICT_NA = 1, /* a Neighbor Advertisement for it */
+	NDPR_CONFLICT_NS = 2, /* a Neighbor Solicitation sourced from it */
+};
+
+/* Value of ndpr_conflicts, keyed by the address (struct ndpr_host_key). */
+struct ndpr_conflict {
+	__u8 mac[6];  /* Ethernet source of the frame */
+	__u8 how;     /* enum ndpr_conflict_how */
+	__u8 logged;  /* set by run once it has logged it */
+	__u64 first_ns; /* CLOCK_MONOTONIC, when first seen */
+	__u64 last_ns;	/* ... and last seen, to about a second */
 };
 
 /* Who owns entries of a non-zero origin, for `prefix list`: the value of
@@ -201,6 +246,8 @@ struct ndpr_origin {
 	X(monitor, READER) /* ring of the same events for monitor */           \
 	X(evtokens, READER) /* per-CPU event tokens, refilled by readers */    \
 	X(origins, VERBS) /* names of the owners of dynamic entries */         \
+	X(guards, VERBS) /* own addresses and gateways never answered */       \
+	X(conflicts, VERBS) /* addresses other nodes showed they own */       \
 	X(state, VERBS) /* the attach record */
 
 #define NDPR_PIN(name) "ndpr_" #name
@@ -213,6 +260,7 @@ enum ndpr_mode {
 
 #define NDPR_STATE_ALLMULTI_SET (1u << 0) /* we turned all-multicast on */
 #define NDPR_STATE_SYNC_PARTIAL (1u << 1) /* a prefix sync was cut short */
+#define NDPR_STATE_GUARDS_SET	(1u << 2) /* config's guard bits are set */
 
 /* The attach record, for status and detach: the one entry of ndpr_state. */
 struct ndpr_state {

@@ -57,6 +57,9 @@ static const struct {
 	{ "other MAC",
 	  { { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f }, ALL_FLAGS,
 	    NDPR_OVERRIDE_MULTICAST, 1000000 } },
+	{ "conflicts recorded",
+	  { { 0x02, 0, 0, 0, 0, 0x01 }, ALL_FLAGS | NDPR_CFG_GUARDS,
+	    NDPR_OVERRIDE_MULTICAST, 0 } },
 };
 
 #define NCFG (sizeof(cfgs) / sizeof(cfgs[0]))
@@ -90,6 +93,26 @@ static const struct {
 
 static struct model_entry table[NENTRIES];
 
+/*
+ * Guarded addresses of xin_addrs, in every load: the control plane's
+ * (own, gateway) in ndpr_guards; the conflict (kind 0, last) goes into
+ * ndpr_conflicts only of the loads without the conflict guard, which must
+ * ignore it. Where the guard is on, what a frame records is checked
+ * against the model, then removed: every input starts from no conflict.
+ */
+static const struct {
+	const char *addr;
+	int kind;
+} guard_entries[] = {
+	{ "2001:db8:1::bac", NDPR_GUARD_OWN },
+	{ "2001:db8:4::1", NDPR_GUARD_GATEWAY },
+	{ "2001:db8:6:8000::1", 0 },
+};
+
+#define NGUARDS (sizeof(guard_entries) / sizeof(guard_entries[0]))
+
+static struct model_guard guards[NGUARDS];
+
 /* Kept reachable for the whole run (and so for LeakSanitizer). */
 static struct skel_fixture fixtures[NCFG];
 
@@ -103,6 +126,12 @@ static uint8_t seen[NCFG][NDPR_C_MAX][2];
 
 /* A set-up that failed: no input's fault. */
 #define die(...) fuzz_fail(stderr, "fuzz_xdp", false, __VA_ARGS__)
+
+/* The guards in the maps of a load with cfg, and so the model's. */
+static size_t guards_in(const struct ndpr_config *cfg)
+{
+	return cfg->flags & NDPR_CFG_GUARD_CONFLICT ? NGUARDS - 1 : NGUARDS;
+}
 
 /* One load with cfg and the entries; a failure ends the fuzzer. */
 static void load(struct skel_fixture *fx, const struct ndpr_config *cfg)
@@ -119,6 +148,53 @@ static void load(struct skel_fixture *fx, const struct ndpr_config *cfg)
 				   &val, why, sizeof(why)))
 			die("%s", why);
 	}
+	for (i = 0; i < guards_in(cfg); i++) {
+		struct ndpr_conflict rec = { .how = NDPR_CONFLICT_NA };
+		struct ndpr_guard g = { .kind = (__u8)guards[i].kind };
+		int err = guards[i].kind ?
+				  bpf_map_update_elem(
+					  bpf_map__fd(fx->skel->maps.ndpr_guards),
+					  guards[i].addr, &g, BPF_NOEXIST) :
+				  bpf_map_update_elem(
+					  bpf_map__fd(fx->skel->maps.ndpr_conflicts),
+					  guards[i].addr, &rec, BPF_NOEXIST);
+
+		if (err)
+			die("adding guard %s: %s", guard_entries[i].addr,
+			    strerror(errno));
+	}
+}
+
+/*
+ * The conflicts the run left beyond the seed must be exactly the one the
+ * model names (if any), with its MAC and kind; they are removed, so that
+ * every input starts from the seed. False on a difference.
+ */
+static bool conflicts_ok(const struct skel_fixture *fx,
+			 const struct model_result *want)
+{
+	int fd = bpf_map__fd(fx->skel->maps.ndpr_conflicts);
+	struct ndpr_host_key key, next;
+	struct ndpr_conflict v;
+	bool ok = true, found = false;
+	void *cur = NULL;
+
+	if (!(fx->cfg.flags & NDPR_CFG_GUARD_CONFLICT))
+		return !want->recorded; /* the seed alone, never changed */
+	while (!bpf_map_get_next_key(fd, cur, &next)) {
+		key = next;
+		cur = &key;
+		if (want->recorded && !memcmp(key.addr, want->rec_addr, 16) &&
+		    !bpf_map_lookup_elem(fd, &key, &v) &&
+		    !memcmp(v.mac, want->rec_mac, 6) &&
+		    v.how == want->rec_how)
+			found = true;
+		else
+			ok = false;
+		if (!bpf_map_delete_elem(fd, &key))
+			cur = NULL;
+	}
+	return ok && found == want->recorded;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -156,6 +232,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fr_ip6(entries[i].addr, table[i].addr);
 		table[i].len = entries[i].len;
 		table[i].action = entries[i].action;
+	}
+	for (i = 0; i < NGUARDS; i++) {
+		fr_ip6(guard_entries[i].addr, guards[i].addr);
+		guards[i].kind = guard_entries[i].kind;
 	}
 	for (i = 0; i < NCFG; i++)
 		load(&fixtures[i], &cfgs[i].cfg);
@@ -274,6 +354,9 @@ static void print_mismatch(unsigned int c, const struct frame *in,
 	fprintf(stderr, "%s\n", moved ? "" : " none");
 	if (verdict == XDP_TX && !checksum_ok(got))
 		fprintf(stderr, "  the NA's ICMPv6 checksum does not verify\n");
+	if (want->recorded)
+		print_hex("conflict the model records (all others must not be)",
+			  want->rec_addr, 16);
 	print_hex("input frame", in->b, in->len);
 	print_hex("output frame", got->b, got->len);
 	if (!same_frame(got, &want->out)) {
@@ -302,9 +385,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_counters(fx, before);
 	verdict = run(fx, &in, &got);
 	read_counters(fx, after);
-	model_run(&cfgs[c].cfg, table, NENTRIES, in.b, in.len, &want);
-
+	model_run(&cfgs[c].cfg, table, NENTRIES, guards,
+		  guards_in(&cfgs[c].cfg), in.b, in.len, &want);
 	ok = counters_match(before, after, want.counter, &moved);
+	if (!conflicts_ok(fx, &want))
+		ok = false;
 	if (moved >= 0) {
 		seen[c][moved][verdict == XDP_TX]++;
 		outcomes[c][moved]++;

@@ -15,6 +15,8 @@
 #define MAX_TAGS     2 /* the README: up to two, 802.1Q/802.1ad */
 
 #define ND_NS_TYPE   135
+#define ND_NA_TYPE   136
+#define NA_FLAG_S    0x40
 #define ND_MIN_LEN   24  /* type, code, checksum, reserved, target */
 #define ND_MAX_LEN   256 /* NDPR_MAX_ICMP_LEN: longer NS (SEND) pass */
 #define ND_OPT_SLLA  1
@@ -130,6 +132,78 @@ static int validate(const uint8_t *f, size_t len, size_t l3, bool dad)
 	return NDPR_C_MAX;
 }
 
+static bool answered(const struct model_entry *tab, size_t ntab,
+		     const uint8_t *a)
+{
+	const struct model_entry *e = model_lookup(tab, ntab, a);
+
+	return e && e->action == NDPR_ACT_ANSWER;
+}
+
+/* fe80::/10, RFC 4291 §2.5.6 */
+static bool is_link_local(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/*
+ * ndp-rules, "Whose address is it": a valid NA for an answered target,
+ * or a valid NS sourced from an answered unicast (not ::, not
+ * link-local) address, from a MAC that is not ours, is a conflict.
+ */
+static void note_owner(const struct ndpr_config *cfg,
+		       const struct model_entry *tab, size_t ntab,
+		       const uint8_t *f, const uint8_t *addr, int how,
+		       struct model_result *r)
+{
+	if (!(cfg->flags & NDPR_CFG_GUARD_CONFLICT) ||
+	    !memcmp(f + 6, cfg->mac, 6) || !answered(tab, ntab, addr))
+		return;
+	r->recorded = true;
+	memcpy(r->rec_addr, addr, 16);
+	memcpy(r->rec_mac, f + 6, 6);
+	r->rec_how = how;
+}
+
+/* RFC 4861 §7.1.2, as much of it as the program checks (no options). */
+static bool na_valid(const uint8_t *f, size_t len, size_t l3)
+{
+	const uint8_t *ip6 = f + l3, *msg = ip6 + FR_IP6_HLEN;
+	size_t plen = fr_get16(ip6 + 4);
+
+	if (len < l3 + FR_IP6_HLEN + ND_MIN_LEN || ip6[7] != 255 ||
+	    msg[1] != 0 || plen < ND_MIN_LEN || plen > ND_MAX_LEN ||
+	    l3 + FR_IP6_HLEN + plen > len || is_multicast(msg + 8))
+		return false;
+	if (is_multicast(ip6 + 24) && (msg[4] & NA_FLAG_S))
+		return false;
+	return !fr_icmp6_csum(ip6 + 8, ip6 + 24, msg, plen);
+}
+
+/* The guard counter for target t, or NDPR_C_MAX to answer. */
+static int guarded(const struct ndpr_config *cfg,
+		   const struct model_guard *g, size_t ng, const uint8_t *t,
+		   const struct model_result *r)
+{
+	bool conflict = false;
+
+	for (size_t i = 0; i < ng; i++) {
+		if (memcmp(g[i].addr, t, 16))
+			continue;
+		if (g[i].kind == NDPR_GUARD_OWN)
+			return NDPR_C_passed_own_address;
+		if (g[i].kind == NDPR_GUARD_GATEWAY)
+			return NDPR_C_passed_gateway;
+		conflict = true;
+	}
+	/* Recorded by this very frame: an NS from its own target. */
+	if (r->recorded && !memcmp(r->rec_addr, t, 16))
+		conflict = true;
+	return conflict && (cfg->flags & NDPR_CFG_GUARD_CONFLICT) ?
+		       NDPR_C_passed_conflict :
+		       NDPR_C_MAX;
+}
+
 /* RFC 4861 §7.2.4 with the README's deviations (source = the target). */
 static void build_na(const struct ndpr_config *cfg, const uint8_t *f,
 		     size_t l3, bool dad, bool mcast, struct frame *out)
@@ -169,8 +243,8 @@ static void build_na(const struct ndpr_config *cfg, const uint8_t *f,
 /* Which counter the frame moves; r->dad and r->mcast as a side note. */
 static int classify(const struct ndpr_config *cfg,
 		    const struct model_entry *tab, size_t ntab,
-		    const uint8_t *f, size_t len, size_t l3,
-		    struct model_result *r)
+		    const struct model_guard *g, size_t ng, const uint8_t *f,
+		    size_t len, size_t l3, struct model_result *r)
 {
 	const struct model_entry *e;
 	const uint8_t *ip6, *msg;
@@ -189,20 +263,29 @@ static int classify(const struct ndpr_config *cfg,
 		return NDPR_C_passed_not_ns;
 	if (len < l3 + FR_IP6_HLEN + 4)
 		return NDPR_C_invalid_truncated;
-	if (msg[0] != ND_NS_TYPE)
+	if (msg[0] != ND_NS_TYPE) {
+		if (msg[0] == ND_NA_TYPE && na_valid(f, len, l3))
+			note_owner(cfg, tab, ntab, f, msg + 8,
+				   NDPR_CONFLICT_NA, r);
 		return NDPR_C_passed_not_ns;
+	}
 
 	r->dad = is_unspecified(ip6 + 8);
 	r->mcast = is_multicast(ip6 + 24);
 	c = validate(f, len, l3, r->dad);
 	if (c != NDPR_C_MAX)
 		return c;
+	if (!r->dad && !is_link_local(ip6 + 8))
+		note_owner(cfg, tab, ntab, f, ip6 + 8, NDPR_CONFLICT_NS, r);
 
 	e = model_lookup(tab, ntab, msg + 8);
 	if (!e)
 		return NDPR_C_passed_no_match;
 	if (e->action != NDPR_ACT_ANSWER)
 		return NDPR_C_passed_excluded;
+	c = guarded(cfg, g, ng, msg + 8, r);
+	if (c != NDPR_C_MAX)
+		return c;
 	if (r->dad && !(cfg->flags & NDPR_CFG_DAD))
 		return NDPR_C_passed_dad_off;
 	if (!r->dad && !r->mcast && !(cfg->flags & NDPR_CFG_UNICAST))
@@ -211,13 +294,13 @@ static int classify(const struct ndpr_config *cfg,
 }
 
 void model_run(const struct ndpr_config *cfg, const struct model_entry *tab,
-	       size_t ntab, const uint8_t *f, size_t len,
-	       struct model_result *r)
+	       size_t ntab, const struct model_guard *guards, size_t nguards,
+	       const uint8_t *f, size_t len, struct model_result *r)
 {
 	size_t l3 = model_l3_offset(f, len);
 
 	memset(r, 0, sizeof(*r));
-	r->counter = classify(cfg, tab, ntab, f, len, l3, r);
+	r->counter = classify(cfg, tab, ntab, guards, nguards, f, len, l3, r);
 	if (r->counter == NDPR_C_answered ||
 	    r->counter == NDPR_C_answered_dad) {
 		r->verdict = MODEL_XDP_TX;

@@ -28,11 +28,28 @@ struct model_entry {
 	uint8_t action; /* enum ndpr_action */
 };
 
+/*
+ * An address never answered though an entry answers it (the README's
+ * guards): the uplink's own or a gateway (kind NDPR_GUARD_*, from the
+ * control plane), or one another node showed it owns (kind 0: a conflict,
+ * heeded only with NDPR_CFG_GUARD_CONFLICT).
+ */
+struct model_guard {
+	uint8_t addr[16];
+	int kind;
+};
+
 struct model_result {
 	int verdict; /* XDP_PASS or XDP_TX */
 	int counter; /* enum ndpr_counter */
 	bool dad, mcast; /* what kind of NS it was, when it was one */
 	struct frame out; /* the NA for XDP_TX, else the frame unchanged */
+	/* The conflict the frame shows, with NDPR_CFG_GUARD_CONFLICT: an
+	 * answered address another MAC advertised or solicited from. */
+	bool recorded;
+	uint8_t rec_addr[16];
+	uint8_t rec_mac[6];
+	int rec_how; /* enum ndpr_conflict_how */
 };
 
 #define MODEL_XDP_PASS 2
@@ -43,8 +60,8 @@ struct model_result {
  * refuses shorter test runs, no driver hands them to XDP).
  */
 void model_run(const struct ndpr_config *cfg, const struct model_entry *tab,
-	       size_t ntab, const uint8_t *frame, size_t len,
-	       struct model_result *r);
+	       size_t ntab, const struct model_guard *guards, size_t nguards,
+	       const uint8_t *frame, size_t len, struct model_result *r);
 
 /* The entry with the longest prefix that covers a, or NULL. */
 const struct model_entry *model_lookup(const struct model_entry *tab,
