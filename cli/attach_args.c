@@ -18,6 +18,7 @@ enum {
 	OPT_LOG_RATE,
 	OPT_FORCE,
 	OPT_ROUTE_CHECK,
+	OPT_NO_GUARD,
 };
 
 static const struct option shared[] = {
@@ -32,6 +33,7 @@ static const struct option shared[] = {
 	{ "log-rate", required_argument, NULL, OPT_LOG_RATE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "route-check", optional_argument, NULL, OPT_ROUTE_CHECK },
+	{ "no-guard", required_argument, NULL, OPT_NO_GUARD },
 };
 
 _Static_assert(sizeof(shared) / sizeof(shared[0]) <= ATTACH_LONG_OPTS_MAX,
@@ -70,6 +72,27 @@ int attach_add_prefix(struct attach_opts *o, const char *arg, uint8_t action)
 		return ret;
 	}
 	return prefix_set_add(&o->prefixes, &p);
+}
+
+/* --no-guard own|gateway|conflict (repeatable); none turns all back on. */
+static int no_guard_opt(const char *arg, struct attach_opts *o)
+{
+	static const char *const names[] = { "own", "gateway", "conflict" };
+	static const uint8_t bits[] = { NDPR_CFG_GUARD_OWN,
+					NDPR_CFG_GUARD_GATEWAY,
+					NDPR_CFG_GUARD_CONFLICT };
+	int i;
+
+	o->guard_set = true;
+	if (!strcmp(arg, "none")) {
+		o->no_guard = 0;
+		return 1;
+	}
+	i = pick("--no-guard", arg, names, 3);
+	if (i < 0)
+		return i;
+	o->no_guard |= bits[i];
+	return 1;
 }
 
 int attach_opt(int c, const char *arg, struct attach_opts *o)
@@ -144,6 +167,8 @@ int attach_opt(int c, const char *arg, struct attach_opts *o)
 			return -EINVAL;
 		}
 		return 1;
+	case OPT_NO_GUARD:
+		return no_guard_opt(arg, o);
 	default:
 		return 0;
 	}

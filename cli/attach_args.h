@@ -28,6 +28,11 @@
 	"                          the host routes the target out of another\n" \
 	"                          interface (=neigh: and has a neighbour\n"   \
 	"                          entry for it)\n"                            \
+	"      --no-guard GUARD    answer even for the uplink's own addresses\n" \
+	"                          (own), its gateways (gateway), or addresses\n" \
+	"                          another node showed it owns (conflict);\n" \
+	"                          repeatable; 'none' turns all back on; an\n" \
+	"                          upgrade without it keeps them as they were\n" \
 	"      --force             allow ::/0\n"
 
 /* Appends the shared long options to opts (room for them + 1 needed). */

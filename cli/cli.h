@@ -19,6 +19,11 @@ int cmd_doctor(int argc, char **argv);
 /* `ndpresponder -i IFACE -n PREFIX`: the Go ndpresponder's command line. */
 int cmd_run_go_form(int argc, char **argv);
 
+/* One conflict as `prefix list` shows it (status too). */
+struct print_ctx;
+struct guard_conflict;
+void print_conflict(struct print_ctx *out, const struct guard_conflict *c);
+
 /* Exit codes: 0 done, 1 refused or failed. */
 #define EXIT_FAIL 1
 

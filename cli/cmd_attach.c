@@ -63,6 +63,13 @@ int cmd_attach(int argc, char **argv)
 		pr_info("%s: %s, %s mode, program id %u", o.ifname,
 			r.upgraded ? "upgraded" : "attached", mode_name(r.mode),
 			r.prog_id);
+	/* attach looks once; a change of address or route later is
+	 * followed only by run. */
+	if (!ret)
+		pr_info("%s: %zu own addresses and gateways in the prefixes "
+			"guarded as they are now; 'ndpresponder run' keeps them "
+			"current",
+			o.ifname, r.guarded);
 out:
 	prefix_set_free(&o.prefixes);
 	return ret;

@@ -2,9 +2,14 @@
 /* prefix add|del|list|sync: the answered set of a live responder. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
 
 #include "cli.h"
+#include "guards.h"
+#include "iface.h"
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
@@ -16,6 +21,7 @@ static const char prefix_usage[] =
 	"       ndpresponder prefix del IFACE PREFIX\n"
 	"       ndpresponder prefix list IFACE [--json]\n"
 	"       ndpresponder prefix sync IFACE FILE [--force]\n"
+	"       ndpresponder prefix clear-conflict IFACE ADDR|all\n"
 	"\n"
 	"Changes the prefixes of a live responder; no re-attach needed.\n"
 	"PREFIX is ADDR/LEN or ADDR (a /128). The longest match wins, so an\n"
@@ -25,6 +31,10 @@ static const char prefix_usage[] =
 	"comments): it adds and changes first, removes last, and never\n"
 	"drops an entry kept by FILE. Nothing is answered inside an\n"
 	"exclude: an entry there is refused by add, left out by sync.\n"
+	"list also shows the addresses guarded (the host's own, its\n"
+	"gateways) and the conflicts: addresses another node on the link\n"
+	"showed it owns, no longer answered until clear-conflict forgets\n"
+	"them.\n"
 	"\n"
 	"  -x, --exclude             the entry excludes instead of answering\n"
 	"  -r, --route-check[=neigh] answer only targets the host routes out\n"
@@ -56,6 +66,7 @@ struct prefix_verb {
 	bool changes;		/* under the pin lock */
 	bool entry_flags;	/* takes --exclude and --route-check */
 	bool syncs;		/* replaces what an interrupted sync left */
+	bool guards;		/* changes the answered set: guards follow */
 	bool has_json;
 	int (*check)(struct prefix_args *a);
 	int (*run)(struct print_ctx *out, const struct ndpr_maps *m,
@@ -83,19 +94,73 @@ static void print_prefix(struct print_ctx *out, const struct ndpr_maps *m,
 	close_json_object(out);
 }
 
+/* A guarded address, in the columns of an entry. */
+static void print_guard(const struct in6_addr *a, int kind, void *arg)
+{
+	struct print_ctx *out = arg;
+	char buf[INET6_ADDRSTRLEN + 4];
+
+	inet_ntop(AF_INET6, a, buf, sizeof(buf));
+	strcat(buf, "/128");
+	open_json_object(out, NULL);
+	print_string(out, PRINT_ANY, "prefix", "%-44s ", buf);
+	print_string(out, PRINT_ANY, "action", "%-8s ", "guarded");
+	print_string(out, PRINT_FP, NULL, "%-6s ", "-");
+	print_string(out, PRINT_ANY, "origin", "%s", guard_kind_name(kind));
+	print_nl(out);
+	close_json_object(out);
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+void print_conflict(struct print_ctx *out, const struct guard_conflict *c)
+{
+	char buf[INET6_ADDRSTRLEN + 4], mac[18];
+	__u64 now = monotonic_ns();
+	__u64 ago = now > c->c.last_ns ? (now - c->c.last_ns) / 1000000000ull :
+					 0;
+
+	inet_ntop(AF_INET6, &c->addr, buf, sizeof(buf));
+	strcat(buf, "/128");
+	mac_format(c->c.mac, mac, sizeof(mac));
+	open_json_object(out, NULL);
+	print_string(out, PRINT_ANY, "prefix", "%-44s ", buf);
+	print_string(out, PRINT_ANY, "action", "%-8s ", "conflict");
+	print_string(out, PRINT_FP, NULL, "%-6s ", "-");
+	print_string(out, PRINT_ANY, "how", "%s", conflict_how_name(c->c.how));
+	print_string(out, PRINT_ANY, "mac", " by %s", mac);
+	print_uint(out, PRINT_ANY, "seen_secs_ago", ", %llu s ago", ago);
+	print_nl(out);
+	close_json_object(out);
+}
+
 static int prefix_list(struct print_ctx *out, const struct ndpr_maps *m,
 		       struct prefix_args *a)
 {
+	struct guard_conflict *cv = NULL;
 	struct prefix_set s = {};
+	size_t nc = 0;
 	int ret;
 
 	ret = maps_prefix_dump(m, &s);
+	if (!ret)
+		ret = guards_conflicts(m, &cv, &nc);
 	if (!ret) {
 		open_json_array(out, NULL);
 		for (size_t i = 0; i < s.n; i++)
 			print_prefix(out, m, &s.v[i]);
+		guards_each(m, print_guard, out);
+		for (size_t i = 0; i < nc; i++)
+			print_conflict(out, &cv[i]);
 		close_json_array(out);
 	}
+	free(cv);
 	prefix_set_free(&s);
 	return ret;
 }
@@ -245,14 +310,53 @@ static int prefix_sync(struct print_ctx *out, const struct ndpr_maps *m,
 	return ret;
 }
 
+/* ADDR (a /128) or all. */
+static int check_clear(struct prefix_args *a)
+{
+	char err[256];
+	int ret;
+
+	if (!strcmp(a->arg, "all"))
+		return 0;
+	ret = prefix_parse(a->arg, 0, &a->p, err, sizeof(err));
+	if (!ret && a->p.len != 128) {
+		snprintf(err, sizeof(err), "clear-conflict: '%s' is not one "
+			 "address (or all)", a->arg);
+		ret = -EINVAL;
+	}
+	if (ret)
+		pr_err("%s", err);
+	return ret;
+}
+
+static int prefix_clear(struct print_ctx *out, const struct ndpr_maps *m,
+			struct prefix_args *a)
+{
+	bool all = !strcmp(a->arg, "all");
+	int ret;
+
+	ret = guards_conflict_clear(m, all ? NULL : &a->p.addr);
+	if (ret == -ENOENT)
+		pr_err("%s: no conflict recorded for %s", a->ifname, a->arg);
+	else if (ret)
+		pr_err("%s: couldn't clear the conflict: %s", a->ifname,
+		       errstr(ret));
+	else
+		print_text(out, "%s: %s forgotten: answered again\n",
+			   a->ifname, all ? "every conflict" : a->arg);
+	return ret;
+}
+
 static const struct prefix_verb prefix_verbs[] = {
 	{ .name = "add", .nargs = 2, .changes = true, .entry_flags = true,
-	  .check = check_add, .run = prefix_add },
-	{ .name = "del", .nargs = 2, .changes = true, .check = check_del,
-	  .run = prefix_del },
+	  .guards = true, .check = check_add, .run = prefix_add },
+	{ .name = "del", .nargs = 2, .changes = true, .guards = true,
+	  .check = check_del, .run = prefix_del },
 	{ .name = "list", .nargs = 1, .has_json = true, .run = prefix_list },
 	{ .name = "sync", .nargs = 2, .changes = true, .syncs = true,
-	  .check = check_sync, .run = prefix_sync },
+	  .guards = true, .check = check_sync, .run = prefix_sync },
+	{ .name = "clear-conflict", .nargs = 2, .changes = true,
+	  .check = check_clear, .run = prefix_clear },
 };
 
 /* 1 for --help, 0 with a filled in up to the sub-verb, or -EINVAL. */
@@ -306,7 +410,8 @@ static const struct prefix_verb *prefix_verb_find(int argc, char **argv,
 	int nargs = argc - optind;
 
 	if (nargs < 2) {
-		pr_err("prefix: expected add|del|list|sync IFACE ... (see "
+		pr_err("prefix: expected add|del|list|sync|clear-conflict "
+		       "IFACE ... (see "
 		       "ndpresponder prefix --help)");
 		return NULL;
 	}
@@ -315,7 +420,8 @@ static const struct prefix_verb *prefix_verb_find(int argc, char **argv,
 		if (!strcmp(argv[optind], prefix_verbs[i].name))
 			v = &prefix_verbs[i];
 	if (!v) {
-		pr_err("prefix: unknown action '%s' (add, del, list or sync)",
+		pr_err("prefix: unknown action '%s' (add, del, list, sync or "
+		       "clear-conflict)",
 		       argv[optind]);
 		return NULL;
 	}
@@ -345,6 +451,25 @@ static int check_entry_flags(const struct prefix_verb *v,
 	return 0;
 }
 
+/*
+ * v->run, with the guards following the answered set: those inside what
+ * is about to answer go in first, those no longer inside leave after.
+ */
+static int run_guarded(const struct prefix_verb *v, struct print_ctx *out,
+		       const struct ndpr_maps *m, struct prefix_args *a)
+{
+	struct prefix_set one = { .v = &a->p, .n = 1, .cap = 1 };
+	const struct prefix_set *coming = v->syncs ? &a->want : &one;
+	int ret;
+
+	if (!v->guards)
+		return v->run(out, m, a);
+	ret = guards_refresh(m, a->ifname, coming, NULL);
+	if (!ret)
+		ret = v->run(out, m, a);
+	return ret ?: guards_refresh(m, a->ifname, NULL, NULL);
+}
+
 /* Runs v on the live maps of a->ifname, under the lock if it changes them. */
 static int prefix_verb_run(const struct prefix_verb *v, struct prefix_args *a)
 {
@@ -369,7 +494,7 @@ static int prefix_verb_run(const struct prefix_verb *v, struct prefix_args *a)
 		pr_err("%s: warning: an earlier prefix sync was cut short; the "
 		       "prefixes mix its old and new sets until it runs again",
 		       a->ifname);
-	ret = v->run(&out, &m, a);
+	ret = run_guarded(v, &out, &m, a);
 out:
 	maps_close(&m);
 	pin_dir_close(&pd);

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "guards.h"
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
@@ -332,6 +333,8 @@ struct iface_status {
 	struct ndpr_state st;
 	size_t prefixes;
 	enum ndpr_vlan vlan;
+	struct guard_conflict *conflicts; /* malloc'd */
+	size_t nconflicts;
 };
 
 static int read_status(const char *ifname, struct iface_status *s)
@@ -358,6 +361,7 @@ static int read_status(const char *ifname, struct iface_status *s)
 	if (!maps_prefix_dump(&m, &set))
 		s->prefixes = set.n;
 	prefix_set_free(&set);
+	guards_conflicts(&m, &s->conflicts, &s->nconflicts);
 	fd = pin_open_link(&pd);
 	/* Attached while the link holds an interface. */
 	if (fd >= 0)
@@ -415,6 +419,21 @@ static void print_broken(struct print_ctx *p, const struct iface_status *s)
 			   s->ifname, s->ifname, s->ifname);
 }
 
+/* "guards own,gateway,conflict", or "guards none". */
+static void print_guard_flags(struct print_ctx *p, __u32 flags)
+{
+	char buf[32] = "";
+
+	if (flags & NDPR_CFG_GUARD_OWN)
+		strcat(buf, ",own");
+	if (flags & NDPR_CFG_GUARD_GATEWAY)
+		strcat(buf, ",gateway");
+	if (flags & NDPR_CFG_GUARD_CONFLICT)
+		strcat(buf, ",conflict");
+	print_string(p, PRINT_ANY, "guards", "guards %s",
+		     buf[0] ? buf + 1 : "none");
+}
+
 static void print_status(struct print_ctx *p, const struct iface_status *s)
 {
 	__u32 flags = s->st.config.flags;
@@ -449,11 +468,20 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 	print_string(p, PRINT_ANY, "override", "override %s, ",
 		     override_name(s->st.config.override));
 	print_on_off(p, PRINT_ANY, "dad", "dad %s, ", flags & NDPR_CFG_DAD);
-	print_on_off(p, PRINT_ANY, "unicast", "unicast %s",
+	print_on_off(p, PRINT_ANY, "unicast", "unicast %s, ",
 		     flags & NDPR_CFG_UNICAST);
+	print_guard_flags(p, flags);
+	print_uint(p, PRINT_ANY, "nconflicts", ", %llu conflicts",
+		   s->nconflicts);
 	print_text(p, "; pins %s", s->dir);
 	print_uint(p, PRINT_JSON, "attached_at", NULL, s->st.attached_at);
 	print_nl(p);
+	open_json_array(p, "conflicts");
+	for (size_t i = 0; i < s->nconflicts; i++) {
+		print_text(p, "  ");
+		print_conflict(p, &s->conflicts[i]);
+	}
+	close_json_array(p);
 	close_json_object(p);
 }
 
@@ -498,6 +526,7 @@ static void status_one(const char *ns, const char *ifname, void *arg)
 		return;
 	w->count++;
 	print_status(w->p, &s);
+	free(s.conflicts);
 }
 
 /* This namespace's responders, then the others' by name. */

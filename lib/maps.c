@@ -137,21 +137,42 @@ static bool map_empty(int fd)
 	return bpf_map_get_next_key(fd, NULL, next) && errno == ENOENT;
 }
 
+/*
+ * Writes e. The program clears e->conflicts itself after inserting into
+ * ndpr_conflicts, and that clear may have come between our read and this
+ * write: a flag set here is checked against the map again afterwards.
+ */
+static int empty_write(const struct ndpr_maps *m, struct ndpr_empty *e)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(m->empty, &zero, e, BPF_ANY))
+		return -errno;
+	if (!e->conflicts || map_empty(m->conflicts))
+		return 0;
+	e->conflicts = 0;
+	return bpf_map_update_elem(m->empty, &zero, e, BPF_ANY) ? -errno : 0;
+}
+
 /* Before entries go into a map the program may skip, it must not. */
-static int empty_clear(const struct ndpr_maps *m, bool hosts, bool prefixes)
+int maps_empty_clear(const struct ndpr_maps *m, unsigned int which)
 {
 	struct ndpr_empty e;
 	__u32 zero = 0;
 
 	if (bpf_map_lookup_elem(m->empty, &zero, &e))
 		return -errno;
-	if ((!hosts || !e.hosts) && (!prefixes || !e.prefixes))
+	if (!((which & EMPTY_HOSTS) && e.hosts) &&
+	    !((which & EMPTY_PREFIXES) && e.prefixes) &&
+	    !((which & EMPTY_GUARDS) && e.guards))
 		return 0;
-	if (hosts)
+	if (which & EMPTY_HOSTS)
 		e.hosts = 0;
-	if (prefixes)
+	if (which & EMPTY_PREFIXES)
 		e.prefixes = 0;
-	return bpf_map_update_elem(m->empty, &zero, &e, BPF_ANY) ? -errno : 0;
+	if (which & EMPTY_GUARDS)
+		e.guards = 0;
+	return empty_write(m, &e);
 }
 
 int maps_empty_refresh(const struct ndpr_maps *m)
@@ -159,10 +180,11 @@ int maps_empty_refresh(const struct ndpr_maps *m)
 	struct ndpr_empty e = {
 		.hosts = map_empty(m->hosts),
 		.prefixes = map_empty(m->prefixes),
+		.guards = map_empty(m->guards),
+		.conflicts = map_empty(m->conflicts),
 	};
-	__u32 zero = 0;
 
-	return bpf_map_update_elem(m->empty, &zero, &e, BPF_ANY) ? -errno : 0;
+	return empty_write(m, &e);
 }
 
 static int prefix_write(const struct ndpr_maps *m, const char *ifname,
@@ -194,7 +216,8 @@ static int prefix_write(const struct ndpr_maps *m, const char *ifname,
 int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
 		       const struct prefix *p)
 {
-	int ret = empty_clear(m, p->len == 128, p->len != 128);
+	int ret = maps_empty_clear(m, p->len == 128 ? EMPTY_HOSTS :
+							   EMPTY_PREFIXES);
 
 	if (ret) {
 		pr_err("%s: couldn't update ndpr_empty: %s", ifname,
@@ -327,8 +350,11 @@ static int plan_apply(const struct ndpr_maps *m, const char *ifname,
 	 * mark tells the next command to say so; the next sync repairs. */
 	ret = sync_mark(m, true);
 	if (!ret)
-		ret = empty_clear(m, plan->writes[SYNC_MAP_HOSTS],
-				  plan->writes[SYNC_MAP_PREFIXES]);
+		ret = maps_empty_clear(
+			m, (plan->writes[SYNC_MAP_HOSTS] ? EMPTY_HOSTS : 0) |
+				   (plan->writes[SYNC_MAP_PREFIXES] ?
+					    EMPTY_PREFIXES :
+					    0));
 	for (size_t i = 0; i < plan->n && !ret; i++) {
 		const struct sync_step *st = &plan->steps[i];
 

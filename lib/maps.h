@@ -48,8 +48,13 @@ void maps_close(struct ndpr_maps *m);
 /* max_entries of a map, 0 if unknown. */
 __u32 map_capacity(int fd);
 
-/* Sets ndpr_empty from what the prefix maps hold (after a load). */
+/* Sets ndpr_empty from what the maps hold (after a load, a removal). */
 int maps_empty_refresh(const struct ndpr_maps *m);
+/* Marks the maps of which (EMPTY_*) as not empty, before an insert. */
+#define EMPTY_HOSTS    (1u << 0)
+#define EMPTY_PREFIXES (1u << 1)
+#define EMPTY_GUARDS   (1u << 2)
+int maps_empty_clear(const struct ndpr_maps *m, unsigned int which);
 
 /* Adds or replaces one entry; -ENOSPC with a message when full. */
 int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,

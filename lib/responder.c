@@ -21,6 +21,7 @@
 
 #include "ndpresponder.h"
 #include "ndpresponder.skel.h"
+#include "guards.h"
 #include "iface.h"
 #include "kernel.h"
 #include "log.h"
@@ -123,12 +124,23 @@ static __u32 events_per_cpu(__u32 total)
 	return (total + (__u32)ncpus - 1) / (__u32)ncpus;
 }
 
+/* The guards are on unless turned off; an upgrade without --no-guard
+ * keeps them as the record says they were. */
+static __u8 guard_flags(const struct attach_opts *o,
+			const struct ndpr_state *old)
+{
+	if (!o->guard_set && (old->flags & NDPR_STATE_GUARDS_SET))
+		return old->config.flags & NDPR_CFG_GUARDS;
+	return NDPR_CFG_GUARDS & ~o->no_guard;
+}
+
 static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
-			struct ndpr_config *cfg)
+			const struct ndpr_state *old, struct ndpr_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->mac, mac, 6);
-	cfg->flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST;
+	cfg->flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST |
+		     guard_flags(o, old);
 	if (o->no_router)
 		cfg->flags &= ~NDPR_CFG_ROUTER;
 	if (o->no_dad)
@@ -542,7 +554,7 @@ static int attach_load(struct attach_ctx *c)
 		pr_err("couldn't open the BPF object: %s", errstr(ret));
 		return ret;
 	}
-	fill_config(c->o, c->mac,
+	fill_config(c->o, c->mac, &c->st,
 		    (struct ndpr_config *)&skel->rodata->ndpr_cfg);
 	if (c->vlan == NDPR_VLAN_RESTORED)
 		skel->rodata->ndpr_cfg.flags |= NDPR_CFG_RX_VLAN;
@@ -587,8 +599,18 @@ static int attach_record_intent(struct attach_ctx *c)
 
 	c->st.ifindex = (__u32)c->ifindex;
 	c->st.config = c->skel->rodata->ndpr_cfg;
+	c->st.flags |= NDPR_STATE_GUARDS_SET;
 	ret = allmulti_intent(c->o->ifname, &c->st);
 	return ret ?: maps_state_write(&c->m, &c->st);
+}
+
+/* The host's own addresses and gateways, guarded before the prefixes
+ * that hold them answer, and before the new program takes over. */
+static int attach_guards(struct attach_ctx *c)
+{
+	return guards_sync(&c->m, c->o->ifname, c->ifindex,
+			   c->skel->rodata->ndpr_cfg.flags, &c->o->prefixes,
+			   &c->r->guarded);
 }
 
 /* An upgrade: the new program under the same link, with no gap. */
@@ -693,6 +715,8 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 		ret = attach_plan_vlan(&c);
 	if (!ret)
 		ret = attach_load(&c);
+	if (!ret)
+		ret = attach_guards(&c);
 	if (!ret)
 		ret = attach_seed(&c);
 	/*

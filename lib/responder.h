@@ -4,6 +4,7 @@
 #define NDPR_RESPONDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ndpresponder.h"
@@ -30,6 +31,9 @@ struct attach_opts {
 	bool force;	       /* ::/0 allowed */
 	uint8_t route_flags;   /* NDPR_PF_ROUTE_* for the given prefixes */
 	bool ephemeral_ok;     /* pins may die with us: run holds the link */
+	uint8_t no_guard;      /* NDPR_CFG_GUARD_* turned off */
+	bool guard_set;	       /* --no-guard given; else an upgrade keeps
+				* the guards as they were */
 };
 
 /* What attach did, for its caller's message. */
@@ -37,6 +41,7 @@ struct attach_result {
 	bool upgraded;
 	enum ndpr_mode mode;
 	uint32_t prog_id;
+	size_t guarded; /* own addresses and gateways now guarded */
 };
 
 int responder_attach(const struct attach_opts *o, struct attach_result *r);

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
@@ -16,6 +18,7 @@
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
 
+#include "ndpresponder.h"
 #include "netlink.h"
 
 /* libnl reports its own error codes; the callers print errnos. */
@@ -391,4 +394,116 @@ int nl_addrs6(int ifindex, struct nl_addr6 *out, int max)
 	nl_cache_foreach(addrs, addr_match, &q);
 	nl_cache_free(addrs);
 	return q.n;
+}
+
+struct guard_query {
+	int ifindex;
+	nl_guard_fn fn;
+	void *arg;
+};
+
+static void guard_nl_addr(const struct guard_query *q, struct nl_addr *a,
+			  int kind)
+{
+	if (a && nl_addr_get_family(a) == AF_INET6 &&
+	    nl_addr_get_len(a) == sizeof(struct in6_addr))
+		q->fn(nl_addr_get_binary_addr(a), kind, q->arg);
+}
+
+static void guard_addr(struct nl_object *obj, void *data)
+{
+	struct rtnl_addr *a = (struct rtnl_addr *)obj;
+	const struct guard_query *q = data;
+
+	if (rtnl_addr_get_family(a) == AF_INET6 &&
+	    rtnl_addr_get_ifindex(a) == q->ifindex)
+		guard_nl_addr(q, rtnl_addr_get_local(a), NDPR_GUARD_OWN);
+}
+
+static void guard_nh(struct rtnl_nexthop *nh, void *data)
+{
+	const struct guard_query *q = data;
+
+	if (rtnl_route_nh_get_ifindex(nh) == q->ifindex)
+		guard_nl_addr(q, rtnl_route_nh_get_gateway(nh),
+			      NDPR_GUARD_GATEWAY);
+}
+
+static void guard_route(struct nl_object *obj, void *data)
+{
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+
+	if (rtnl_route_get_family(r) == AF_INET6)
+		rtnl_route_foreach_nexthop(r, guard_nh, data);
+}
+
+int nl_uplink_guards(int ifindex, bool own, bool gateways, nl_guard_fn fn,
+		     void *arg)
+{
+	struct guard_query q = { .ifindex = ifindex, .fn = fn, .arg = arg };
+	struct nl_cache *c = NULL;
+	struct nl_sock *sk;
+	int ret;
+
+	ret = sock_open(&sk);
+	if (ret)
+		return ret;
+	if (own) {
+		ret = nle_errno(rtnl_addr_alloc_cache(sk, &c));
+		if (!ret)
+			nl_cache_foreach(c, guard_addr, &q);
+		nl_cache_free(c);
+		c = NULL;
+	}
+	/* Every table: a policy route out of the uplink has a gateway the
+	 * host needs as much as the main table's. */
+	if (!ret && gateways) {
+		ret = nle_errno(rtnl_route_alloc_cache(sk, AF_INET6,
+						       ROUTE_CACHE_CONTENT,
+						       &c));
+		if (!ret)
+			nl_cache_foreach(c, guard_route, &q);
+		nl_cache_free(c);
+	}
+	nl_socket_free(sk);
+	return ret;
+}
+
+int nl_watch_open(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE,
+	};
+	int fd, err;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int nl_watch_drain(int fd)
+{
+	char buf[8192];
+	int changed = 0;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		/* ENOBUFS: events were lost, so something changed. */
+		if (n > 0 || (n < 0 && errno == ENOBUFS)) {
+			changed = 1;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 && errno != EAGAIN ? -errno : changed;
+	}
 }

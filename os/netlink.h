@@ -4,6 +4,7 @@
 #define NDPR_NETLINK_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The gateway of IFACE's IPv6 default route (main table); -ENOENT if none. */
@@ -43,5 +44,19 @@ struct nl_addr6 {
 
 /* Up to max IPv6 addresses of ifindex; their count or a negative errno. */
 int nl_addrs6(int ifindex, struct nl_addr6 *out, int max);
+
+/* The addresses on ifindex the host answers for itself (kind
+ * NDPR_GUARD_OWN) and the next hops of routes out of ifindex, in any
+ * table (NDPR_GUARD_GATEWAY), each passed to fn. */
+typedef void (*nl_guard_fn)(const struct in6_addr *a, int kind, void *arg);
+int nl_uplink_guards(int ifindex, bool own, bool gateways, nl_guard_fn fn,
+		     void *arg);
+
+/* A non-blocking socket on IPv6 address and route events; an fd or a
+ * negative errno. */
+int nl_watch_open(void);
+/* Reads all that is queued: 1 if anything changed (or events were lost),
+ * 0 if nothing did, a negative errno. */
+int nl_watch_drain(int fd);
 
 #endif
