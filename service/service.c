@@ -20,6 +20,8 @@
 #include "docker_follow.h"
 #include "events.h"
 #include "gateway.h"
+#include "guard_follow.h"
+#include "guards.h"
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
@@ -42,6 +44,7 @@ struct service {
 	int sfd, tfd;
 	struct docker_follow follow;
 	struct metrics_http metrics;
+	struct guard_follow guards;
 };
 
 /* The wanted static set: the command line's entries plus the file's,
@@ -77,6 +80,9 @@ static int sync_want(struct service *s, struct prefix_set *want,
 	if (ret)
 		return ret;
 	ret = maps_open(&s->pd, s->o.ifname, &m);
+	/* What is about to answer is guarded first. */
+	if (!ret)
+		ret = guards_refresh(&m, s->o.ifname, want, NULL);
 	if (!ret)
 		ret = maps_prefix_sync_static(&m, s->o.ifname, want, may_remove,
 					      res);
@@ -112,6 +118,8 @@ static int sync_static(struct service *s, const char *why)
 	else if (err[0]) /* else the library said why */
 		slog(&s->log, SLOG_ERROR,
 		     "%s: %s; keeping the prefixes as they are", why, err);
+	if (!ret)
+		guard_follow_changed(&s->guards);
 	prefix_set_free(&want);
 	return ret;
 }
@@ -204,6 +212,7 @@ static int wait_ready(struct service *s, bool ready[3])
 static int on_tick(struct service *s, unsigned int n)
 {
 	event_reader_tick(&s->ev);
+	guard_follow_tick(&s->guards);
 	if (s->so->pin_gateway && s->gw.state != GW_PINNED)
 		gw_pin_step(&s->gw);
 	if (s->so->ndocker)
@@ -282,6 +291,7 @@ static void service_init(struct service *s, const struct service_opts *so)
 	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
 			   so->ndocker);
 	metrics_http_init(&s->metrics);
+	guard_follow_init(&s->guards, &s->pd, s->o.ifname, &s->log);
 }
 
 static int start_log(struct service *s)
@@ -390,6 +400,8 @@ static int service_start(struct service *s)
 					NDPR_PIN(events), &s->log);
 	if (!ret)
 		ret = setup_fds(s);
+	if (!ret)
+		ret = guard_follow_start(&s->guards);
 	if (ret)
 		return ret;
 	start_gateway(s);
@@ -427,6 +439,7 @@ static void service_stop(struct service *s, int ret)
 {
 	metrics_http_stop(&s->metrics);
 	event_reader_close(&s->ev);
+	guard_follow_stop(&s->guards);
 	docker_follow_stop(&s->follow, s->attached && !s->so->keep);
 	stop_responder(s, ret);
 	if (s->run_lock_fd >= 0)
