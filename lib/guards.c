@@ -56,15 +56,21 @@ struct guard_set {
 	int err;
 };
 
+/* Answered now, or by the longest match among the entries coming. The
+ * two together may say more than the maps will: harmless (an excluded
+ * target is never answered anyway), and the refresh after the change
+ * takes it back. */
 static bool wanted(const struct guard_set *g, const struct in6_addr *a)
 {
+	const struct prefix *best = NULL;
+
 	if (answered(g->m, a))
 		return true;
 	for (size_t i = 0; g->coming && i < g->coming->n; i++)
-		if (g->coming->v[i].action == NDPR_ACT_ANSWER &&
-		    covers(&g->coming->v[i], a))
-			return true;
-	return false;
+		if (covers(&g->coming->v[i], a) &&
+		    (!best || g->coming->v[i].len > best->len))
+			best = &g->coming->v[i];
+	return best && best->action == NDPR_ACT_ANSWER;
 }
 
 static void guard_add(const struct in6_addr *a, int kind, void *arg)

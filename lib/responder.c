@@ -605,12 +605,13 @@ static int attach_record_intent(struct attach_ctx *c)
 }
 
 /* The host's own addresses and gateways, guarded before the prefixes
- * that hold them answer, and before the new program takes over. */
-static int attach_guards(struct attach_ctx *c)
+ * that hold them answer (coming), and before the new program takes
+ * over; then again from what the maps hold. */
+static int attach_guards(struct attach_ctx *c, bool coming)
 {
 	return guards_sync(&c->m, c->o->ifname, c->ifindex,
-			   c->skel->rodata->ndpr_cfg.flags, &c->o->prefixes,
-			   &c->r->guarded);
+			   c->skel->rodata->ndpr_cfg.flags,
+			   coming ? &c->o->prefixes : NULL, &c->r->guarded);
 }
 
 /* An upgrade: the new program under the same link, with no gap. */
@@ -716,9 +717,11 @@ int responder_attach(const struct attach_opts *o, struct attach_result *r)
 	if (!ret)
 		ret = attach_load(&c);
 	if (!ret)
-		ret = attach_guards(&c);
+		ret = attach_guards(&c, true);
 	if (!ret)
 		ret = attach_seed(&c);
+	if (!ret)
+		ret = attach_guards(&c, false);
 	/*
 	 * The record is written before what it describes: killed at any
 	 * point, the next command finds at worst an intent not carried out
