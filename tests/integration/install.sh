@@ -323,7 +323,7 @@ check_completion() {
 	check "attach --mode <TAB> offers the modes" \
 		replies_are "auto native generic" ndpresponder attach lo --mode ""
 	check "prefix <TAB> offers the actions" \
-		replies_are "add del list sync" ndpresponder prefix ""
+		replies_are "add del list sync clear-conflict" ndpresponder prefix ""
 	# Attached interfaces come from this network namespace's directories
 	# in the pin root; another namespace's are not offered.
 	ns=net-$(stat -L -c %i /proc/self/ns/net)
