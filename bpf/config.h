@@ -7,7 +7,8 @@
 
 /* Set by the loader before load; frozen, so the verifier folds it. */
 const volatile struct ndpr_config ndpr_cfg = {
-	.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST,
+	.flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST |
+		 NDPR_CFG_GUARDS,
 	.override = NDPR_OVERRIDE_MULTICAST,
 	.events_per_cpu = NDPR_DEFAULT_EVENT_RATE,
 };
