@@ -96,6 +96,17 @@ warned_once() { # address
 	[ "$n" = 1 ]
 }
 
+# The conflict in `prefix list --json`, and in `status --json`.
+json_conflict() {
+	local got st
+	got=$(ndpr prefix list "$UPLINK" --json |
+		"$TEST_TOOL" json prefix action how mac)
+	st=$(ndpr status --json | "$TEST_TOOL" json nconflicts guards)
+	WHY="prefix list --json: $(oneline <<<"$got"); status --json: $st"
+	grep -qx "$NODE_IP/128|conflict|solicited-from|$NODE_MAC" <<<"$got" &&
+		[ "$st" = "1|own,gateway,conflict" ]
+}
+
 status_has() { # text
 	WHY="status: $(ndpr status | oneline)"
 	ndpr status | grep -q -- "$1"
@@ -161,6 +172,7 @@ check "the node pings the router from $NODE_IP" \
 check "prefix list shows the conflict for $NODE_IP, by $NODE_MAC" \
 	wait_until 2 listed "$NODE_IP" "conflict -      solicited-from by $NODE_MAC"
 check "status shows the conflict" status_has "1 conflicts"
+check "prefix list --json and status --json show it too" json_conflict
 check "run logs the conflict at WARN" wait_until 3 warned_once "$NODE_IP"
 
 conflict=$(counter passed-conflict)
