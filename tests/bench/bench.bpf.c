@@ -203,8 +203,8 @@ int count_na(struct xdp_md *ctx)
 
 #define ETH_ALEN     6
 #define ND_HOP_LIMIT 255 /* RFC 4861 §7.1.1 */
-#define ND_OPT_SLLA 1
-#define ND_OPT_TLLA 2
+#define ND_OPT_SLLA  1
+#define ND_OPT_TLLA  2
 #define NA_FLAGS_RSO 0xe0 /* R, S and O, as the product sets them */
 
 /* The answers' MAC, set by bench_flood before load. */
@@ -259,16 +259,26 @@ static __always_inline __u16 nd_csum(const struct ipv6hdr *ip6,
 		    bpf_htonl(IPPROTO_ICMPV6) + sum_words(m, sizeof(*m) / 4));
 }
 
+/* ::, the source of a DAD probe: answered to all-nodes, not taken here. */
+static __always_inline bool unspecified(const struct in6_addr *a)
+{
+	return !(a->in6_u.u6_addr32[0] | a->in6_u.u6_addr32[1] |
+		 a->in6_u.u6_addr32[2] | a->in6_u.u6_addr32[3]);
+}
+
 static __always_inline bool ns_valid(const struct ipv6hdr *ip6,
 				     const struct nd_lla_msg *m)
 {
-	/* RFC 4861 §7.1.1, for the one shape this program takes. */
-	return ip6->nexthdr == IPPROTO_ICMPV6 && ip6->hop_limit == ND_HOP_LIMIT &&
+	/* RFC 4861 §7.1.1, for the one shape this program takes: with an
+	 * SLLA option, so never a DAD probe, whose source it answers. */
+	return ip6->version == 6 && ip6->nexthdr == IPPROTO_ICMPV6 &&
+	       ip6->hop_limit == ND_HOP_LIMIT &&
 	       ip6->payload_len == bpf_htons(sizeof(*m)) &&
 	       m->nd.icmph.icmp6_type == ICMPV6_NS &&
 	       m->nd.icmph.icmp6_code == 0 &&
 	       m->opt.nd_opt_type == ND_OPT_SLLA && m->opt.nd_opt_len == 1 &&
 	       ip6->saddr.in6_u.u6_addr8[0] != 0xff &&
+	       !unspecified(&ip6->saddr) &&
 	       m->nd.target.in6_u.u6_addr8[0] != 0xff &&
 	       nd_csum(ip6, m) == 0xffff;
 }

@@ -13,6 +13,10 @@
  * turn, or targets no entry holds), so a large map is not measured from
  * the cache alone; one case asks for the same entry over and over. The
  * baseline of the NS cases is `reset` tail-calling the empty program.
+ * ns-trie is the flood's responder, a prefix-only host: one lookup, in
+ * the trie. bench.bpf.c's minimal responder, the reference, answers the
+ * same NS from the same trie (ns-minimal), after a check that its NA is
+ * the responder's, octet for octet.
  * Every run checks the verdict and the responder's outcome counters, so a
  * figure always describes the path it names.
  *
@@ -64,6 +68,7 @@ static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t net_hosts[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0 };
 static const uint8_t net_prefix[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0 };
 static const uint8_t net_routed[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 5, 0, 0 };
+static const uint8_t net_trie[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 6, 0, 0 };
 
 /* Indexes past any entry count: splitmix64 is a bijection, so these
  * targets in the hosts' /64 are in no entry. */
@@ -85,8 +90,10 @@ struct setup {
 	struct ndpresponder_bpf *ndpr; /* the built responder, or NULL */
 	struct bpf_object *obj;	       /* ndpr->obj, or one from --obj */
 	struct bench_bpf *bench;
-	int ndpr_fd, empty_fd, reset_fd;
+	int ndpr_fd, empty_fd, reset_fd, minimal_fd;
 	int hosts_fd, prefixes_fd, counters_fd, target_fd;
+	int known_empty_fd;	/* ndpr_empty */
+	size_t empty_words; /* its value's size, in words of 4 octets */
 	size_t entries;
 	double fill_s; /* time to load the /128 entries */
 };
@@ -101,8 +108,43 @@ static void setup_destroy(struct setup *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The /128 entries in chunks through BPF_MAP_UPDATE_BATCH, the prefixes
- * one by one (an LPM trie has no batch update). */
+/* ns-trie's /64 (net_trie), in the trie of either program. */
+#define TRIE_NET "2001:db8:6::"
+
+/*
+ * entries.h's prefixes and TRIE_NET/64 into the trie fd, one by one (an
+ * LPM trie has no batch update): the responder's when one is NULL, else
+ * minimal's, whose values are one octet (one), so that both programs walk
+ * the same trie.
+ */
+static int tries_fill(int fd, const __u8 *one)
+{
+	struct ndpr_prefix_key k;
+	struct ndpr_prefix_val v;
+	const char *addr;
+	size_t i;
+
+	for (i = 0; i <= BENCH_N_PREFIXES; i++) {
+		bool last = i == BENCH_N_PREFIXES;
+
+		memset(&v, 0, sizeof(v));
+		v.action = last ? NDPR_ACT_ANSWER : bench_prefixes[i].action;
+		v.flags = last ? 0 : bench_prefixes[i].flags;
+		k.prefixlen = last ? 64 : bench_prefixes[i].len;
+		addr = last ? TRIE_NET : bench_prefixes[i].addr;
+		fr_ip6(addr, k.addr);
+		if (bpf_map_update_elem(fd, &k, one ? (const void *)one : &v,
+					BPF_NOEXIST)) {
+			fprintf(stderr, "bench_prog: adding %s/%u: %s\n", addr,
+				k.prefixlen, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The /128 entries in chunks through BPF_MAP_UPDATE_BATCH, then the
+ * prefixes. */
 static int fill_maps(struct setup *s, size_t n)
 {
 	int hosts = s->hosts_fd, prefixes = s->prefixes_fd;
@@ -135,48 +177,13 @@ static int fill_maps(struct setup *s, size_t n)
 		done += cnt;
 	}
 	s->fill_s = now_s() - t0;
-	for (i = 0; i < BENCH_N_PREFIXES; i++) {
-		struct ndpr_prefix_val v = {
-			.action = bench_prefixes[i].action,
-			.flags = bench_prefixes[i].flags,
-		};
-		struct ndpr_prefix_key k = {
-			.prefixlen = bench_prefixes[i].len,
-		};
-
-		fr_ip6(bench_prefixes[i].addr, k.addr);
-		if (bpf_map_update_elem(prefixes, &k, &v, BPF_NOEXIST)) {
-			fprintf(stderr, "bench_prog: adding %s/%u: %s\n",
-				bench_prefixes[i].addr, bench_prefixes[i].len,
-				strerror(errno));
-			goto out;
-		}
-	}
+	if (tries_fill(prefixes, NULL))
+		goto out;
 	ret = 0;
 out:
 	free(keys);
 	free(vals);
 	return ret;
-}
-
-/*
- * What attach leaves when no guard lies inside the entries and no
- * conflict is recorded (the /112 case): both guard maps known empty.
- * NDPR_BENCH_GUARDS=lookup leaves them to be looked up, as an answer pays
- * when a guard lies inside an answered entry and a conflict is recorded.
- * An object without them (--obj of an older build) is left as it is.
- */
-static int set_guards_empty(struct bpf_object *obj)
-{
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, "ndpr_empty");
-	struct ndpr_empty e = { .guards = 1, .conflicts = 1 };
-	const char *env = getenv("NDPR_BENCH_GUARDS");
-	__u32 zero = 0;
-
-	if (!map || bpf_map__value_size(map) != sizeof(e) ||
-	    (env && !strcmp(env, "lookup")))
-		return 0;
-	return bpf_map_update_elem(bpf_map__fd(map), &zero, &e, BPF_ANY);
 }
 
 /* Another build of the responder, for trying a design change: --obj. */
@@ -229,19 +236,82 @@ static int setup_open(struct setup *s)
 static int setup_fds(struct setup *s)
 {
 	struct bpf_program *prog;
+	struct bpf_map *map;
 
 	prog = bpf_object__find_program_by_name(s->obj, "ndpresponder");
 	s->ndpr_fd = prog ? bpf_program__fd(prog) : -1;
 	s->hosts_fd = map_fd(s->obj, "ndpr_hosts");
 	s->prefixes_fd = map_fd(s->obj, "ndpr_prefixes");
 	s->counters_fd = map_fd(s->obj, "ndpr_counters");
+	s->known_empty_fd = map_fd(s->obj, "ndpr_empty");
+	map = bpf_object__find_map_by_name(s->obj, "ndpr_empty");
+	s->empty_words = map ? bpf_map__value_size(map) / 4 : 0;
 	s->empty_fd = bpf_program__fd(s->bench->progs.empty);
 	s->reset_fd = bpf_program__fd(s->bench->progs.reset);
+	s->minimal_fd = bpf_program__fd(s->bench->progs.minimal);
 	s->target_fd = bpf_map__fd(s->bench->maps.reset_target);
 	if (s->ndpr_fd < 0 || s->hosts_fd < 0 || s->prefixes_fd < 0 ||
-	    s->counters_fd < 0) {
+	    s->counters_fd < 0 || s->known_empty_fd < 0 ||
+	    s->empty_words < 2 || s->empty_words > 16) {
 		fprintf(stderr, "bench_prog: the object lacks the program "
 				"ndpresponder or its maps\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The benchmark's programs; minimal answers with the responder's MAC. */
+static int bench_load(struct setup *s)
+{
+	int err;
+
+	s->bench = bench_bpf__open();
+	if (!s->bench)
+		return -errno;
+	memcpy((void *)s->bench->rodata->minimal_mac, host_mac, 6);
+	err = bench_bpf__load(s->bench);
+	if (err) {
+		bench_bpf__destroy(s->bench);
+		s->bench = NULL;
+	}
+	return err;
+}
+
+/* minimal's trie: the responder's, for ns-minimal's NS, those of
+ * ns-trie. */
+static int minimal_fill(const struct setup *s)
+{
+	__u8 one = 1;
+
+	return tries_fill(bpf_map__fd(s->bench->maps.minimal_prefixes), &one);
+}
+
+_Static_assert(offsetof(struct ndpr_empty, hosts) == 0 &&
+		       offsetof(struct ndpr_empty, prefixes) == 4,
+	       "ndpr_empty starts with the prefix maps' flags");
+
+/*
+ * ndpr_empty as attach leaves it when no guard lies inside the entries
+ * and no conflict is recorded: the trie holds entries, the /128 hash too
+ * unless hosts_off (a prefix-only host: ns-trie), and every map after
+ * these two (the guards', flags of four octets each, whatever the
+ * object's build) known empty. NDPR_BENCH_GUARDS=lookup leaves those to
+ * be looked up, as an answer pays when a guard lies inside an answered
+ * entry and a conflict is recorded.
+ */
+static int set_known_empty(const struct setup *s, bool hosts_off)
+{
+	const char *env = getenv("NDPR_BENCH_GUARDS");
+	__u32 v[16], zero = 0, others = !(env && !strcmp(env, "lookup"));
+	size_t i;
+
+	for (i = 0; i < s->empty_words && i < 16; i++)
+		v[i] = others;
+	v[0] = hosts_off;
+	v[1] = 0;
+	if (bpf_map_update_elem(s->known_empty_fd, &zero, v, BPF_ANY)) {
+		fprintf(stderr, "bench_prog: ndpr_empty: %s\n",
+			strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -270,12 +340,11 @@ static int setup_load(struct setup *s, size_t n)
 			bpf_object__load(s->obj);
 	if (err)
 		goto fail_err;
-	s->bench = bench_bpf__open_and_load();
-	if (!s->bench) {
-		err = -errno;
+	err = bench_load(s);
+	if (err)
 		goto fail_err;
-	}
-	if (setup_fds(s) || fill_maps(s, n) || set_guards_empty(s->obj))
+	if (setup_fds(s) || fill_maps(s, n) || minimal_fill(s) ||
+	    set_known_empty(s, false))
 		goto fail;
 	return 0;
 fail_err:
@@ -303,12 +372,20 @@ enum how {
 	RESET,	/* reset writing the case's NS, tail-calling the program */
 };
 
+/* The program a case runs. */
+enum which {
+	P_EMPTY,     /* bench.bpf.c's empty program: the baselines */
+	P_RESPONDER, /* the responder under test */
+	P_MINIMAL,   /* bench.bpf.c's minimal responder: the reference */
+};
+
 struct bcase {
 	const char *name;
 	enum how how;
-	bool responder; /* the responder, else the empty program */
+	enum which prog;
 	__u32 verdict;
-	int counter; /* -1: not the responder */
+	int counter;	/* -1: not the responder */
+	bool hosts_off; /* the responder skips its /128 hash, known empty */
 	struct frame f;	 /* DIRECT */
 	struct ns_gen g; /* RESET */
 	struct figure ns;
@@ -335,7 +412,9 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 	static uint8_t out[FR_MAX + 256];
 	struct frame blank = { .len = BENCH_FRAME_LEN };
 	const struct frame *in = c->how == RESET ? &blank : &c->f;
-	int prog = c->responder ? s->ndpr_fd : s->empty_fd;
+	int prog = c->prog == P_RESPONDER ? s->ndpr_fd :
+		   c->prog == P_MINIMAL	  ? s->minimal_fd :
+					    s->empty_fd;
 	__u32 out_len = sizeof(out), retval, duration;
 	long long before = 0, after;
 	int err;
@@ -348,8 +427,12 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 	}
 	if (c->counter >= 0)
 		before = counter(s, c->counter);
+	if (c->hosts_off && set_known_empty(s, true))
+		return -1;
 	err = xdp_run_repeat(prog, LO_IFINDEX, in->b, (__u32)in->len, out,
 			     &out_len, repeat, &retval, &duration);
+	if (c->hosts_off && set_known_empty(s, false))
+		return -1;
 	if (err) {
 		fprintf(stderr, "bench_prog: %s: test run: %s\n", c->name,
 			strerror(err));
@@ -404,6 +487,51 @@ static int check_generator(const struct setup *s, const struct ns_gen *g)
 	return 0;
 }
 
+/* The NA prog makes of the i-th NS of g, into out. */
+static int answer_of(const struct setup *s, int prog, const struct ns_gen *g,
+		     uint64_t i, struct frame *out)
+{
+	static const struct frame blank = { .len = BENCH_FRAME_LEN };
+	__u32 retval;
+
+	if (set_target(s, prog))
+		return -1;
+	s->bench->bss->reset_ns = *g;
+	s->bench->bss->reset_ns.seq = i;
+	if (xdp_run_frame(s->reset_fd, LO_IFINDEX, &blank, out, &retval) ||
+	    retval != XDP_TX) {
+		fprintf(stderr, "bench_prog: NA check: no answer\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The reference must make the very NA the responder makes with its
+ * default options (R, S and O set; the MAC host_mac), octet for octet,
+ * or the comparison would not be fair. --obj's object has a
+ * configuration of its own: the check is then left out.
+ */
+static int check_same_na(const struct setup *s, const struct ns_gen *g)
+{
+	static struct frame prod, ref;
+	uint64_t i;
+
+	if (alt_obj)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		if (answer_of(s, s->ndpr_fd, g, i, &prod) ||
+		    answer_of(s, s->minimal_fd, g, i, &ref))
+			return -1;
+		if (prod.len != ref.len || memcmp(prod.b, ref.b, prod.len)) {
+			fprintf(stderr, "bench_prog: the minimal responder's "
+					"NA differs from the responder's\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 enum {
 	C_EMPTY,
 	C_TCP,
@@ -414,23 +542,32 @@ enum {
 	C_MATCH_PREFIX,
 	C_MATCH_ROUTE,
 	C_NOMATCH,
+	C_TRIE,
+	C_MINIMAL,
 	C_MAX
 };
 
 static const struct bcase case_table[C_MAX] = {
-	[C_EMPTY] = { "empty", DIRECT, false, XDP_PASS, -1 },
-	[C_TCP] = { "tcp6", DIRECT, true, XDP_PASS, NDPR_C_passed_not_ns },
-	[C_IPV4] = { "ipv4", DIRECT, true, XDP_PASS, NDPR_C_passed_not_ns },
-	[C_RESET_EMPTY] = { "reset-empty", RESET, false, XDP_PASS, -1 },
-	[C_MATCH] = { "ns-match", RESET, true, XDP_TX, NDPR_C_answered },
-	[C_MATCH_HOT] = { "ns-match-hot", RESET, true, XDP_TX,
+	[C_EMPTY] = { "empty", DIRECT, P_EMPTY, XDP_PASS, -1 },
+	[C_TCP] = { "tcp6", DIRECT, P_RESPONDER, XDP_PASS,
+		    NDPR_C_passed_not_ns },
+	[C_IPV4] = { "ipv4", DIRECT, P_RESPONDER, XDP_PASS,
+		     NDPR_C_passed_not_ns },
+	[C_RESET_EMPTY] = { "reset-empty", RESET, P_EMPTY, XDP_PASS, -1 },
+	[C_MATCH] = { "ns-match", RESET, P_RESPONDER, XDP_TX, NDPR_C_answered },
+	[C_MATCH_HOT] = { "ns-match-hot", RESET, P_RESPONDER, XDP_TX,
 			  NDPR_C_answered },
-	[C_MATCH_PREFIX] = { "ns-match-prefix", RESET, true, XDP_TX,
+	[C_MATCH_PREFIX] = { "ns-match-prefix", RESET, P_RESPONDER, XDP_TX,
 			     NDPR_C_answered },
-	[C_MATCH_ROUTE] = { "ns-match-route", RESET, true, XDP_TX,
+	[C_MATCH_ROUTE] = { "ns-match-route", RESET, P_RESPONDER, XDP_TX,
 			    NDPR_C_answered },
-	[C_NOMATCH] = { "ns-nomatch", RESET, true, XDP_PASS,
+	[C_NOMATCH] = { "ns-nomatch", RESET, P_RESPONDER, XDP_PASS,
 			NDPR_C_passed_no_match },
+	/* A prefix-only host, as in the flood: one lookup, in the trie. */
+	[C_TRIE] = { "ns-trie", RESET, P_RESPONDER, XDP_TX, NDPR_C_answered,
+		     true },
+	/* The same NS and trie, answered by the reference. */
+	[C_MINIMAL] = { "ns-minimal", RESET, P_MINIMAL, XDP_TX, -1 },
 };
 
 /* The frames and NS generators of the cases, for n entries. */
@@ -453,6 +590,9 @@ static void cases_init(struct bcase cs[C_MAX], size_t n)
 	ns_gen_init(&cs[C_NOMATCH].g, asker_mac, src, net_hosts,
 		    NOMATCH_SEED, ~0ULL, 0, NOMATCH_N);
 	cs[C_RESET_EMPTY].g = cs[C_MATCH].g;
+	ns_gen_init(&cs[C_TRIE].g, asker_mac, src, net_trie, 0, ~0ULL, 0,
+		    65536);
+	cs[C_MINIMAL].g = cs[C_TRIE].g;
 	build_tcp(&cs[C_TCP].f);
 	cs[C_EMPTY].f = cs[C_TCP].f;
 	fr_build_ipv4_udp(&cs[C_IPV4].f, host_mac, asker_mac);
@@ -501,7 +641,8 @@ static int bench_size(size_t n, int runs, __u32 repeat)
 	if (setup_load(&s, n))
 		return -1;
 	cases_init(cs, n);
-	if (check_generator(&s, &cs[C_MATCH].g)) {
+	if (check_generator(&s, &cs[C_MATCH].g) ||
+	    check_same_na(&s, &cs[C_TRIE].g)) {
 		setup_destroy(&s);
 		return -1;
 	}
