@@ -53,6 +53,29 @@ static __always_inline void set_all_nodes(struct in6_addr *a, __u8 *mac)
 }
 
 /*
+ * The NA's checksum (RFC 4443 §2.3) from what was written, not read back
+ * from the frame: the pseudo-header's addresses are the target and peer,
+ * the message its header, the target and the option. Reading back words
+ * just written octet by octet would stall on store forwarding, and a
+ * loop over the frame would check its bounds at every word.
+ */
+static __always_inline __u64 na_csum(const struct icmp6hdr *hdr,
+				     const struct nd_opt_lladdr *opt,
+				     const struct in6_addr *target,
+				     const struct in6_addr *peer)
+{
+	__u32 w[4];
+	__u64 sum;
+
+	__builtin_memcpy(w, hdr, sizeof(*hdr));
+	__builtin_memcpy(&w[2], opt, sizeof(*opt));
+	sum = csum_add_addr(csum_add_addr(0, target), target);
+	sum = csum_add_addr(sum, peer);
+	return sum + bpf_htonl(NA_LEN) + bpf_htonl(IPPROTO_ICMPV6) + w[0] +
+	       w[1] + w[2] + w[3];
+}
+
+/*
  * Rewrites the NS into the NA of RFC 4861 §7.2.4, resized to exactly the
  * headers plus the NA with its Target Link-Layer Address option, after
  * the VLAN tag the driver stripped is back (vlan.h). Returns the counter
@@ -60,12 +83,16 @@ static __always_inline void set_all_nodes(struct in6_addr *a, __u8 *mac)
  */
 static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 {
+	struct nd_opt_lladdr tlla = {
+		.hdr = { .nd_opt_type = ND_OPT_TLLA,
+			 .nd_opt_len = ND_OPT_LLA_UNITS },
+	};
+	struct icmp6hdr hdr = { .icmp6_type = ICMPV6_NA };
 	struct nd_msg_lla *na;
 	struct in6_addr peer;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
 	void *data, *end;
-	__u64 sum;
 	__u32 want;
 	int delta;
 
@@ -89,12 +116,15 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 	if ((void *)(eth + 1) > end || (void *)(na + 1) > end)
 		return NDPR_C_error_resize;
 
+	/* The MAC once from .rodata, into the option written below. */
+	copy_cfg_mac(tlla.addr);
+
 	/* Ethernet: back to the asker, or all-nodes for DAD (§7.2.4). */
 	if (ns->dad)
 		set_all_nodes(&peer, eth->h_dest);
 	else
 		__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	copy_cfg_mac(eth->h_source);
+	__builtin_memcpy(eth->h_source, tlla.addr, ETH_ALEN);
 
 	/* IPv6: from the target itself, the deliberate deviation from
 	 * RFC 4861 §4.4 that gets past anti-spoofing filters. */
@@ -109,21 +139,11 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 
 	/* ICMPv6: the flags in the first octet of Reserved, the target
 	 * already in place, then the Target Link-Layer Address option. */
-	na->icmph.icmp6_type = ICMPV6_NA;
-	na->icmph.icmp6_code = 0;
-	na->icmph.icmp6_cksum = 0;
-	na->icmph.icmp6_dataun.un_data8[0] = na_flags(ns);
-	na->icmph.icmp6_dataun.un_data8[1] = 0;
-	na->icmph.icmp6_dataun.un_data8[2] = 0;
-	na->icmph.icmp6_dataun.un_data8[3] = 0;
-	na->opt.hdr.nd_opt_type = ND_OPT_TLLA;
-	na->opt.hdr.nd_opt_len = ND_OPT_LLA_UNITS;
-	copy_cfg_mac(na->opt.addr);
-
-	sum = csum_pseudo(ip6, NA_LEN);
-	if (csum_add_msg(&sum, na, end, NA_LEN) < 0)
-		return NDPR_C_error_resize;
-	na->icmph.icmp6_cksum = ~csum_fold(sum);
+	hdr.icmp6_dataun.un_data8[0] = na_flags(ns);
+	na->icmph = hdr;
+	na->opt = tlla;
+	na->icmph.icmp6_cksum = ~csum_fold(na_csum(&hdr, &tlla, &na->target,
+						   &peer));
 
 	return ns->dad ? NDPR_C_answered_dad : NDPR_C_answered;
 }
