@@ -14,6 +14,7 @@
 #include "maps.h"
 #include "pins.h"
 #include "print.h"
+#include "sync_plan.h"
 
 static const char prefix_usage[] =
 	"Usage: ndpresponder prefix add IFACE PREFIX [--exclude] [--force]\n"
@@ -200,17 +201,6 @@ static int check_sync(struct prefix_args *a)
 	return prefix_file_read(a->arg, a->pflags, &a->want);
 }
 
-/* The exclude there that holds p, if any. */
-static const struct prefix *exclude_over(const struct prefix_set *have,
-					 const struct prefix *p)
-{
-	for (size_t i = 0; i < have->n; i++)
-		if (have->v[i].action == NDPR_ACT_EXCLUDE &&
-		    prefix_covers(&have->v[i], p))
-			return &have->v[i];
-	return NULL;
-}
-
 /* Excludes win: the answered entries inside a new exclude go, as the data
  * path would still answer them (the /128 hash comes first, the longest
  * prefix wins). */
@@ -247,17 +237,18 @@ static int prefix_add(struct print_ctx *out, const struct ndpr_maps *m,
 		      struct prefix_args *a)
 {
 	char buf[PREFIX_STRLEN], xb[PREFIX_STRLEN];
-	struct prefix_set have = {};
-	const struct prefix *x;
+	struct prefix_set have = {}, add = { .v = &a->p, .n = 1, .cap = 1 };
+	struct prefix p, x;
 	int ret;
 
 	ret = maps_prefix_dump(m, &have);
 	if (ret)
 		goto out;
-	x = a->p.action == NDPR_ACT_ANSWER ? exclude_over(&have, &a->p) : NULL;
-	if (x) {
+	/* An exclude added removes what it hides, below. */
+	if (a->p.action == NDPR_ACT_ANSWER &&
+	    sync_adds_hidden(&have, &add, &p, &x)) {
 		prefix_format(&a->p, buf, sizeof(buf));
-		prefix_format(x, xb, sizeof(xb));
+		prefix_format(&x, xb, sizeof(xb));
 		pr_err("%s: %s is inside the exclude %s and would never be "
 		       "answered; 'prefix del %s %s' first",
 		       a->ifname, buf, xb, a->ifname, xb);

@@ -145,6 +145,45 @@ size_t sync_hide(struct prefix_set *s, struct prefix *first, struct prefix *by)
 	return plan.hidden;
 }
 
+/* The first exclude of s (not hidden itself) holding p, if p answers. */
+static const struct prefix *exclude_over(const struct prefix_set *s,
+					 const struct prefix *p)
+{
+	if (p->action != NDPR_ACT_ANSWER)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].action == NDPR_ACT_EXCLUDE &&
+		    prefix_covers(&s->v[i], p))
+			return &s->v[i];
+	return NULL;
+}
+
+bool sync_adds_hidden(const struct prefix_set *have,
+		      const struct prefix_set *add, struct prefix *p,
+		      struct prefix *by)
+{
+	const struct prefix *x;
+
+	for (size_t i = 0; i < add->n; i++) {
+		x = exclude_over(have, &add->v[i]) ?:
+			    exclude_over(add, &add->v[i]);
+		if (x) {
+			*p = add->v[i];
+			*by = *x;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < have->n; i++) {
+		x = exclude_over(add, &have->v[i]);
+		if (x) {
+			*p = have->v[i];
+			*by = *x;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The entry of have for p, if any. */
 static const struct prefix *find(const struct prefix_set *have,
 				 const struct prefix *p)

@@ -70,6 +70,12 @@ int sync_plan_make(const struct prefix_set *have, struct prefix_set *want,
 /* Drops from s the answered entries inside one of its own excludes; how
  * many, with the first and its exclude in first and by (may be NULL). */
 size_t sync_hide(struct prefix_set *s, struct prefix *first, struct prefix *by);
+/* Whether adding add to have (nothing removed) leaves an answered entry
+ * inside an exclude, of either: the first such entry in p, its exclude in
+ * by. For an attach over a responder, which only adds. */
+bool sync_adds_hidden(const struct prefix_set *have,
+		      const struct prefix_set *add, struct prefix *p,
+		      struct prefix *by);
 /* Frees the steps; what says why a plan failed stays. */
 void sync_plan_free(struct sync_plan *plan);
 

@@ -113,9 +113,15 @@ check "prefix add --exclude over a static /128: the /128 removed, said" \
 	eval '[ "$RC" = 0 ] && [[ $OUT == *"removed 1 answered entry inside $X"* ]]'
 check "prefix add --exclude over a static /128: $X_T unanswered" \
 	ndisc_unanswered "$X_T"
+refuses "upgrade adding a /128 inside an exclude there" "$X_T/128 would be inside the exclude $X" \
+	attach "$UPLINK" "$X_T"
 ok prefix del "$UPLINK" "$X"
 refuses "attach with a /128 inside an exclude" "inside the exclude $X" \
 	attach "$UPLINK" "$X_T" -x "$X"
+ok prefix add "$UPLINK" "$X_T"
+refuses "upgrade adding an exclude over a /128 there" "$X_T/128 would be inside the exclude $X" \
+	attach "$UPLINK" -x "$X"
+ok prefix del "$UPLINK" "$X_T"
 
 # ---- nonsense names and addresses -------------------------------------------
 

@@ -328,6 +328,43 @@ static void check_hidden_named(void)
 		harness_result(1, name, "%s", "");
 }
 
+/* What an attach adds to the maps there, checked before it adds. */
+static void check_adds_hidden(void)
+{
+	static const struct {
+		const char *add;
+		bool hidden;
+	} cases[] = {
+		{"2001:db8:1::300:5", false}, /* outside every exclude */
+		{"2001:db8:1::100:5", true}, /* under the exclude there */
+		{"x 2001:db8:1::200:0/120", true}, /* over the /128 there */
+	};
+	const char *name = "sync plan: an attach that adds an entry an "
+			   "exclude hides is found";
+	struct prefix_set have = {};
+	struct prefix p, by;
+	bool ok = true;
+
+	set_of(&have, 0,
+	       (const char *[]){"2001:db8:1::/64", "x 2001:db8:1::100:0/120",
+				"2001:db8:1::200:5", NULL});
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]) && ok; i++) {
+		struct prefix_set add = {};
+		bool got;
+
+		set_of(&add, 0, (const char *[]){cases[i].add, NULL});
+		got = sync_adds_hidden(&have, &add, &p, &by);
+		ok = CHECK(name,
+			   got == cases[i].hidden &&
+				   (!got || (p.len == 128 && by.len == 120)),
+			   "adding %s: hidden %d", cases[i].add, got);
+		prefix_set_free(&add);
+	}
+	prefix_set_free(&have);
+	if (ok)
+		harness_result(1, name, "%s", "");
+}
+
 /* want comes back tagged with the origin, sorted and without repeats. */
 static void check_want_normalised(void)
 {
@@ -358,6 +395,7 @@ int main(void)
 		run_case(&cases[i]);
 	check_refusals();
 	check_hidden_named();
+	check_adds_hidden();
 	check_want_normalised();
 	return harness_exit();
 }
