@@ -334,7 +334,7 @@ static void check_adds_hidden(void)
 	static const struct {
 		const char *add;
 		bool hidden;
-	} cases[] = {
+	} adds[] = {
 		{"2001:db8:1::300:5", false}, /* outside every exclude */
 		{"2001:db8:1::100:5", true}, /* under the exclude there */
 		{"x 2001:db8:1::200:0/120", true}, /* over the /128 there */
@@ -348,16 +348,16 @@ static void check_adds_hidden(void)
 	set_of(&have, 0,
 	       (const char *[]){"2001:db8:1::/64", "x 2001:db8:1::100:0/120",
 				"2001:db8:1::200:5", NULL});
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]) && ok; i++) {
+	for (size_t i = 0; i < sizeof(adds) / sizeof(adds[0]) && ok; i++) {
 		struct prefix_set add = {};
 		bool got;
 
-		set_of(&add, 0, (const char *[]){cases[i].add, NULL});
+		set_of(&add, 0, (const char *[]){adds[i].add, NULL});
 		got = sync_adds_hidden(&have, &add, &p, &by);
 		ok = CHECK(name,
-			   got == cases[i].hidden &&
+			   got == adds[i].hidden &&
 				   (!got || (p.len == 128 && by.len == 120)),
-			   "adding %s: hidden %d", cases[i].add, got);
+			   "adding %s: hidden %d", adds[i].add, got);
 		prefix_set_free(&add);
 	}
 	prefix_set_free(&have);
