@@ -75,6 +75,9 @@ void doc_check_gateway(struct doc_ctx *c);
 void doc_check_prefixes(struct doc_ctx *c);
 void doc_check_firewall(struct doc_ctx *c);
 void doc_check_responder(struct doc_ctx *c);
+/* doc_check_firewall's walk of a ruleset as `nft -j -a list ruleset`
+ * prints it (unit-tested with captured ones). */
+void doc_firewall_walk(struct doc_ctx *c, const char *json);
 
 /* --probe: an echo from src to dst (NULL: the gateway), and where the
  * chain broke. */

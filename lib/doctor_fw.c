@@ -377,24 +377,13 @@ static void check_prefix(struct doc_ctx *c, struct walk *w,
 	check_pkt(c, w, name, what, &from, "forward", accept);
 }
 
-void doc_check_firewall(struct doc_ctx *c)
+void doc_firewall_walk(struct doc_ctx *c, const char *json)
 {
 	struct pkt in = { .nd = true, .iif = c->ifname };
 	struct pkt out = { .nd = true, .oif = c->ifname };
 	struct walk w = {};
-	json_object *root;
-	char err[256] = "";
-	char *text;
-	int ret;
+	json_object *root = json_tokener_parse(json);
 
-	ret = nft_ruleset_json(&text, err, sizeof(err));
-	if (ret) {
-		doc_add(c, "firewall", DOC_SKIP, "not checked: %s",
-			err[0] ? err : strerror(-ret));
-		return;
-	}
-	root = json_tokener_parse(text);
-	free(text);
 	if (!root || !json_object_object_get_ex(root, "nftables", &w.items) ||
 	    !json_object_is_type(w.items, json_type_array)) {
 		doc_add(c, "firewall", DOC_SKIP,
@@ -416,4 +405,20 @@ void doc_check_firewall(struct doc_ctx *c)
 		if (c->prefixes[i].p.action == NDPR_ACT_ANSWER)
 			check_prefix(c, &w, &c->prefixes[i]);
 	json_object_put(root);
+}
+
+void doc_check_firewall(struct doc_ctx *c)
+{
+	char err[256] = "";
+	char *text;
+	int ret;
+
+	ret = nft_ruleset_json(&text, err, sizeof(err));
+	if (ret) {
+		doc_add(c, "firewall", DOC_SKIP, "not checked: %s",
+			err[0] ? err : strerror(-ret));
+		return;
+	}
+	doc_firewall_walk(c, text);
+	free(text);
 }
