@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* doctor: the uplink, its sysctls, the default route, the prefixes. */
 #include <errno.h>
-#include <linux/ethtool.h>
 #include <linux/if.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
-#include <linux/sockios.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -17,24 +14,49 @@
 #include "netlink.h"
 #include "pins.h"
 #include "responder.h"
+#include "rx_meta.h"
+#include "rx_vlan.h"
 
 #define MAX_ADDRS 32
 
-/* rx-vlan offload (ETHTOOL_GFLAGS' ETH_FLAG_RXVLAN); -errno if unknown. */
-static int rxvlan_on(const char *ifname)
+/*
+ * Whether answers keep their solicitation's VLAN (README: Kernel
+ * support), from what the live program does: an in-frame responder
+ * counts on a device that strips no tags; one that began to since
+ * (ethtool -K) gets tagged solicitations untagged, and the answers
+ * would leave on the native VLAN.
+ */
+static void check_vlan(struct doc_ctx *c, int link_fd)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_GFLAGS };
-	struct ifreq ifr = { .ifr_data = (void *)&ev };
-	int fd, ret;
+	struct ndpr_config cfg;
+	bool may_strip = true;
+	struct doc_result *r;
+	enum ndpr_vlan live;
+	__u8 mode;
 
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ret = ioctl(fd, SIOCETHTOOL, &ifr) ? -errno :
-					     !!(ev.data & ETH_FLAG_RXVLAN);
-	close(fd);
-	return ret;
+	if (responder_live(link_fd, &cfg, &mode)) {
+		doc_add(c, "vlan-tags", DOC_SKIP,
+			"not checked: the live program's options unreadable");
+		return;
+	}
+	live = rx_vlan_live(&cfg, mode);
+	if (live == NDPR_VLAN_IN_FRAME)
+		iface_may_strip_vlan(c->ifname, &may_strip);
+	if (live != NDPR_VLAN_IN_FRAME || !may_strip) {
+		doc_add(c, "vlan-tags", DOC_OK, "%s (answers keep the VLAN)",
+			vlan_name(live));
+		return;
+	}
+	r = doc_add(c, "vlan-tags", DOC_FAIL,
+		    "in-frame, but %s now strips VLAN tags: tagged "
+		    "solicitations reach XDP untagged and are answered on "
+		    "the native VLAN",
+		    c->ifname);
+	doc_fix(r,
+		"ethtool -K %s rx-vlan-offload off rx-vlan-stag-hw-parse "
+		"off, or ndpresponder detach %s and attach again (auto "
+		"picks generic)",
+		c->ifname, c->ifname);
 }
 
 /* The XDP program on the uplink, and whether it is the responder's. */
@@ -44,7 +66,7 @@ static void check_xdp(struct doc_ctx *c)
 	struct doc_result *r;
 	struct pin_dir pd;
 	__u32 ours = 0;
-	int fd;
+	int fd = -1;
 
 	if (bpf_xdp_query(c->ifindex, 0, &q)) {
 		doc_add(c, "xdp", DOC_SKIP,
@@ -54,17 +76,16 @@ static void check_xdp(struct doc_ctx *c)
 		return;
 	}
 	if (!pin_dir_init(&pd, c->ifname, 0) &&
-	    (fd = pin_open_link(&pd)) >= 0) {
-		if (responder_link_ifindex(fd, &ours) != c->ifindex)
-			ours = 0;
-		close(fd);
-	}
+	    (fd = pin_open_link(&pd)) >= 0 &&
+	    responder_link_ifindex(fd, &ours) != c->ifindex)
+		ours = 0;
 	c->attached = ours && ours == q.prog_id;
 	if (!q.prog_id) {
 		doc_add(c, "xdp", DOC_OK, "no XDP program on %s", c->ifname);
 	} else if (c->attached) {
 		doc_add(c, "xdp", DOC_OK, "the responder (program %u), %s mode",
 			q.prog_id, mode_name(q.attach_mode));
+		check_vlan(c, fd);
 	} else {
 		r = doc_add(c, "xdp", DOC_FAIL,
 			    "another XDP program (id %u) holds %s: it sees "
@@ -76,16 +97,8 @@ static void check_xdp(struct doc_ctx *c)
 			"attach %s",
 			c->ifname, c->ifname, c->ifname);
 	}
-	if (c->attached && q.attach_mode == XDP_ATTACHED_DRV &&
-	    rxvlan_on(c->ifname) == 1) {
-		r = doc_add(c, "vlan-offload", DOC_WARN,
-			    "rx-vlan offload on with native XDP: if %s carries "
-			    "VLANs, tagged solicitations reach XDP untagged",
-			    c->ifname);
-		doc_fix(r, "ethtool -K %s rxvlan off", c->ifname);
-	} else {
-		doc_add(c, "vlan-offload", DOC_OK, "XDP sees the VLAN tags");
-	}
+	if (fd >= 0)
+		close(fd);
 }
 
 static void check_addrs(struct doc_ctx *c)
