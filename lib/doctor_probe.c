@@ -11,32 +11,120 @@
 #include <string.h>
 
 #include "doctor.h"
+#include "events.h"
 #include "iface.h"
 #include "ndpresponder.h"
+#include "pins.h"
 #include "probe.h"
 
 #define PROBE_MS 4000
 
-static void answered_now(const char *ifname, __u64 *n)
-{
-	struct ndpr_counters s;
+/*
+ * What the responder answered while probing: the answers in the monitor
+ * ring (each names its target) for the probe's address. Precise unless
+ * events went missing: the rate limit refused some, or another reader
+ * (a `monitor`) took them; then only the total counter is known.
+ */
+struct watch {
+	struct event_reader r;
+	bool open;
+	struct in6_addr addr;
+	__u64 for_addr, all; /* answer events seen */
+	struct ndpr_counters before;
+};
 
-	*n = doc_counters(ifname, &s) ? 0 :
-					ndpr_counter_val(&s, NDPR_C_answered);
+static bool is_answer(unsigned int outcome)
+{
+	return outcome == NDPR_C_answered || outcome == NDPR_C_answered_dad;
+}
+
+static __u64 answers(const struct ndpr_counters *s)
+{
+	return ndpr_counter_val(s, NDPR_C_answered) +
+	       ndpr_counter_val(s, NDPR_C_answered_dad);
+}
+
+static void watch_event(void *arg, const struct ndpr_event *ev)
+{
+	struct watch *w = arg;
+
+	if (!is_answer(ev->outcome))
+		return;
+	w->all++;
+	if (!memcmp(ev->target, &w->addr, sizeof(w->addr)))
+		w->for_addr++;
+}
+
+/* Each second of the probe: the ring read, the tokens given again. */
+static void watch_tick(void *arg)
+{
+	struct watch *w = arg;
+
+	if (!w->open)
+		return;
+	event_reader_drain(&w->r);
+	event_reader_refill(&w->r);
+}
+
+static void watch_start(struct doc_ctx *c, struct watch *w,
+			const struct in6_addr *addr)
+{
+	struct pin_dir pd;
+
+	memset(w, 0, sizeof(*w));
+	w->addr = *addr;
+	/* Events configured off (--log-rate 0): the counter alone. */
+	w->open = c->attached && !pin_dir_init(&pd, c->ifname, false) &&
+		  !event_reader_open(&w->r, &pd, c->ifname, NDPR_PIN(monitor),
+				     NULL);
+	if (w->open && !w->r.per_cpu) {
+		event_reader_close(&w->r);
+		w->open = false;
+	}
+	if (w->open) {
+		w->r.sink = watch_event;
+		w->r.sink_arg = w;
+		event_reader_drain(&w->r); /* what the ring held: stale */
+	}
+	if (doc_counters(c->ifname, &w->before))
+		memset(&w->before, 0, sizeof(w->before));
+}
+
+/* The answers for addr, or (*precise false) all answers: either way
+ * those of the probe's time. */
+static __u64 watch_end(struct doc_ctx *c, struct watch *w, bool *precise)
+{
+	struct ndpr_counters after;
+	__u64 total;
+
+	if (doc_counters(c->ifname, &after))
+		after = w->before;
+	total = answers(&after) - answers(&w->before);
+	/* After the counters: every answer they count is in the ring. */
+	watch_tick(w);
+	*precise = w->open && w->all >= total &&
+		   after.events_suppressed == w->before.events_suppressed;
+	if (w->open)
+		event_reader_close(&w->r);
+	return *precise ? w->for_addr : total;
 }
 
 /* Why no reply came, from what was seen on the way. */
 static void broke(struct doc_ctx *c, const char *path, bool ns, __u64 ans,
-		  const char *src)
+		  bool precise, const char *src)
 {
 	struct doc_result *r;
 
 	if (ans) {
 		r = doc_add(c, "probe", DOC_FAIL,
-			    "%s: solicited and answered (%llu answers) but no "
-			    "reply: the answer or the reply was dropped "
-			    "upstream",
-			    path, (unsigned long long)ans);
+			    "%s: solicited and answered (%llu answers %s %s) "
+			    "but no reply: the answer or the reply was "
+			    "dropped upstream",
+			    path, (unsigned long long)ans,
+			    precise ? "for" :
+				      "in all, the event ring lost "
+				      "which were for",
+			    src);
 		doc_fix(r,
 			"ask the provider whether the hypervisor drops "
 			"Neighbor Advertisements from %s (anti-spoofing "
@@ -69,8 +157,10 @@ void doc_probe(struct doc_ctx *c, const struct in6_addr *src,
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], path[128];
 	struct probe_req rq = { .ifindex = c->ifindex, .timeout_ms = PROBE_MS };
-	__u64 before = 0, after = 0;
 	struct probe_seen seen;
+	struct watch w;
+	bool precise;
+	__u64 ans;
 	int ret;
 
 	doc_addr(src, s);
@@ -90,17 +180,19 @@ void doc_probe(struct doc_ctx *c, const struct in6_addr *src,
 	rq.src = *src;
 	rq.dst = dst ? *dst : c->gw;
 	snprintf(path, sizeof(path), "echo %s -> %s", s, doc_addr(&rq.dst, d));
-	answered_now(c->ifname, &before);
+	watch_start(c, &w, src);
+	rq.each_echo = watch_tick;
+	rq.arg = &w;
 	ret = probe_echo(&rq, &seen);
+	ans = watch_end(c, &w, &precise);
 	if (ret) {
 		doc_add(c, "probe", DOC_SKIP, "not run: %s", strerror(-ret));
 		return;
 	}
-	answered_now(c->ifname, &after);
 	if (seen.reply) {
 		doc_add(c, "probe", DOC_OK, "%s: replied (%d sent)", path,
 			seen.sent);
 		return;
 	}
-	broke(c, path, seen.ns, after - before, s);
+	broke(c, path, seen.ns, ans, precise, s);
 }

@@ -60,7 +60,10 @@ static int on_event(void *ctx, void *data, size_t len)
 	/* The ring may hold events from before we started. */
 	if (ev->ts_ns < r->since_ns)
 		return 0;
-	event_log(r->log, r->ifname, ev);
+	if (r->sink)
+		r->sink(r->sink_arg, ev);
+	else
+		event_log(r->log, r->ifname, ev);
 	return 0;
 }
 
@@ -87,7 +90,7 @@ static int read_rate(const struct pin_dir *pd, __u64 *per_cpu)
 }
 
 /* Sets, not adds: two readers refilling cannot pile tokens up. */
-static void refill(const struct event_reader *r)
+void event_reader_refill(const struct event_reader *r)
 {
 	int n = libbpf_num_possible_cpus();
 	__u64 *v;
@@ -150,7 +153,7 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		goto err;
 	}
 	r->suppressed = suppressed_total(r->counters_fd);
-	refill(r);
+	event_reader_refill(r);
 	return 0;
 err:
 	event_reader_close(r);
@@ -182,7 +185,7 @@ int event_reader_drain(struct event_reader *r)
 
 void event_reader_tick(struct event_reader *r)
 {
-	refill(r);
+	event_reader_refill(r);
 	report_suppressed(r);
 }
 

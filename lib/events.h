@@ -14,11 +14,14 @@ struct event_reader {
 	int ring_fd;
 	int counters_fd; /* for the suppressed count */
 	int tokens_fd;
-	__u64 per_cpu; /* tokens a CPU gets each second */
+	__u64 per_cpu;	  /* tokens a CPU gets each second */
 	__u64 suppressed; /* total seen at the last report */
 	__u64 since_ns;	  /* events older than this are stale */
 	const struct slog *log;
 	const char *ifname;
+	/* Set after open: gets each event instead of the log (doctor). */
+	void (*sink)(void *arg, const struct ndpr_event *ev);
+	void *sink_arg;
 };
 
 /* ring is NDPR_PIN(events) (the service) or NDPR_PIN(monitor). */
@@ -36,6 +39,8 @@ int event_reader_drain(struct event_reader *r);
  * WARN how many events the limit refused since last time.
  */
 void event_reader_tick(struct event_reader *r);
+/* Only the tokens of event_reader_tick, for a reader that logs nothing. */
+void event_reader_refill(const struct event_reader *r);
 
 /* Logs one event: INFO "RESPOND" for answers, DEBUG "INVALID" else. */
 void event_log(const struct slog *log, const char *ifname,

@@ -118,6 +118,8 @@ int probe_echo(const struct probe_req *rq, struct probe_seen *seen)
 			ret = send_echo(fd, rq, id, seen);
 			if (ret)
 				break;
+			if (rq->each_echo)
+				rq->each_echo(rq->arg);
 			next += 1000;
 		}
 		if (poll(&pfd, 1, 100) <= 0)

@@ -23,6 +23,9 @@ struct probe_req {
 	uint8_t dmac[6], smac[6];
 	struct in6_addr src, dst;
 	int timeout_ms;
+	/* Called after each echo sent (once a second), if set. */
+	void (*each_echo)(void *arg);
+	void *arg;
 };
 
 /* Sends one echo a second until a reply or timeout_ms; 0 or a negative
