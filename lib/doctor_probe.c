@@ -74,7 +74,7 @@ static void watch_start(struct doc_ctx *c, struct watch *w,
 	memset(w, 0, sizeof(*w));
 	w->addr = *addr;
 	/* Events configured off (--log-rate 0): the counter alone. */
-	w->open = c->attached && !pin_dir_init(&pd, c->ifname, false) &&
+	w->open = c->attached && !pin_dir_init(&pd, c->ifname, 0) &&
 		  !event_reader_open(&w->r, &pd, c->ifname, NDPR_PIN(monitor),
 				     NULL);
 	if (w->open && !w->r.per_cpu) {
