@@ -153,6 +153,14 @@ static int run_args_check(struct service_opts *so, int argc, char **argv)
 		       "linked build, or 'stats --format prometheus'");
 		return -EOPNOTSUPP;
 	}
+	/* A DOCKER_HOST we cannot use is refused before anything changes. */
+	if (so->ndocker) {
+		char sock[sizeof(((struct docker *)0)->sock)];
+		int ret = docker_sock_path(sock, sizeof(sock));
+
+		if (ret)
+			return ret;
+	}
 	return attach_opts_finish(&so->attach);
 }
 

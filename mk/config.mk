@@ -13,9 +13,13 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 VMLINUX_DIR := vmlinux/$(ARCH)
 
 LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libnl-genl-3.0 libcap-ng \
-	libcurl libmicrohttpd libnftables
+	libmicrohttpd libnftables
+# Docker mode's HTTP parser: Debian's libhttp-parser-dev (nodejs'
+# http-parser 2.9) has no pkg-config file; it ships a static library.
+HTTP_PARSER_LIBS := -lhttp_parser
 LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG) 2>/dev/null)
-LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null)
+LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null) \
+	$(HTTP_PARSER_LIBS)
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
@@ -50,9 +54,16 @@ SERVICE_HDRS := $(wildcard service/*.h)
 CLI_HDRS     := $(wildcard cli/*.h)
 
 obj = $(patsubst %.c,$(OUTPUT)/obj/%.o,$(1))
-# Docker mode is one file: docker.c, or docker_none.c in a build without it.
-DOCKER_OBJ      := $(call obj,service/docker.c)
+# Docker mode: docker.c and its parts (the HTTP client, the JSON decoder),
+# or docker_none.c alone in a build without it (make NO_DOCKER=1).
+DOCKER_SRCS     := service/docker.c service/docker_http.c service/docker_json.c
+DOCKER_OBJS     := $(call obj,$(DOCKER_SRCS))
 DOCKER_NONE_OBJ := $(call obj,service/docker_none.c)
+ifeq ($(NO_DOCKER),1)
+DOCKER_OBJ      := $(DOCKER_NONE_OBJ)
+else
+DOCKER_OBJ      := $(DOCKER_OBJS)
+endif
 # So is the metrics endpoint: metrics_http.c (libmicrohttpd) or metrics_none.c.
 METRICS_OBJ      := $(call obj,service/metrics_http.c)
 METRICS_NONE_OBJ := $(call obj,service/metrics_none.c)
@@ -64,6 +75,6 @@ NFT_NONE_OBJ := $(call obj,os/nft_none.c)
 # Everything but main(), Docker mode and the endpoint: what the tests link.
 PRODUCT_OBJS := $(call obj,$(filter-out os/nft_none.c,$(wildcard os/*.c)) \
 	$(wildcard lib/*.c) \
-	$(filter-out service/docker.c service/docker_none.c \
+	$(filter-out $(DOCKER_SRCS) service/docker_none.c \
 		service/metrics_http.c service/metrics_none.c,$(wildcard service/*.c)) \
 	$(filter-out cli/main.c,$(wildcard cli/*.c)))

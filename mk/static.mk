@@ -1,18 +1,17 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # make static: $(OUTPUT)/static/ndpresponder, linked statically from the
 # same objects as the dynamic build, with the BPF object embedded
-# (skeleton), to copy onto a host that has nothing installed. Debian's
-# libcurl has no static form (its GSS-API and LDAP libraries ship no .a),
-# so this build links docker_none.o instead of docker.o: -N says so. Nor
-# is there a static libmicrohttpd: metrics_none.o refuses --metrics-listen.
-# Nor a static libnftables: nft_none.o, and doctor says the firewall went
+# (skeleton), to copy onto a host that has nothing installed. It has
+# Docker mode (http-parser and json-c link statically). There is no
+# static libmicrohttpd: metrics_none.o refuses --metrics-listen. Nor a
+# static libnftables: nft_none.o, and doctor says the firewall went
 # unchecked.
 # Stripped; `make static STATIC_LDFLAGS=` keeps the symbols.
 STATIC_DIR := $(OUTPUT)/static
 STATIC_LDFLAGS ?= -s
-STATIC_PKG := $(filter-out libcurl libmicrohttpd libnftables,$(LIBS_PKG))
+STATIC_PKG := $(filter-out libmicrohttpd libnftables,$(LIBS_PKG))
 STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs $(STATIC_PKG) \
-	2>/dev/null) -lpthread -lm
+	2>/dev/null) $(HTTP_PARSER_LIBS) -lpthread -lm
 
 .PHONY: static vm-test
 static: check-deps $(STATIC_DIR)/ndpresponder
@@ -21,7 +20,7 @@ static: check-deps $(STATIC_DIR)/ndpresponder
 # library code that ndpresponder never calls (libnl's and libcap-ng's).
 $(STATIC_DIR)/ndpresponder: $(CLI_MAIN_OBJ) \
 		$(filter-out $(NFT_OBJ),$(PRODUCT_OBJS)) $(NFT_NONE_OBJ) \
-		$(DOCKER_NONE_OBJ) $(METRICS_NONE_OBJ)
+		$(DOCKER_OBJ) $(METRICS_NONE_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -static -o $@ $^ $(STATIC_LDLIBS)

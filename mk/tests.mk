@@ -38,10 +38,10 @@ $(VLAN_TEST_SKEL): $(TEST_DIR)/ndpresponder_vlan_test.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name ndpresponder_vlan_test_bpf > $@
 
 $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_LIB_HDRS) $(PRODUCT_OBJS) \
-		$(DOCKER_OBJ) $(METRICS_OBJ) $(SKEL) $(VLAN_TEST_SKEL) | $(TEST_DIR)
+		$(DOCKER_OBJS) $(METRICS_OBJ) $(SKEL) $(VLAN_TEST_SKEL) | $(TEST_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(PRODUCT_OBJS) \
-		$(DOCKER_OBJ) $(METRICS_OBJ) $(LIBS_LDLIBS)
+		$(DOCKER_OBJS) $(METRICS_OBJ) $(LIBS_LDLIBS)
 
 # The test tool: one program of tests/tools/*.c with the frame builders of
 # tests/lib/ and nothing of the product but its ABI header; json-c (a

@@ -1,77 +1,70 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#include <arpa/inet.h>
+/*
+ * Docker mode's state machines: the event stream (with its own backoff),
+ * one request at a time (a network's resync, or /_ping while the API does
+ * not answer), and their timers. Nothing here blocks.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 
 #include "docker.h"
-#include "ndpresponder.h"
-
 
 #define DOCKER_SOCK_DEFAULT "/var/run/docker.sock"
-#define API_TIMEOUT_S	    5
-#define BACKOFF_MAX_S	    30
-#define RESYNC_EVERY_S	    30 /* a safety net under the event stream */
+#define API_TIMEOUT_MS	    5000 /* a request, or the stream's headers */
+#define PING_EVERY_MS	    1000 /* while the API does not answer */
+#define PING_MAX	    64 /* octets of a /_ping reply */
+#define BACKOFF_MAX_S	    30 /* the event stream's reconnects */
+#define STREAM_HEALTHY_MS   30000 /* a stream that lived this long... */
+#define SUMMARY_EVERY_MS    300000 /* ...else a line about its failures */
+#define RESYNC_EVERY_MS	    30000 /* a safety net under the event stream */
 
 /* Only network events matter: connect, disconnect, create, destroy. */
-#define EVENTS_URL                                                     \
-	"http://docker/events?filters=%7B%22type%22%3A%5B%22network%22%5D%7D"
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static int buf_add(struct buf *b, const char *data, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (!p)
-			return -ENOMEM;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static size_t collect(char *data, size_t size, size_t n, void *userp)
-{
-	return buf_add(userp, data, size * n) ? 0 : size * n;
-}
+#define EVENTS_PATH "/events?filters=%7B%22type%22%3A%5B%22network%22%5D%7D"
 
 bool docker_supported(void)
 {
 	return true;
 }
 
+int docker_sock_path(char *buf, size_t len)
+{
+	const char *host = getenv("DOCKER_HOST");
+	const char *path = DOCKER_SOCK_DEFAULT;
+
+	if (host && *host) {
+		if (strncmp(host, "unix://", 7) || !host[7]) {
+			pr_err("DOCKER_HOST=%s: only unix:// sockets are "
+			       "supported",
+			       host);
+			return -EINVAL;
+		}
+		path = host + 7;
+	}
+	/* len is at most sun_path's size (struct docker's sock). */
+	if (strlen(path) >= len) {
+		pr_err("DOCKER_HOST: the socket path is too long");
+		return -ENAMETOOLONG;
+	}
+	snprintf(buf, len, "%s", path);
+	return 0;
+}
+
 int docker_init(struct docker *d, const char *const *names, int n,
 		const uint16_t *origins, docker_apply_fn apply, void *ctx,
 		const struct slog *log)
 {
-	const char *host = getenv("DOCKER_HOST");
+	int ret;
 
 	memset(d, 0, sizeof(*d));
+	http_conn_init(&d->req);
+	http_conn_init(&d->ev);
 	if (n > DOCKER_MAX_NETWORKS)
 		return -E2BIG;
-	if (host && *host) {
-		if (strncmp(host, "unix://", 7)) {
-			slog(log, SLOG_ERROR,
-			     "DOCKER_HOST=%s: only unix:// sockets are "
-			     "supported",
-			     host);
-			return -EINVAL;
-		}
-		snprintf(d->sock, sizeof(d->sock), "%s", host + 7);
-	} else {
-		snprintf(d->sock, sizeof(d->sock), "%s", DOCKER_SOCK_DEFAULT);
-	}
+	ret = docker_sock_path(d->sock, sizeof(d->sock));
+	if (ret)
+		return ret;
 	for (int i = 0; i < n; i++) {
 		d->nets[i].name = names[i];
 		d->nets[i].origin = origins[i];
@@ -80,277 +73,436 @@ int docker_init(struct docker *d, const char *const *names, int n,
 	d->apply = apply;
 	d->ctx = ctx;
 	d->log = log;
-	d->backoff = 1;
-	if (curl_global_init(CURL_GLOBAL_NOTHING))
-		return -ENOMEM;
-	d->api = curl_easy_init();
-	d->multi = curl_multi_init();
-	return d->api && d->multi ? 0 : -ENOMEM;
+	d->ev_backoff = 1;
+	d->lines = calloc(1, sizeof(*d->lines));
+	return d->lines ? 0 : -ENOMEM;
 }
 
-static void stream_stop(struct docker *d)
+static void log_stats(const struct docker *d)
 {
-	if (d->stream) {
-		curl_multi_remove_handle(d->multi, d->stream);
-		curl_easy_cleanup(d->stream);
-		d->stream = NULL;
-	}
-	d->line_len = 0;
+	const struct docker_stats *s = &d->stats;
+
+	if (!(s->long_lines | s->big_replies | s->many_containers |
+	      s->bad_replies | s->bad_addrs))
+		return;
+	slog(d->log, SLOG_INFO,
+	     "Docker: refused %llu event lines over %u octets, %llu replies "
+	     "over %u octets, %llu networks over %u containers, %llu "
+	     "malformed replies, %llu invalid addresses",
+	     s->long_lines, DOCKER_LINE_MAX, s->big_replies, DOCKER_REPLY_MAX,
+	     s->many_containers, DOCKER_CONTAINERS_MAX, s->bad_replies,
+	     s->bad_addrs);
 }
 
 void docker_free(struct docker *d)
 {
-	stream_stop(d);
-	if (d->multi)
-		curl_multi_cleanup(d->multi);
-	if (d->api)
-		curl_easy_cleanup(d->api);
-	free(d->line);
-	curl_global_cleanup();
+	if (d->lines)
+		log_stats(d);
+	http_close(&d->req);
+	http_close(&d->ev);
+	free(d->lines);
 	memset(d, 0, sizeof(*d));
+	d->req.fd = d->ev.fd = -1;
 }
 
-/* GET path; the parsed body in *out (NULL unless 200). */
-static int api_get(struct docker *d, const char *path, long *status,
-		   json_object **out)
+static void mark_all_dirty(struct docker *d)
 {
-	struct buf body = {};
-	char url[512], err[CURL_ERROR_SIZE] = "";
-	CURLcode rc;
-
-	*out = NULL;
-	snprintf(url, sizeof(url), "http://docker%s", path);
-	curl_easy_reset(d->api);
-	curl_easy_setopt(d->api, CURLOPT_UNIX_SOCKET_PATH, d->sock);
-	curl_easy_setopt(d->api, CURLOPT_URL, url);
-	curl_easy_setopt(d->api, CURLOPT_TIMEOUT, (long)API_TIMEOUT_S);
-	curl_easy_setopt(d->api, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(d->api, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(d->api, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(d->api, CURLOPT_NOSIGNAL, 1L);
-	rc = curl_easy_perform(d->api);
-	if (rc != CURLE_OK) {
-		slog(d->log, SLOG_WARN, "Docker API %s: %s", path,
-		     err[0] ? err : curl_easy_strerror(rc));
-		free(body.p);
-		return -ECONNREFUSED;
-	}
-	curl_easy_getinfo(d->api, CURLINFO_RESPONSE_CODE, status);
-	if (*status == 200 && body.p)
-		*out = json_tokener_parse(body.p);
-	free(body.p);
-	if (*status == 200 && !*out) {
-		slog(d->log, SLOG_WARN, "Docker API %s: unreadable answer",
-		     path);
-		return -EPROTO;
-	}
-	return 0;
-}
-
-/* Adds the IPv6 address of each container in the network's JSON. */
-static int collect_addrs(struct docker *d, json_object *net,
-			 struct prefix_set *out)
-{
-	json_object *containers, *addr;
-	struct prefix p = { .len = 128, .action = NDPR_ACT_ANSWER };
-	char a[INET6_ADDRSTRLEN + 8], *slash;
-	int ret;
-
-	if (!json_object_object_get_ex(net, "Containers", &containers) ||
-	    !json_object_is_type(containers, json_type_object))
-		return 0;
-	json_object_object_foreach(containers, id, c)
-	{
-		(void)id;
-		if (!json_object_object_get_ex(c, "IPv6Address", &addr))
-			continue;
-		snprintf(a, sizeof(a), "%s", json_object_get_string(addr));
-		slash = strchr(a, '/');
-		if (slash)
-			*slash = '\0';
-		if (!a[0] || inet_pton(AF_INET6, a, &p.addr) != 1)
-			continue;
-		ret = prefix_set_add(out, &p);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int resync(struct docker *d, struct docker_net *n)
-{
-	struct prefix_set addrs = {};
-	char path[300], *esc;
-	json_object *net;
-	long status = 0;
-	int ret;
-
-	esc = curl_easy_escape(d->api, n->name, 0);
-	if (!esc)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "/networks/%s", esc);
-	curl_free(esc);
-	ret = api_get(d, path, &status, &net);
-	if (ret)
-		return ret;
-	if (status == 404) {
-		if (n->exists || !n->dirty)
-			slog(d->log, SLOG_INFO,
-			     "Docker network %s does not exist (yet); "
-			     "waiting for it",
-			     n->name);
-		n->exists = false;
-	} else if (status != 200) {
-		slog(d->log, SLOG_WARN, "Docker API %s: HTTP %ld", path,
-		     status);
-		return -EPROTO;
-	} else {
-		n->exists = true;
-		ret = collect_addrs(d, net, &addrs);
-		json_object_put(net);
-	}
-	n->dirty = false;
-	if (!ret)
-		ret = d->apply(d->ctx, n->origin, n->name, &addrs);
-	prefix_set_free(&addrs);
-	return ret;
-}
-
-static int resync_all(struct docker *d, bool only_dirty)
-{
-	for (int i = 0; i < d->nnets; i++) {
-		int ret;
-
-		if (only_dirty && !d->nets[i].dirty)
-			continue;
-		ret = resync(d, &d->nets[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* One line of the event stream: marks its network for a resync. */
-static void on_event_line(struct docker *d, const char *line)
-{
-	json_object *ev = json_tokener_parse(line), *type, *actor, *attrs,
-		    *name;
-
-	if (!ev)
-		return;
-	if (json_object_object_get_ex(ev, "Type", &type) &&
-	    !strcmp(json_object_get_string(type), "network") &&
-	    json_object_object_get_ex(ev, "Actor", &actor) &&
-	    json_object_object_get_ex(actor, "Attributes", &attrs) &&
-	    json_object_object_get_ex(attrs, "name", &name)) {
-		for (int i = 0; i < d->nnets; i++)
-			if (!strcmp(d->nets[i].name,
-				    json_object_get_string(name)))
-				d->nets[i].dirty = true;
-	}
-	json_object_put(ev);
-}
-
-static size_t on_stream(char *data, size_t size, size_t n, void *userp)
-{
-	struct docker *d = userp;
-	struct buf b = { d->line, d->line_len, d->line_cap };
-	char *nl;
-
-	if (buf_add(&b, data, size * n))
-		return 0;
-	d->line = b.p;
-	d->line_cap = b.cap;
-	d->line_len = b.len;
-	while ((nl = memchr(d->line, '\n', d->line_len))) {
-		size_t used = (size_t)(nl - d->line) + 1;
-
-		*nl = '\0';
-		on_event_line(d, d->line);
-		memmove(d->line, nl + 1, d->line_len - used);
-		d->line_len -= used;
-	}
-	return size * n;
-}
-
-static void schedule_retry(struct docker *d, const char *why)
-{
-	stream_stop(d);
-	if (d->connected || d->wait == 0)
-		slog(d->log, SLOG_WARN,
-		     "Docker: %s; keeping the last known addresses, retrying "
-		     "in %us",
-		     why, d->backoff);
-	d->connected = false;
-	d->wait = d->backoff;
-	d->backoff = d->backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S :
-						      d->backoff * 2;
+	for (int i = 0; i < d->nnets; i++)
+		d->nets[i].dirty = true;
 }
 
 void docker_connect(struct docker *d)
 {
-	stream_stop(d);
-	d->stream = curl_easy_init();
-	if (!d->stream) {
-		schedule_retry(d, "out of memory");
-		return;
-	}
-	curl_easy_setopt(d->stream, CURLOPT_UNIX_SOCKET_PATH, d->sock);
-	curl_easy_setopt(d->stream, CURLOPT_URL, EVENTS_URL);
-	curl_easy_setopt(d->stream, CURLOPT_WRITEFUNCTION, on_stream);
-	curl_easy_setopt(d->stream, CURLOPT_WRITEDATA, d);
-	curl_easy_setopt(d->stream, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(d->stream, CURLOPT_CONNECTTIMEOUT, (long)API_TIMEOUT_S);
-	curl_multi_add_handle(d->multi, d->stream);
+	uint64_t now = http_now_ms();
 
-	/* Subscribed first, then read: nothing falls between the two. */
-	if (resync_all(d, false)) {
-		schedule_retry(d, "the API does not answer");
-		return;
-	}
-	if (!d->connected)
-		slog(d->log, SLOG_INFO, "Docker: following %d network%s on %s",
-		     d->nnets, d->nnets == 1 ? "" : "s", d->sock);
-	d->connected = true;
-	d->backoff = 1;
-	d->wait = RESYNC_EVERY_S;
+	d->api_up = true;
+	d->ev_retry_at = now;
+	d->next_resync = now + RESYNC_EVERY_MS;
+	mark_all_dirty(d);
+	slog(d->log, SLOG_INFO, "Docker: following %d network%s on %s",
+	     d->nnets, d->nnets == 1 ? "" : "s", d->sock);
 }
 
-int docker_poll(struct docker *d, struct curl_waitfd *extra, unsigned int n,
-		int timeout_ms)
+/* ---- The event stream. */
+
+static void on_line(void *ctx, const char *line, size_t len)
 {
-	struct CURLMsg *msg;
-	int running, left;
-	CURLMcode mc;
+	struct docker *d = ctx;
+	char name[256];
 
-	mc = curl_multi_poll(d->multi, extra, n, timeout_ms, NULL);
-	if (mc != CURLM_OK)
-		return -EIO;
-	curl_multi_perform(d->multi, &running);
-	while ((msg = curl_multi_info_read(d->multi, &left))) {
-		char why[160];
+	if (!docker_event_network(line, len, name, sizeof(name)))
+		return;
+	for (int i = 0; i < d->nnets; i++)
+		if (!strcmp(d->nets[i].name, name))
+			d->nets[i].dirty = true;
+}
 
-		if (msg->msg != CURLMSG_DONE || msg->easy_handle != d->stream)
-			continue;
-		snprintf(why, sizeof(why), "event stream ended (%s)",
-			 curl_easy_strerror(msg->data.result));
-		schedule_retry(d, why);
+static int on_stream_data(void *ctx, const char *data, size_t n)
+{
+	struct docker *d = ctx;
+	int ret = line_split_feed(d->lines, data, n, on_line, d);
+
+	if (ret == -EMSGSIZE)
+		d->stats.long_lines++;
+	return ret;
+}
+
+static void stream_failed(struct docker *d, const char *why)
+{
+	uint64_t now = http_now_ms();
+
+	http_close(&d->ev);
+	d->lines->len = 0;
+	d->stats.stream_failures++;
+	if (d->ev_up && now - d->ev_since >= STREAM_HEALTHY_MS)
+		d->ev_backoff = 1;
+	d->ev_up = false;
+	if (!d->ev_fails++) {
+		slog(d->log, SLOG_WARN,
+		     "Docker event stream: %s; keeping the last known "
+		     "addresses, retrying with backoff up to %ds",
+		     why, BACKOFF_MAX_S);
+		d->ev_summary_at = now + SUMMARY_EVERY_MS;
+	} else if (now >= d->ev_summary_at) {
+		slog(d->log, SLOG_WARN,
+		     "Docker event stream: %u failures in %ds (last: %s); "
+		     "retrying every %us",
+		     d->ev_fails, SUMMARY_EVERY_MS / 1000, why, d->ev_backoff);
+		d->ev_fails = 1;
+		d->ev_summary_at = now + SUMMARY_EVERY_MS;
 	}
-	if (d->connected && resync_all(d, true))
-		schedule_retry(d, "the API does not answer");
+	d->ev_retry_at = now + d->ev_backoff * 1000ull;
+	d->ev_backoff = d->ev_backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S
+							  : d->ev_backoff * 2;
+}
+
+static void stream_start(struct docker *d)
+{
+	int ret =
+		http_get_start(&d->ev, d->sock, EVENTS_PATH, 0, on_stream_data,
+			       d, http_now_ms() + API_TIMEOUT_MS);
+
+	if (ret)
+		stream_failed(d, errstr(ret));
+}
+
+/* The headers are in: subscribed first, then read, so that nothing falls
+ * between the two. */
+static void stream_up(struct docker *d)
+{
+	char why[32];
+
+	if (d->ev.status != 200 || d->ev.done) {
+		snprintf(why, sizeof(why), "HTTP %d%s", d->ev.status,
+			 d->ev.done ? " and closed" : "");
+		stream_failed(d, why);
+		return;
+	}
+	d->ev.deadline = 0;
+	d->ev_up = true;
+	d->ev_since = http_now_ms();
+	if (d->ev_fails > 1)
+		slog(d->log, SLOG_INFO,
+		     "Docker event stream: connected after %u failures",
+		     d->ev_fails - 1);
+	else if (d->ev_fails)
+		slog(d->log, SLOG_INFO, "Docker event stream: connected");
+	d->ev_fails = 0;
+	mark_all_dirty(d);
+}
+
+static void stream_step(struct docker *d, short revents)
+{
+	int ret = http_step(&d->ev, revents);
+
+	if (ret == HTTP_MORE && d->ev.headers_done && !d->ev_up)
+		stream_up(d);
+	else if (ret == -EMSGSIZE)
+		stream_failed(d, "an event line over the cap");
+	else if (ret == HTTP_DONE && d->ev_up)
+		stream_failed(d, "the stream ended");
+	else if (ret == HTTP_DONE)
+		stream_up(d); /* a whole reply: not 200, or it fails there */
+	else if (ret < 0)
+		stream_failed(d, errstr(ret));
+}
+
+/* ---- Requests: one network's resync, or /_ping. */
+
+static void api_down(struct docker *d, const char *what, const char *why)
+{
+	uint64_t now = http_now_ms();
+
+	if (!d->api_up)
+		return;
+	slog(d->log, SLOG_WARN,
+	     "Docker API %s: %s; keeping the last known addresses, probing "
+	     "/_ping every %ds",
+	     what, why, PING_EVERY_MS / 1000);
+	d->api_up = false;
+	d->down_since = now;
+	d->next_ping = now + PING_EVERY_MS;
+}
+
+static void api_back(struct docker *d)
+{
+	uint64_t now = http_now_ms();
+
+	slog(d->log, SLOG_INFO,
+	     "Docker API answers again after %llus; resyncing",
+	     (unsigned long long)((now - d->down_since) / 1000));
+	d->api_up = true;
+	mark_all_dirty(d);
+	/* An engine that came back: its stream is worth trying at once. */
+	d->ev_backoff = 1;
+	if (d->ev.fd < 0)
+		d->ev_retry_at = now;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+struct refuse_ctx {
+	struct docker *d;
+	struct docker_net *n;
+};
+
+/* Each refused address is logged once (per network), then counted. */
+static void on_refused(void *ctx, const char *addr, const char *why)
+{
+	struct docker_net *n = ((struct refuse_ctx *)ctx)->n;
+	struct docker *d = ((struct refuse_ctx *)ctx)->d;
+	uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ull, n->name), addr);
+
+	d->stats.bad_addrs++;
+	for (unsigned int i = 0; i < d->nrefused; i++)
+		if (d->refused[i] == h)
+			return;
+	if (d->nrefused < DOCKER_REFUSED_LOG)
+		d->refused[d->nrefused++] = h;
+	slog(d->log, SLOG_WARN,
+	     "Docker network %s: address \"%.80s\" refused: %s", n->name, addr,
+	     why);
+}
+
+/* A reply that is not the network: the last known set stays. */
+static void reply_refused(struct docker *d, struct docker_net *n, int err,
+			  const char *why)
+{
+	if (err == -EFBIG)
+		d->stats.big_replies++;
+	else if (err == -E2BIG)
+		d->stats.many_containers++;
+	else
+		d->stats.bad_replies++;
+	if (!n->bad)
+		slog(d->log, SLOG_WARN,
+		     "Docker network %s: reply refused (%s); keeping the last "
+		     "known addresses",
+		     n->name, why);
+	n->bad = true;
+}
+
+static void apply_set(struct docker *d, struct docker_net *n,
+		      struct prefix_set *addrs)
+{
+	if (n->bad)
+		slog(d->log, SLOG_INFO, "Docker network %s: readable again",
+		     n->name);
+	n->bad = false;
+	d->apply(d->ctx, n->origin, n->name, addrs);
+}
+
+static void net_reply(struct docker *d, struct docker_net *n)
+{
+	struct prefix_set addrs = {};
+	struct refuse_ctx ctx = { d, n };
+	char why[160];
+	int ret;
+
+	if (d->req.status == 404) {
+		if (n->exists || !n->missing)
+			slog(d->log, SLOG_INFO,
+			     "Docker network %s does not exist (yet); waiting "
+			     "for it",
+			     n->name);
+		n->exists = false;
+		n->missing = true;
+		apply_set(d, n, &addrs);
+		return;
+	}
+	if (d->req.status != 200) {
+		snprintf(why, sizeof(why), "HTTP %d", d->req.status);
+		reply_refused(d, n, -EPROTO, why);
+		return;
+	}
+	ret = docker_net_decode(d->req.body ? d->req.body : "", d->req.body_len,
+				&addrs, on_refused, &ctx, why, sizeof(why));
+	if (ret) {
+		reply_refused(d, n, ret, why);
+	} else {
+		n->exists = true;
+		n->missing = false;
+		apply_set(d, n, &addrs);
+	}
+	prefix_set_free(&addrs);
+}
+
+/* Percent-encodes all but RFC 3986's unreserved characters. */
+static int net_path(const char *name, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = (size_t)snprintf(buf, len, "/networks/");
+
+	for (const unsigned char *c = (const void *)name; *c; c++) {
+		if (o + 4 > len)
+			return -ENAMETOOLONG;
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~", *c)) {
+			buf[o++] = (char)*c;
+		} else {
+			buf[o++] = '%';
+			buf[o++] = hex[*c >> 4];
+			buf[o++] = hex[*c & 15];
+		}
+	}
+	buf[o] = '\0';
 	return 0;
 }
 
-void docker_tick(struct docker *d)
+static void req_start(struct docker *d, uint64_t now)
 {
-	if (d->wait && --d->wait)
-		return;
-	if (d->connected) {
-		/* The periodic safety-net resync. */
-		for (int i = 0; i < d->nnets; i++)
-			d->nets[i].dirty = true;
-		d->wait = RESYNC_EVERY_S;
+	char path[400];
+	int i, ret;
+
+	if (!d->api_up) {
+		if (now < d->next_ping)
+			return;
+		d->next_ping = now + PING_EVERY_MS;
+		d->req_net = -1;
+		http_get_start(&d->req, d->sock, "/_ping", PING_MAX, NULL, NULL,
+			       now + PING_EVERY_MS);
 		return;
 	}
-	docker_connect(d);
+	for (i = 0; i < d->nnets && !d->nets[i].dirty; i++)
+		;
+	if (i == d->nnets)
+		return;
+	d->req_net = i;
+	ret = net_path(d->nets[i].name, path, sizeof(path));
+	if (ret) {
+		d->nets[i].dirty = false;
+		reply_refused(d, &d->nets[i], ret, "name too long");
+		return;
+	}
+	ret = http_get_start(&d->req, d->sock, path, DOCKER_REPLY_MAX, NULL,
+			     NULL, now + API_TIMEOUT_MS);
+	if (ret)
+		api_down(d, path, errstr(ret));
+}
+
+/* A request ended: HTTP_DONE or a negative errno. */
+static void req_end(struct docker *d, int ret)
+{
+	struct docker_net *n = d->req_net >= 0 ? &d->nets[d->req_net] : NULL;
+
+	if (!n) {
+		if (ret == HTTP_DONE && d->req.status == 200)
+			api_back(d);
+	} else if (ret == -EFBIG) {
+		n->dirty = false;
+		reply_refused(d, n, ret, "over the size cap");
+	} else if (ret < 0) {
+		api_down(d, n->name, errstr(ret));
+	} else {
+		n->dirty = false;
+		net_reply(d, n);
+	}
+	http_close(&d->req);
+}
+
+/* ---- The poll loop's side. */
+
+int docker_pollfds(const struct docker *d, struct pollfd *p)
+{
+	int n = 0;
+
+	if (d->req.fd >= 0)
+		p[n++] = (struct pollfd){ d->req.fd, http_poll_events(&d->req),
+					  0 };
+	if (d->ev.fd >= 0)
+		p[n++] = (struct pollfd){ d->ev.fd, http_poll_events(&d->ev),
+					  0 };
+	return n;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
+/* The next moment docker_process has something to do, 0 for none. */
+static uint64_t next_due(const struct docker *d)
+{
+	uint64_t t = d->req.fd >= 0 ? d->req.deadline : 0;
+
+	t = earliest(t, d->ev.fd >= 0 ? d->ev.deadline : 0);
+	if (d->ev.fd < 0 && d->api_up)
+		t = earliest(t, d->ev_retry_at);
+	if (d->req.fd < 0)
+		t = earliest(t, d->api_up ? d->next_resync : d->next_ping);
+	return t;
+}
+
+int docker_timeout_ms(const struct docker *d)
+{
+	uint64_t t = next_due(d), now = http_now_ms();
+
+	if (!t)
+		return -1;
+	if (t <= now)
+		return 0;
+	return t - now > 60000 ? 60000 : (int)(t - now);
+}
+
+static void on_timers(struct docker *d, uint64_t now)
+{
+	if (d->req.fd >= 0 && d->req.deadline && now >= d->req.deadline)
+		req_end(d, -ETIMEDOUT);
+	if (d->ev.fd >= 0 && d->ev.deadline && now >= d->ev.deadline)
+		stream_failed(d, "no answer within 5s");
+	if (d->api_up && now >= d->next_resync) {
+		mark_all_dirty(d);
+		d->next_resync = now + RESYNC_EVERY_MS;
+	}
+	if (d->ev.fd < 0 && d->api_up && now >= d->ev_retry_at)
+		stream_start(d);
+	if (d->req.fd < 0)
+		req_start(d, now);
+}
+
+void docker_process(struct docker *d, const struct pollfd *p, int n)
+{
+	short req_ev = 0, ev_ev = 0;
+	int ret;
+
+	/* Both first: a step may close an fd and the next open reuse it. */
+	for (int i = 0; i < n; i++) {
+		if (p[i].fd == d->req.fd)
+			req_ev = p[i].revents;
+		else if (p[i].fd == d->ev.fd)
+			ev_ev = p[i].revents;
+	}
+	if (req_ev) {
+		ret = http_step(&d->req, req_ev);
+		if (ret != HTTP_MORE)
+			req_end(d, ret);
+	}
+	if (ev_ev)
+		stream_step(d, ev_ev);
+	on_timers(d, http_now_ms());
 }

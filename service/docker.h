@@ -2,21 +2,31 @@
 /*
  * Docker network mode: the IPv6 addresses of the containers attached to
  * the named networks, learned from the Docker Engine API over its UNIX
- * socket (libcurl) and kept current by its event stream. Every change
- * goes to the owner as the whole set of one network, so a missed event
- * costs nothing but a late resync.
+ * socket and kept current by its event stream. Every change goes to the
+ * owner as the whole set of one network, so a missed event costs nothing
+ * but a late resync.
+ *
+ * All I/O is non-blocking and driven by the service's poll loop
+ * (docker_pollfds, docker_timeout_ms, docker_process): a hung or frozen
+ * engine never delays the service's signals, reloads or events. At most
+ * one request is in flight, besides the event stream.
  */
 #ifndef NDPR_DOCKER_H
 #define NDPR_DOCKER_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <curl/curl.h>
+#include <sys/un.h>
 
+#include "docker_http.h"
+#include "docker_json.h"
 #include "prefix.h"
 #include "slog.h"
 
 #define DOCKER_MAX_NETWORKS 32
+#define DOCKER_POLLFDS	    2 /* the request and the event stream */
+#define DOCKER_REFUSED_LOG  1024 /* refused addresses remembered */
 
 /* Called with the complete set of a network's addresses (as /128s). */
 typedef int (*docker_apply_fn)(void *ctx, uint16_t origin, const char *net,
@@ -26,48 +36,60 @@ struct docker_net {
 	const char *name;
 	uint16_t origin; /* tag of its entries in the prefix maps */
 	bool exists;
-	bool dirty; /* an event asked for a resync */
+	bool dirty; /* an event or a timer asked for a resync */
+	bool bad; /* its last reply was refused (logged once) */
+	bool missing; /* 404 was logged */
+};
+
+/* What was refused, for the stop summary (README: Docker mode). */
+struct docker_stats {
+	unsigned long long long_lines, big_replies, many_containers;
+	unsigned long long bad_replies, bad_addrs, stream_failures;
 };
 
 struct docker {
-	char sock[4096];
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct docker_net nets[DOCKER_MAX_NETWORKS];
 	int nnets;
-	CURL *api;    /* short requests */
-	CURLM *multi; /* the event stream */
-	CURL *stream;
-	char *line;   /* partial event line */
-	size_t line_len, line_cap;
-	bool connected;
-	unsigned int backoff; /* seconds before the next attempt */
-	unsigned int wait;    /* ticks left until it */
+	struct http_conn req; /* a /networks/NAME or /_ping request */
+	int req_net; /* its network, -1 for /_ping */
+	struct http_conn ev; /* the event stream */
+	struct line_split *lines;
+	bool api_up, ev_up;
+	uint64_t down_since, next_ping, next_resync;
+	uint64_t ev_retry_at, ev_since, ev_summary_at;
+	unsigned int ev_backoff; /* s */
+	unsigned int ev_fails; /* since the last line about them */
+	uint64_t refused[DOCKER_REFUSED_LOG];
+	unsigned int nrefused;
+	struct docker_stats stats;
 	docker_apply_fn apply;
 	void *ctx;
 	const struct slog *log;
 };
 
-/* Whether this build has Docker mode (the static one has not). */
+/* Whether this build has Docker mode (not with make NO_DOCKER=1). */
 bool docker_supported(void);
 
-/* DOCKER_HOST=unix://PATH or /var/run/docker.sock; -EINVAL for others. */
+/* The socket: DOCKER_HOST=unix://PATH or /var/run/docker.sock. -EINVAL
+ * after a message for any other DOCKER_HOST: checked before attaching. */
+int docker_sock_path(char *buf, size_t len);
+
 int docker_init(struct docker *d, const char *const *names, int n,
 		const uint16_t *origins, docker_apply_fn apply, void *ctx,
 		const struct slog *log);
+/* Logs what was refused, if anything, and frees. */
 void docker_free(struct docker *d);
 
-/* Connects the event stream, then resyncs every network. Failures are
- * logged and retried by docker_tick with backoff. */
+/* Starts: the event stream, then a resync of every network. */
 void docker_connect(struct docker *d);
 
-/*
- * Runs the event stream for up to timeout_ms, also waiting on the extra
- * fds (the service's own); their revents are filled in. Applies resyncs
- * that events asked for. Returns 0 or a negative errno.
- */
-int docker_poll(struct docker *d, struct curl_waitfd *extra, unsigned int n,
-		int timeout_ms);
-
-/* Once a second: reconnects after a failure, with backoff. */
-void docker_tick(struct docker *d);
+/* The fds to wait for (up to DOCKER_POLLFDS), in p; returns how many. */
+int docker_pollfds(const struct docker *d, struct pollfd *p);
+/* Milliseconds until docker_process has a timer to serve. */
+int docker_timeout_ms(const struct docker *d);
+/* Acts on the fds' readiness (p, n as docker_pollfds gave them, revents
+ * filled in) and on the timers due; applies what it learns. */
+void docker_process(struct docker *d, const struct pollfd *p, int n);
 
 #endif

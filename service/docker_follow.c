@@ -3,7 +3,10 @@
  * Docker entries are owned by network name, across runs: each network has
  * an origin named "docker:NAME" in the maps, and the entries of a network
  * this run no longer follows (kept by an earlier run's --keep) are removed.
+ * A name too long for the origin record is keyed by its start and a hash
+ * of all of it, so two long names never share one origin.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,10 +15,26 @@
 #include "log.h"
 
 #define ORIGIN_PREFIX "docker:"
+#define ORIGIN_KEEP   39 /* characters of a long name kept readable */
+
+/* "docker:NAME", or "docker:START~HASH" for a name that does not fit;
+ * Docker's names are [a-zA-Z0-9][a-zA-Z0-9_.-]*, so never NAME. */
+static void origin_name(const char *net, char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, 64 bits */
+
+	if (strlen(ORIGIN_PREFIX) + strlen(net) < len) {
+		snprintf(buf, len, ORIGIN_PREFIX "%s", net);
+		return;
+	}
+	for (const char *c = net; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	snprintf(buf, len, ORIGIN_PREFIX "%.*s~%016llx", ORIGIN_KEEP, net,
+		 (unsigned long long)h);
+}
 
 void docker_follow_init(struct docker_follow *f, struct pin_dir *pd,
-			const struct slog *log, const char *const *nets,
-			int n)
+			const struct slog *log, const char *const *nets, int n)
 {
 	memset(f, 0, sizeof(*f));
 	f->pd = pd;
@@ -50,7 +69,7 @@ static int apply(void *ctx, uint16_t origin, const char *net,
 	struct sync_result res;
 	int ret;
 
-	snprintf(name, sizeof(name), ORIGIN_PREFIX "%s", net);
+	origin_name(net, name, sizeof(name));
 	ret = pin_lock(f->pd);
 	if (ret)
 		return ret;
@@ -85,7 +104,7 @@ static int find_origins(struct docker_follow *f, uint16_t *origins)
 	int o;
 
 	for (int i = 0; i < f->n; i++) {
-		snprintf(name, sizeof(name), ORIGIN_PREFIX "%s", f->nets[i]);
+		origin_name(f->nets[i], name, sizeof(name));
 		o = maps_origin_find(&f->maps, name);
 		if (o < 0)
 			return o;

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Docker mode's stand-in for builds without it; linked instead of docker.c. */
+/*
+ * Docker mode's stand-in for a build without it (make NO_DOCKER=1),
+ * linked instead of docker.c and its parts: -N says so.
+ */
 #include <errno.h>
 #include <string.h>
 
 #include "docker.h"
-/*
- * The static build: Debian's libcurl cannot be linked statically (its
- * GSS-API and LDAP have no static libraries), so that binary has no
- * Docker mode and says so.
- */
+
 bool docker_supported(void)
 {
 	return false;
+}
+
+int docker_sock_path(char *buf, size_t len)
+{
+	return -EOPNOTSUPP;
 }
 
 int docker_init(struct docker *d, const char *const *names, int n,
@@ -20,8 +24,8 @@ int docker_init(struct docker *d, const char *const *names, int n,
 {
 	memset(d, 0, sizeof(*d));
 	slog(log, SLOG_ERROR,
-	     "this build of ndpresponder has no Docker mode (-N); use the "
-	     "dynamically linked build");
+	     "this build of ndpresponder has no Docker mode (-N); build it "
+	     "without NO_DOCKER=1");
 	return -EOPNOTSUPP;
 }
 
@@ -33,12 +37,16 @@ void docker_connect(struct docker *d)
 {
 }
 
-int docker_poll(struct docker *d, struct curl_waitfd *extra, unsigned int n,
-		int timeout_ms)
+int docker_pollfds(const struct docker *d, struct pollfd *p)
 {
-	return -EOPNOTSUPP;
+	return 0;
 }
 
-void docker_tick(struct docker *d)
+int docker_timeout_ms(const struct docker *d)
+{
+	return -1;
+}
+
+void docker_process(struct docker *d, const struct pollfd *p, int n)
 {
 }

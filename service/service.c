@@ -178,32 +178,28 @@ static int setup_fds(struct service *s)
 	return 0;
 }
 
-/* Waits for the signal, timer and event fds (and Docker's stream). */
+/* Waits for the signal, timer and event fds, and Docker's; Docker's
+ * readiness and timers are served here. */
 static int wait_ready(struct service *s, bool ready[3])
 {
 	int fds[3] = { s->sfd, s->tfd, event_reader_fd(&s->ev) };
-	int ret;
-
-	if (s->so->ndocker) {
-		struct curl_waitfd w[3];
-
-		for (int i = 0; i < 3; i++)
-			w[i] = (struct curl_waitfd){ fds[i], CURL_WAIT_POLLIN,
-						     0 };
-		ret = docker_poll(&s->follow.docker, w, 3, 1000);
-		for (int i = 0; i < 3; i++)
-			ready[i] = w[i].revents;
-		return ret;
-	}
-	struct pollfd p[3];
+	struct pollfd p[3 + DOCKER_POLLFDS];
+	struct docker *d = &s->follow.docker;
+	int nd = 0, timeout = -1, ret;
 
 	for (int i = 0; i < 3; i++)
 		p[i] = (struct pollfd){ fds[i], POLLIN, 0 };
-	ret = poll(p, 3, -1);
+	if (s->so->ndocker) {
+		nd = docker_pollfds(d, p + 3);
+		timeout = docker_timeout_ms(d);
+	}
+	ret = poll(p, 3 + (nfds_t)nd, timeout);
 	if (ret < 0)
 		return errno == EINTR ? 0 : -errno;
 	for (int i = 0; i < 3; i++)
 		ready[i] = p[i].revents;
+	if (s->so->ndocker)
+		docker_process(d, p + 3, nd);
 	return 0;
 }
 
@@ -215,8 +211,6 @@ static int on_tick(struct service *s, unsigned int n)
 	guard_follow_tick(&s->guards);
 	if (s->so->pin_gateway && s->gw.state != GW_PINNED)
 		gw_pin_step(&s->gw);
-	if (s->so->ndocker)
-		docker_tick(&s->follow.docker);
 	if (n % 5 == 0 && !still_attached(s)) {
 		slog(&s->log, SLOG_ERROR,
 		     "the responder on %s is gone (detached, or the "

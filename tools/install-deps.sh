@@ -6,7 +6,7 @@ set -eu
 
 BUILD="clang llvm clang-format make gcc pkg-config libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
-	libcap-ng-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev"
+	libcap-ng-dev libhttp-parser-dev libmicrohttpd-dev libnftables-dev"
 # Real peers and tools of the integration tests.
 TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
 	procps kmod"
