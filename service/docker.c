@@ -16,8 +16,8 @@
 #define PING_EVERY_MS	    1000 /* while the API does not answer */
 #define PING_MAX	    64 /* octets of a /_ping reply */
 #define BACKOFF_MAX_S	    30 /* the event stream's reconnects */
-#define STREAM_HEALTHY_MS   30000 /* a stream that lived this long... */
-#define SUMMARY_EVERY_MS    300000 /* ...else a line about its failures */
+#define STREAM_HEALTHY_MS   10000 /* a stream up this long ends a streak */
+#define SUMMARY_EVERY_MS    300000 /* of failures, between the lines */
 #define RESYNC_EVERY_MS	    30000 /* a safety net under the event stream */
 
 /* Only network events matter: connect, disconnect, create, destroy. */
@@ -143,7 +143,10 @@ static int on_stream_data(void *ctx, const char *data, size_t n)
 	int ret = line_split_feed(d->lines, data, n, on_line, d);
 
 	if (ret == -EMSGSIZE)
-		d->stats.long_lines++;
+		slog(d->log, SLOG_WARN,
+		     "Docker event stream: an event line over %u octets "
+		     "refused (%llu so far)",
+		     DOCKER_LINE_MAX, ++d->stats.long_lines);
 	return ret;
 }
 
@@ -154,8 +157,6 @@ static void stream_failed(struct docker *d, const char *why)
 	http_close(&d->ev);
 	d->lines->len = 0;
 	d->stats.stream_failures++;
-	if (d->ev_up && now - d->ev_since >= STREAM_HEALTHY_MS)
-		d->ev_backoff = 1;
 	d->ev_up = false;
 	if (!d->ev_fails++) {
 		slog(d->log, SLOG_WARN,
@@ -165,10 +166,9 @@ static void stream_failed(struct docker *d, const char *why)
 		d->ev_summary_at = now + SUMMARY_EVERY_MS;
 	} else if (now >= d->ev_summary_at) {
 		slog(d->log, SLOG_WARN,
-		     "Docker event stream: %u failures in %ds (last: %s); "
+		     "Docker event stream: %u failures so far (last: %s); "
 		     "retrying every %us",
-		     d->ev_fails, SUMMARY_EVERY_MS / 1000, why, d->ev_backoff);
-		d->ev_fails = 1;
+		     d->ev_fails, why, d->ev_backoff);
 		d->ev_summary_at = now + SUMMARY_EVERY_MS;
 	}
 	d->ev_retry_at = now + d->ev_backoff * 1000ull;
@@ -201,14 +201,22 @@ static void stream_up(struct docker *d)
 	d->ev.deadline = 0;
 	d->ev_up = true;
 	d->ev_since = http_now_ms();
-	if (d->ev_fails > 1)
-		slog(d->log, SLOG_INFO,
-		     "Docker event stream: connected after %u failures",
-		     d->ev_fails - 1);
-	else if (d->ev_fails)
-		slog(d->log, SLOG_INFO, "Docker event stream: connected");
-	d->ev_fails = 0;
 	mark_all_dirty(d);
+}
+
+/* A stream up for STREAM_HEALTHY_MS ends a streak of failures: one line,
+ * and the backoff starts over. A stream that dies as soon as it is up
+ * does not. */
+static void stream_check_healthy(struct docker *d, uint64_t now)
+{
+	if (!d->ev_up || now - d->ev_since < STREAM_HEALTHY_MS)
+		return;
+	if (d->ev_fails)
+		slog(d->log, SLOG_INFO,
+		     "Docker event stream: up again after %u failure%s",
+		     d->ev_fails, d->ev_fails == 1 ? "" : "s");
+	d->ev_fails = 0;
+	d->ev_backoff = 1;
 }
 
 static void stream_step(struct docker *d, short revents)
@@ -219,7 +227,7 @@ static void stream_step(struct docker *d, short revents)
 		stream_up(d);
 	else if (ret == -EMSGSIZE)
 		stream_failed(d, "an event line over the cap");
-	else if (ret == HTTP_DONE && d->ev_up)
+	else if ((ret == HTTP_DONE || ret == -EPIPE) && d->ev_up)
 		stream_failed(d, "the stream ended");
 	else if (ret == HTTP_DONE)
 		stream_up(d); /* a whole reply: not 200, or it fails there */
@@ -455,6 +463,8 @@ static uint64_t next_due(const struct docker *d)
 		t = earliest(t, d->ev_retry_at);
 	if (d->req.fd < 0)
 		t = earliest(t, d->api_up ? d->next_resync : d->next_ping);
+	if (d->ev_up && d->ev_fails)
+		t = earliest(t, d->ev_since + STREAM_HEALTHY_MS);
 	return t;
 }
 
@@ -475,6 +485,7 @@ static void on_timers(struct docker *d, uint64_t now)
 		req_end(d, -ETIMEDOUT);
 	if (d->ev.fd >= 0 && d->ev.deadline && now >= d->ev.deadline)
 		stream_failed(d, "no answer within 5s");
+	stream_check_healthy(d, now);
 	if (d->api_up && now >= d->next_resync) {
 		mark_all_dirty(d);
 		d->next_resync = now + RESYNC_EVERY_MS;

@@ -187,9 +187,11 @@ static int parse(struct http_conn *c, const char *buf, size_t n)
 		return HTTP_DONE;
 	if (c->err)
 		return c->err;
+	if (!n)
+		return -EPIPE;
 	if (e != HPE_OK || used != n)
 		return -EPROTO;
-	return n ? HTTP_MORE : -EPIPE;
+	return HTTP_MORE;
 }
 
 static int do_recv(struct http_conn *c)

@@ -67,6 +67,11 @@ static const struct {
 	  "\tarray), the values of the KEYs joined by '|'\n"
 	  "\t(\"<none>\" if absent), or \"NOT-JSON: line\"; exit 1 if a line\n"
 	  "\twas not a JSON object" },
+	{ "fake-docker", 3, 3, cmd_fakedocker,
+	  "SOCK DIR LOG\n"
+	  "\ta fake Docker Engine API on SOCK serving what the files of DIR\n"
+	  "\tsay (fake_docker.c); one line \"SECONDS ENDPOINT\" a connection\n"
+	  "\tto LOG. Prints \"listening SOCK\", then runs until killed" },
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Docker mode (run -N) against a hostile Docker API: ndpr-test-tool's
+# fake-docker (tests/tools/fake_docker.c) on a UNIX socket serves what a
+# real dockerd never sends, and each case checks what the user sees:
+#  - replies that are not a network ([], {}, "str", {"Containers":[]},
+#    {"Containers":"x"}, trailing data) and a huge reply keep the last
+#    known set, with one log line;
+#  - invalid addresses (::, ::1, ::ffff:10.0.0.1, fe80::1, ff02::1,
+#    ".../200", ".../abc", "... trailing") are refused, each logged once,
+#    the valid ones kept;
+#  - an event stream that never sends a newline: dropped at the cap, RSS
+#    of run bounded;
+#  - an events endpoint that fails at once: reconnects back off (counted
+#    at the fake server), one log line;
+#  - a hung API (accepts, never answers): SIGHUP and SIGTERM served at
+#    once (the service exits and detaches before a deadline);
+#  - the API answering again: resync within a few seconds.
+
+. "$(dirname "$0")/lib.sh"
+
+suite_up ip nsenter awk sed grep
+
+NET=hostile
+A1=2001:db8:1:0:d::1
+A2=2001:db8:1:0:d::2
+A3=2001:db8:1:0:d::3
+FD=$WORK_DIR/fake
+SOCK=$FD/docker.sock
+CONNS=$FD/connections
+RUNLOG=$WORK_DIR/run.log
+RSS_MAX_KB=65536 # the caps hold it far below: 4 MiB replies, 64 KiB lines
+mkdir -p "$FD"
+export DOCKER_HOST=unix://$SOCK
+
+# ---- the fake API's script ----------------------------------------------
+
+mode() { # endpoint, mode
+	echo "$2" >"$FD/$1.tmp" && mv "$FD/$1.tmp" "$FD/$1"
+}
+
+# The /networks reply: a network whose containers have these
+# IPv6Address strings (JSON-escaped already).
+net_body() { # address...
+	local a sep="" i=0
+	{
+		printf '{"Name":"%s","Id":"abc","Containers":{' "$NET"
+		for a; do
+			i=$((i + 1))
+			printf '%s"c%d":{"Name":"ct%d","IPv6Address":"%s"}' \
+				"$sep" "$i" "$i" "$a"
+			sep=,
+		done
+		printf '}}'
+	} >"$FD/body.tmp" && mv "$FD/body.tmp" "$FD/body"
+}
+
+raw_body() { # text
+	printf '%s' "$1" >"$FD/body.tmp" && mv "$FD/body.tmp" "$FD/body"
+}
+
+# An event naming the network: run resyncs it.
+poke() {
+	printf '{"Type":"network","Action":"connect","Actor":{"ID":"abc","Attributes":{"name":"%s"}}}\n' \
+		"$NET" >>"$FD/events.lines"
+}
+
+conns() { # endpoint: connections the fake server saw
+	grep -c " $1\$" "$CONNS" 2>/dev/null
+}
+
+# ---- what run did ----------------------------------------------------------
+
+# Log lines are counted from the last mark on.
+MARK=0
+mark() {
+	MARK=$(wc -l <"$RUNLOG")
+}
+
+lines() { # re: log lines matching, since the mark
+	tail -n "+$((MARK + 1))" "$RUNLOG" | grep -Ec -- "$1"
+}
+
+# Waits for a network reply to have been fetched and handled.
+resynced() { # connections before
+	[ "$(conns networks)" -gt "$1" ] && sleep 0.3
+}
+
+poke_and_wait() {
+	local before
+	before=$(conns networks)
+	poke
+	wait_until 5 resynced "$before"
+}
+
+listed_set() { # want: exactly these Docker entries
+	local got want
+	got=$(ndpr prefix list "$UPLINK" 2>/dev/null |
+		awk -v o="docker:$NET" '$0 ~ o { print $1 }' | sort | oneline)
+	want=$(printf '%s/128\n' "$@" | sort | oneline)
+	WHY="docker:$NET entries: '$got', expected '$want'"
+	[ "$got" = "$want" ]
+}
+
+rss_kb() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$RUN_PID/status"
+}
+
+rss_bounded() {
+	local kb
+	kb=$(rss_kb)
+	WHY="VmRSS of run: ${kb:-?} kB, cap $RSS_MAX_KB kB"
+	[ -n "$kb" ] && [ "$kb" -lt "$RSS_MAX_KB" ]
+}
+
+count_is() { # re, n
+	local n
+	n=$(lines "$1")
+	WHY="$n log lines match '$1', expected $2; last lines: $(tail -n 3 "$RUNLOG" | oneline)"
+	[ "$n" = "$2" ]
+}
+
+# ---- start ---------------------------------------------------------------
+
+bg_start "$FD/fake.log" "$NS_HOST" "$TEST_TOOL" fake-docker "$SOCK" "$FD" \
+	"$CONNS"
+wait_until 5 test -S "$SOCK" || die "fake-docker did not listen"
+mode events stream
+mode networks ok
+net_body "$A1/112" "$A2/112"
+
+ndpr_bg "$RUNLOG" run -i "$UPLINK" -n "$CT_IP" -N "$NET"
+RUN_PID=$(bg_pid "$RUNLOG")
+wait_until 10 run_ready "$RUN_PID" || die "run did not start: $(oneline <"$RUNLOG")"
+check "start: both containers listed" wait_until 5 listed_set "$A1" "$A2"
+
+# ---- replies that are not a network ---------------------------------------
+
+bad_reply() { # name, body, reason re
+	mark
+	raw_body "$2"
+	poke_and_wait
+	check "reply $1: the last known set kept" listed_set "$A1" "$A2"
+	check "reply $1: one line says so" count_is \
+		"Docker network $NET: reply refused \\($3\\); keeping the last known addresses" 1
+	net_body "$A1/112" "$A2/112"
+	poke_and_wait
+	check "reply $1: readable again" count_is "network $NET: readable again" 1
+}
+
+SHAPE="not a network with a Containers object"
+bad_reply '[]' '[]' "$SHAPE"
+bad_reply '{}' '{}' "$SHAPE"
+bad_reply '"str"' '"str"' "$SHAPE"
+bad_reply '{"Containers":[]}' '{"Containers":[]}' "$SHAPE"
+bad_reply '{"Containers":"x"}' '{"Containers":"x"}' "$SHAPE"
+bad_reply 'trailing data' '{"Containers":{}} x' "data after the JSON value"
+bad_reply 'container not an object' '{"Containers":{"c1":3}}' \
+	"container c1: no IPv6Address string"
+bad_reply 'not JSON' '{"Containers":' "not JSON"
+
+# ---- a chunked reply is read whole --------------------------------------------
+
+mode networks chunked
+net_body "$A1/112" "$A2/112" "$A3/64"
+poke_and_wait
+check "chunked reply: all three listed" listed_set "$A1" "$A2" "$A3"
+mode networks ok
+net_body "$A1/112" "$A2/112"
+poke_and_wait
+check "back to two" listed_set "$A1" "$A2"
+
+# ---- invalid addresses ------------------------------------------------------
+
+BAD=("::/64" "::1/128" "::ffff:10.0.0.1/96" "fe80::1/64" "ff02::1/64"
+	"$A3/200" "$A3/abc" "$A3/64 trailing" "$A3" "/64" "$A3/064x")
+mark
+net_body "$A1/112" "${BAD[@]}"
+poke_and_wait
+poke_and_wait
+check "invalid addresses: only $A1 listed" listed_set "$A1"
+for b in "${BAD[@]}"; do
+	re=$(printf '%s' "$b" | sed 's/[][\.*^$/+?(){}|]/\\&/g')
+	check "invalid address \"$b\": refused, logged once" count_is \
+		"address \"$re\" refused" 1
+done
+net_body "$A1/112" "$A2/112"
+poke_and_wait
+check "valid again: both listed" listed_set "$A1" "$A2"
+
+# ---- a huge reply -------------------------------------------------------------
+
+mark
+mode networks huge
+poke_and_wait
+sleep 1
+check "huge reply: the last known set kept" listed_set "$A1" "$A2"
+check "huge reply: one line says so" count_is "reply refused \\(over the size cap\\)" 1
+check "huge reply: RSS of run bounded" rss_bounded
+mode networks ok
+
+# ---- an event line that never ends ------------------------------------------
+
+mode events nonewline
+check "no newline: the stream is dropped at the cap" wait_until 10 \
+	log_has "$RUNLOG" "Docker event stream: an event line over 65536 octets refused"
+check "no newline: RSS of run bounded" rss_bounded
+check "no newline: the set kept" listed_set "$A1" "$A2"
+mode events stream
+check "no newline: a stream again" wait_until 20 log_has "$RUNLOG" \
+	"Docker event stream: up again after"
+
+
+# ---- an events endpoint that fails at once ------------------------------------
+
+mark
+t0=$(conns events)
+n0=$(conns networks)
+mode events fail # the stream ends; each reconnect gets HTTP 500
+sleep 32 # a safety-net resync (every 30 s) falls inside
+n=$(($(conns events) - t0))
+WHY="$n connections to /events in 32 s (every second would be 32)"
+check "failing events: reconnects back off ($n in 32 s)" test "$n" -le 7
+WHY="no /networks request while /events failed"
+check "failing events: the API still read" test "$(conns networks)" -gt "$n0"
+check "failing events: one failure line" count_is "Docker event stream: " 1
+mode events stream
+mark
+check "events back: up again, said once" wait_until 50 count_is \
+	"Docker event stream: up again after" 1
+
+# ---- a hung API -------------------------------------------------------------
+
+mode networks hang
+mode ping hang
+poke # run asks: no answer
+mode events hang
+check "hung API: run says the API does not answer" wait_until 15 \
+	log_has "$RUNLOG" "Docker API .*: .*; keeping the last known addresses, probing /_ping"
+check "hung API: the set kept" listed_set "$A1" "$A2"
+kill -HUP "$RUN_PID"
+check "hung API: SIGHUP reloads at once" wait_until 2 log_has "$RUNLOG" \
+	"reload: prefixes"
+
+# ---- the API answers again ----------------------------------------------------
+
+net_body "$A1/112" "$A3/112"
+mode networks ok
+mode events stream
+mode ping ok
+check "API back: resynced" wait_until 4 listed_set "$A1" "$A3"
+check "API back: said once" count_is "Docker API answers again" 1
+
+# ---- SIGTERM with the API hung ------------------------------------------------
+
+mark
+mode networks hang
+mode ping hang
+poke
+mode events hang
+wait_until 10 count_is "probing /_ping" 1 >/dev/null
+bg_stop "$RUN_PID" TERM 2
+rc=$?
+WHY="exit status $(bg_status "$rc" 2); log: $(tail -n 3 "$RUNLOG" | oneline)"
+check "hung API: SIGTERM: run exits 0 within 2 s" test "$rc" = 0
+check "hung API: detached" test "$(xdp_mode "$NS_HOST" "$UPLINK")" = none
+check "refusals summed up at exit" log_has "$RUNLOG" \
+	"Docker: refused [1-9][0-9]* event lines .* 1 replies over .* 8 malformed replies, 22 invalid"
+
+finish
