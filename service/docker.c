@@ -12,13 +12,13 @@
 #include "docker.h"
 
 #define DOCKER_SOCK_DEFAULT "/var/run/docker.sock"
-#define API_TIMEOUT_MS	    5000 /* a request, or the stream's headers */
-#define PING_EVERY_MS	    1000 /* while the API does not answer */
-#define PING_MAX	    64 /* octets of a /_ping reply */
-#define BACKOFF_MAX_S	    30 /* the event stream's reconnects */
-#define STREAM_HEALTHY_MS   10000 /* a stream up this long ends a streak */
+#define API_TIMEOUT_MS	    5000   /* a request, or the stream's headers */
+#define PING_EVERY_MS	    1000   /* while the API does not answer */
+#define PING_MAX	    64	   /* octets of a /_ping reply */
+#define BACKOFF_MAX_S	    30	   /* the event stream's reconnects */
+#define STREAM_HEALTHY_MS   10000  /* a stream up this long ends a streak */
 #define SUMMARY_EVERY_MS    300000 /* of failures, between the lines */
-#define RESYNC_EVERY_MS	    30000 /* a safety net under the event stream */
+#define RESYNC_EVERY_MS	    30000  /* a safety net under the event stream */
 
 /* Only network events matter: connect, disconnect, create, destroy. */
 #define EVENTS_PATH "/events?filters=%7B%22type%22%3A%5B%22network%22%5D%7D"
@@ -172,15 +172,15 @@ static void stream_failed(struct docker *d, const char *why)
 		d->ev_summary_at = now + SUMMARY_EVERY_MS;
 	}
 	d->ev_retry_at = now + d->ev_backoff * 1000ull;
-	d->ev_backoff = d->ev_backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S
-							  : d->ev_backoff * 2;
+	d->ev_backoff = d->ev_backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S :
+							    d->ev_backoff * 2;
 }
 
 static void stream_start(struct docker *d)
 {
-	int ret =
-		http_get_start(&d->ev, d->sock, EVENTS_PATH, 0, on_stream_data,
-			       d, http_now_ms() + API_TIMEOUT_MS);
+	int ret = http_get_start(&d->ev, d->sock, EVENTS_PATH, 0,
+				 on_stream_data, d,
+				 http_now_ms() + API_TIMEOUT_MS);
 
 	if (ret)
 		stream_failed(d, errstr(ret));

@@ -204,8 +204,8 @@ static int do_recv(struct http_conn *c)
 	while (ret == HTTP_MORE && total < READ_CHUNK) {
 		n = recv(c->fd, buf, sizeof(buf), 0);
 		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? HTTP_MORE
-								 : -errno;
+			return errno == EAGAIN || errno == EINTR ? HTTP_MORE :
+								   -errno;
 		total += (size_t)n;
 		ret = parse(c, buf, (size_t)n);
 	}

@@ -210,25 +210,40 @@ static char *read_path(int fd, char *buf, size_t len)
 	return buf + 4;
 }
 
+/* The endpoint a path names, and its mode when DIR has no file for it. */
+static const char *endpoint(const char *path, const char **def)
+{
+	static const struct {
+		const char *prefix, *name, *def;
+	} eps[] = {
+		{ "/_ping", "ping", "ok" },
+		{ "/events", "events", "stream" },
+		{ "/networks/", "networks", "404" },
+	};
+
+	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
+		if (!strncmp(path, eps[i].prefix, strlen(eps[i].prefix))) {
+			*def = eps[i].def;
+			return eps[i].name;
+		}
+	}
+	*def = "404";
+	return "other";
+}
+
 static void serve(int fd)
 {
 	char req[8192] = "", mode[64], line[128];
-	const char *ep, *path = read_path(fd, req, sizeof(req));
+	const char *ep, *def, *path = read_path(fd, req, sizeof(req));
 	int n;
 
 	if (!path)
 		return;
-	ep = !strcmp(path, "/_ping")		     ? "ping" :
-	     !strncmp(path, "/events", 7)	     ? "events" :
-	     !strncmp(path, "/networks/", 10) ? "networks" :
-						       "other";
+	ep = endpoint(path, &def);
 	n = snprintf(line, sizeof(line), "%.3f %s\n", tool_now(), ep);
 	if (write(log_fd, line, (size_t)n) < 0)
 		return;
-	mode_of(ep, !strcmp(ep, "ping")	    ? "ok" :
-		    !strcmp(ep, "events") ? "stream" :
-					    "404",
-		mode, sizeof(mode));
+	mode_of(ep, def, mode, sizeof(mode));
 	if (!strcmp(mode, "hang"))
 		hang();
 	if (!strcmp(mode, "close"))

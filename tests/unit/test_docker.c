@@ -21,13 +21,13 @@
 
 struct decode_case {
 	const char *body;
-	int ret;	    /* 0 or the negative errno */
-	const char *addrs;  /* the /128s decoded, space separated */
-	int refused;	    /* addresses refused */
-	const char *why;    /* fragment of the reason, when ret != 0 */
+	int ret;	   /* 0 or the negative errno */
+	const char *addrs; /* the /128s decoded, space separated */
+	int refused;	   /* addresses refused */
+	const char *why;   /* fragment of the reason, when ret != 0 */
 };
 
-#define NET(c) "{\"Name\":\"n\",\"Containers\":{" c "}}"
+#define NET(c)	  "{\"Name\":\"n\",\"Containers\":{" c "}}"
 #define CT(id, a) "\"" id "\":{\"Name\":\"x\",\"IPv6Address\":\"" a "\"}"
 
 static const struct decode_case decode_cases[] = {
@@ -52,8 +52,8 @@ static const struct decode_case decode_cases[] = {
 	{ "{\"Containers\":", -EBADMSG, "", 0, "not JSON" },
 	{ "", -EBADMSG, "", 0, "not JSON" },
 	/* Addresses: refused one by one, the rest kept. */
-	{ NET(CT("a", "::/64") "," CT("b", "2001:db8::5/64")), 0,
-	  "2001:db8::5", 1, NULL },
+	{ NET(CT("a", "::/64") "," CT("b", "2001:db8::5/64")), 0, "2001:db8::5",
+	  1, NULL },
 	{ NET(CT("a", "::1/128")), 0, "", 1, NULL },
 	{ NET(CT("a", "::ffff:10.0.0.1/96")), 0, "", 1, NULL },
 	{ NET(CT("a", "fe80::1/64")), 0, "", 1, NULL },
@@ -103,14 +103,15 @@ static void test_decode(void)
 		ret = docker_net_decode(c->body, strlen(c->body), &s,
 					count_refused, NULL, why, sizeof(why));
 		format_set(&s, got, sizeof(got));
-		ok &= CHECK(name, ret == c->ret, "returned %d, expected %d (%s)",
-			    ret, c->ret, why);
+		ok &= CHECK(name, ret == c->ret,
+			    "returned %d, expected %d (%s)", ret, c->ret, why);
 		ok &= CHECK(name, !strcmp(got, c->addrs),
 			    "addresses '%s', expected '%s'", got, c->addrs);
 		ok &= CHECK(name, refused == c->refused,
 			    "%d refused, expected %d", refused, c->refused);
 		for (size_t k = 0; k < s.n; k++)
-			ok &= CHECK(name, s.v[k].len == 128, "a /%u", s.v[k].len);
+			ok &= CHECK(name, s.v[k].len == 128, "a /%u",
+				    s.v[k].len);
 		if (c->why)
 			ok &= CHECK(name, strstr(why, c->why),
 				    "reason '%s', expected '%s'", why, c->why);
@@ -163,7 +164,8 @@ static void test_split(void)
 	line_split_feed(&ls, "\n", 1, add_line, NULL);
 	if (CHECK("split: lines across feeds, empty ones skipped",
 		  !strcmp(lines_got, "[abc][de][f]"), "got %s", lines_got))
-		harness_result(1, "split: lines across feeds, empty ones skipped",
+		harness_result(1,
+			       "split: lines across feeds, empty ones skipped",
 			       " ");
 
 	memset(big, 'x', sizeof(big));
@@ -172,7 +174,8 @@ static void test_split(void)
 	ret |= line_split_feed(&ls, "\n", 1, add_line, NULL);
 	if (CHECK("split: a line of exactly the cap passes",
 		  !ret && strlen(lines_got) > 100, "ret %d", ret))
-		harness_result(1, "split: a line of exactly the cap passes", " ");
+		harness_result(1, "split: a line of exactly the cap passes",
+			       " ");
 	ret = line_split_feed(&ls, big, DOCKER_LINE_MAX, add_line, NULL);
 	ret = ret ?: line_split_feed(&ls, "y", 1, add_line, NULL);
 	if (CHECK("split: one octet over the cap refused", ret == -EMSGSIZE,
