@@ -15,7 +15,11 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 # sanitizers rather than linked from $(OUTPUT)/user (built without).
 FUZZ_USER_SRCS := lib/prefix.c lib/sync_plan.c cli/attach_args.c cli/cli.c \
 	os/log.c os/iface.c
-FUZZ_BINS := $(FUZZ_DIR)/fuzz_xdp $(FUZZ_DIR)/fuzz_parsers
+FUZZ_BINS := $(FUZZ_DIR)/fuzz_xdp $(FUZZ_DIR)/fuzz_parsers \
+	$(FUZZ_DIR)/fuzz_docker
+# What fuzz_docker needs: Docker mode's decoder and splitter, and the
+# prefix rules its addresses must pass.
+FUZZ_DOCKER_SRCS := service/docker_json.c lib/prefix.c os/log.c
 
 .PHONY: fuzz fuzz-build fuzz-check-deps
 fuzz: fuzz-build
@@ -41,6 +45,12 @@ $(FUZZ_DIR)/fuzz_xdp: tests/fuzz/fuzz_xdp.c tests/fuzz/model.c \
 
 $(FUZZ_DIR)/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_USER_SRCS) \
 		tests/fuzz/fail.h $(CLI_HDRS) $(LIB_HDRS) $(OS_HDRS) | $(FUZZ_DIR)
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)
+
+$(FUZZ_DIR)/fuzz_docker: tests/fuzz/fuzz_docker.c $(FUZZ_DOCKER_SRCS) \
+		tests/fuzz/fail.h service/docker_json.h $(LIB_HDRS) $(OS_HDRS) \
+		| $(FUZZ_DIR)
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LIBS_LDLIBS)
 

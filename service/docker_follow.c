@@ -6,12 +6,14 @@
  * A name too long for the origin record is keyed by its start and a hash
  * of all of it, so two long names never share one origin.
  */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "docker_follow.h"
+#include "guards.h"
 #include "log.h"
 
 #define ORIGIN_PREFIX "docker:"
@@ -59,7 +61,34 @@ static void announce_added(struct docker_follow *f,
 	}
 }
 
-/* The Docker side's set for one network: into the maps, then announced. */
+struct unguarded {
+	struct docker_follow *f;
+	struct prefix_set *addrs;
+	const char *net;
+};
+
+/* A guarded address (the uplink's own, a gateway) in a Docker set is
+ * dropped from it: never answered, never announced; logged once. */
+static void drop_guarded(const struct in6_addr *a, int kind, void *arg)
+{
+	struct unguarded *u = arg;
+	struct prefix_set *s = u->addrs;
+	char txt[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (memcmp(&s->v[i].addr, a, sizeof(*a)))
+			continue;
+		s->v[i--] = s->v[--s->n];
+		inet_ntop(AF_INET6, a, txt, sizeof(txt));
+		slog(u->f->log, SLOG_WARN,
+		     "Docker network %s: address %s refused: it is the "
+		     "uplink's %s",
+		     u->net, txt, guard_kind_name(kind));
+	}
+}
+
+/* The Docker side's set for one network: guarded first (the same rules
+ * as static entries), into the maps, then announced. */
 static int apply(void *ctx, uint16_t origin, const char *net,
 		 struct prefix_set *addrs)
 {
@@ -73,7 +102,12 @@ static int apply(void *ctx, uint16_t origin, const char *net,
 	ret = pin_lock(f->pd);
 	if (ret)
 		return ret;
-	ret = maps_origin_set(&f->maps, origin, name);
+	ret = guards_refresh(&f->maps, f->ifname, addrs, NULL);
+	if (!ret)
+		ret = guards_each(&f->maps, drop_guarded,
+				  &(struct unguarded){ f, addrs, net });
+	if (!ret)
+		ret = maps_origin_set(&f->maps, origin, name);
 	if (!ret)
 		ret = maps_prefix_sync(&f->maps, f->ifname, addrs, origin, &res,
 				       &added);

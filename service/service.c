@@ -244,7 +244,7 @@ static void publish_metrics(struct service *s)
 
 	if (!s->so->metrics_listen || !s->so->ndocker)
 		return;
-	d.connected = s->follow.docker.connected;
+	d.connected = s->follow.docker.api_up && s->follow.docker.ev_up;
 	metrics_http_publish(&s->metrics, &d);
 }
 

@@ -85,4 +85,5 @@ run_one() { # name
 
 run_one xdp
 run_one parsers
+run_one docker
 exit "$failed"

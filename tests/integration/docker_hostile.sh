@@ -9,6 +9,7 @@
 #  - invalid addresses (::, ::1, ::ffff:10.0.0.1, fe80::1, ff02::1,
 #    ".../200", ".../abc", "... trailing") are refused, each logged once,
 #    the valid ones kept;
+#  - a container on the uplink's own address (a guard) is refused;
 #  - an event stream that never sends a newline: dropped at the cap, RSS
 #    of run bounded;
 #  - an events endpoint that fails at once: reconnects back off (counted
@@ -184,6 +185,12 @@ for b in "${BAD[@]}"; do
 	check "invalid address \"$b\": refused, logged once" count_is \
 		"address \"$re\" refused" 1
 done
+mark
+net_body "$A1/112" "$HOST_IP/64"
+poke_and_wait
+check "the uplink's own address: not listed" listed_set "$A1"
+check "the uplink's own address: refused with a line" log_has "$RUNLOG" \
+	"address $HOST_IP refused: it is the uplink's own-address"
 net_body "$A1/112" "$A2/112"
 poke_and_wait
 check "valid again: both listed" listed_set "$A1" "$A2"
