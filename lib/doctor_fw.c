@@ -291,28 +291,35 @@ static bool is_xtables(json_object *o)
 		streq(str(o, "table"), "mangle"));
 }
 
+/* The command that accepts the packet at the top of chain. */
+static void accept_cmd(char *buf, size_t n, json_object *o, const char *chain,
+		       const char *accept)
+{
+	if (is_xtables(o) && !strncmp(accept, "ip6 ", 4))
+		snprintf(buf, n, "ip6tables -I %s %s %s -j ACCEPT", chain,
+			 strstr(accept, "saddr") ? "-s" : "-d",
+			 strchr(accept + 4, ' ') + 1);
+	else if (is_xtables(o))
+		snprintf(buf, n, "ip6tables -I %s -p icmpv6 -j ACCEPT", chain);
+	else
+		snprintf(buf, n, "nft insert rule %s %s %s %s accept",
+			 str(o, "family"), str(o, "table"), chain, accept);
+}
+
 static void report(struct doc_ctx *c, const char *name, const char *what,
 		   json_object *o, bool by_policy, const char *accept)
 {
 	const char *chain = str(o, by_policy ? "name" : "chain");
 	struct doc_result *r;
+	char cmd[192];
 
+	accept_cmd(cmd, sizeof(cmd), o, chain, accept);
 	if (by_policy) {
 		r = doc_add(c, name, DOC_FAIL,
 			    "%s: dropped by the policy of "
 			    "%s %s %s (no rule accepts it)",
 			    what, str(o, "family"), str(o, "table"), chain);
-		if (is_xtables(o) && !strncmp(accept, "ip6 ", 4))
-			doc_fix(r, "ip6tables -I %s %s %s -j ACCEPT", chain,
-				strstr(accept, "saddr") ? "-s" : "-d",
-				strchr(accept + 4, ' ') + 1);
-		else if (is_xtables(o))
-			doc_fix(r, "ip6tables -I %s -p icmpv6 -j ACCEPT",
-				chain);
-		else
-			doc_fix(r, "nft insert rule %s %s %s %s accept",
-				str(o, "family"), str(o, "table"), chain,
-				accept);
+		doc_fix(r, "%s", cmd);
 		return;
 	}
 	r = doc_add(c, name, DOC_FAIL,
@@ -321,10 +328,9 @@ static void report(struct doc_ctx *c, const char *name, const char *what,
 		    what, str(o, "handle"), str(o, "family"), str(o, "table"),
 		    chain);
 	doc_fix(r,
-		"nft delete rule %s %s %s handle %s (or %s ACCEPT before "
-		"it)",
+		"nft delete rule %s %s %s handle %s (or accept it before: %s)",
 		str(o, "family"), str(o, "table"), chain, str(o, "handle"),
-		is_xtables(o) ? "ip6tables -I" : "an");
+		cmd);
 }
 
 static void check_pkt(struct doc_ctx *c, struct walk *w, const char *name,

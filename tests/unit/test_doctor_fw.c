@@ -84,7 +84,9 @@ static const struct fw_case cases[] = {
 	  IN_PREFIX,
 	  { OK_ND,
 	    { FWD(IN_PREFIX), DOC_FAIL,
-	      "rule handle 4 of ip6 filter DOCKER-USER", "ip6tables -I ACCEPT" },
+	      "rule handle 4 of ip6 filter DOCKER-USER",
+	      "(or accept it before: ip6tables -I DOCKER-USER -d " IN_PREFIX
+	      " -j ACCEPT)" },
 	    { FWD(IN_PREFIX), DOC_WARN, "rule handle 4 of ip6 filter DOCKER",
 	      "nft -a list chain ip6 filter DOCKER-USER" } } },
 	{ "undecided.json",
