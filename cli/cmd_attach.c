@@ -7,10 +7,7 @@
 #include "cli.h"
 #include "attach_args.h"
 #include "log.h"
-#include "maps.h"
-#include "pins.h"
 #include "responder.h"
-#include "sync_plan.h"
 
 static const char attach_usage[] =
 	"Usage: ndpresponder attach IFACE [PREFIX...] [OPTIONS]\n"
@@ -21,38 +18,6 @@ static const char attach_usage[] =
 	"PREFIX is ADDR/LEN or ADDR (a /128); targets in it are answered.\n"
 	"\n" ATTACH_OPTS_HELP
 	"  -h, --help              this text\n";
-
-/*
- * Excludes win: over an attached responder, what attach adds (it only
- * adds) must not leave an answered entry inside an exclude, which the
- * data path would answer. run is not checked: its sync removes those.
- */
-static int check_adds_hidden(const struct attach_opts *o)
-{
-	char a[PREFIX_STRLEN], x[PREFIX_STRLEN];
-	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct prefix_set have = {};
-	struct prefix p, by;
-	struct pin_dir pd;
-	int ret;
-
-	/* Not attached: nothing to add to, and attach says what else. */
-	if (pin_dir_init(&pd, o->ifname, false) || maps_open_quiet(&pd, &m))
-		return 0;
-	ret = maps_prefix_dump(&m, &have);
-	if (!ret && sync_adds_hidden(&have, &o->prefixes, &p, &by)) {
-		prefix_format(&p, a, sizeof(a));
-		prefix_format(&by, x, sizeof(x));
-		pr_err("%s: %s would be inside the exclude %s and never "
-		       "answered; 'prefix add %s %s --exclude' removes what an "
-		       "exclude holds",
-		       o->ifname, a, x, o->ifname, x);
-		ret = -EINVAL;
-	}
-	prefix_set_free(&have);
-	maps_close(&m);
-	return ret;
-}
 
 int cmd_attach(int argc, char **argv)
 {
@@ -90,11 +55,12 @@ int cmd_attach(int argc, char **argv)
 			goto out;
 	}
 	ret = attach_opts_finish(&o);
-	if (!ret)
-		ret = check_adds_hidden(&o);
 	if (ret)
 		goto out;
 
+	/* run syncs after attaching, which removes what an exclude hides;
+	 * attach only adds. */
+	o.only_adds = true;
 	ret = responder_attach(&o, &r);
 	if (!ret)
 		pr_info("%s: %s, %s mode, program id %u", o.ifname,

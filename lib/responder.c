@@ -29,6 +29,7 @@
 #include "pins.h"
 #include "responder.h"
 #include "rx_vlan.h"
+#include "sync_plan.h"
 
 const char *mode_name(int mode)
 {
@@ -418,6 +419,31 @@ static int pinned_usable(const struct pin_dir *pd, const char *ifname)
 	return -ENOENT;
 }
 
+/* Excludes win: what an upgrade adds must not leave an answered entry
+ * inside an exclude (the data path would answer it). */
+static int check_adds_hidden(const struct attach_ctx *c)
+{
+	char a[PREFIX_STRLEN], x[PREFIX_STRLEN];
+	struct prefix_set have = {};
+	struct prefix p, by;
+	int ret;
+
+	if (!c->o->only_adds)
+		return 0;
+	ret = maps_prefix_dump(&c->old, &have);
+	if (!ret && sync_adds_hidden(&have, &c->o->prefixes, &p, &by)) {
+		prefix_format(&p, a, sizeof(a));
+		prefix_format(&by, x, sizeof(x));
+		pr_err("%s: %s would be inside the exclude %s and never "
+		       "answered; 'prefix add %s %s --exclude' removes what an "
+		       "exclude holds",
+		       c->o->ifname, a, x, c->o->ifname, x);
+		ret = -EINVAL;
+	}
+	prefix_set_free(&have);
+	return ret;
+}
+
 /* The maps an earlier attach pinned, with their record and capacity. */
 static int attach_read_pinned(struct attach_ctx *c)
 {
@@ -436,6 +462,8 @@ static int attach_read_pinned(struct attach_ctx *c)
 		ret = maps_open(&c->pd, o->ifname, &c->old);
 		if (!ret)
 			ret = maps_state_read(&c->old, &c->st);
+		if (!ret)
+			ret = check_adds_hidden(c);
 		if (ret)
 			return ret;
 		have = map_capacity(c->old.hosts);
