@@ -104,3 +104,4 @@ include mk/bench.mk
 include mk/fuzz.mk
 include mk/install.mk
 include mk/deb.mk
+include mk/image.mk

@@ -8,6 +8,7 @@
  * CAP_NET_ADMIN (netlink, all-multicast) from the effective, permitted,
  * inheritable and bounding sets, and sets no_new_privs. A packet socket
  * opened before keeps sending: only its creation needs CAP_NET_RAW.
+ * Without CAP_BPF, CAP_SYS_ADMIN (which then granted bpf()) is kept instead.
  * Returns 0 or a negative errno.
  */
 int caps_drop_for_service(void);
