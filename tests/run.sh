@@ -17,7 +17,8 @@ UNIT_TESTS="test_announce test_docker test_doctor_fw test_events test_guards
 	test_rx_vlan test_sync_plan test_xdp"
 # The test bed first: when it fails, so do the others.
 INTEGRATION="topology announce caps docker docker_hostile doctor faults guards
-	image input install lifecycle metrics ndisc6 package pins route router
+	image input install kubernetes lifecycle metrics ndisc6 package pins route
+	router service soak vlan"
 	service soak vlan"
 
 if [ "$(id -u)" != 0 ]; then

@@ -18,6 +18,10 @@ TEST="$TEST systemd man-db groff-base"
 # The Debian package (make deb, tests/integration/package.sh): Debian's
 # own build tools and lintian.
 TEST="$TEST debhelper dpkg-dev fakeroot lintian"
+# The DaemonSet's schema check (tests/integration/kubernetes.sh): node and
+# npm, which installs the pinned kubernetes-models and js-yaml into the
+# build directory.
+TEST="$TEST nodejs npm"
 # Docker mode's test: a real engine, and busybox-static for its image.
 TEST="$TEST docker.io busybox-static"
 # The VM test (tests/vm/run.sh): qemu boots Debian 12's 6.1 cloud kernel,
