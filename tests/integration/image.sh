@@ -150,13 +150,16 @@ ct_stopped() { # name
 
 attached() {
 	[ -n "$(xdp_prog_id "$NS_HOST" "$UPLINK")" ] &&
-		[ -e "$NDPRESPONDER_PIN_ROOT/$UPLINK/link" ]
+		[ -e "$(host_pin_dir)/link" ]
 }
 
+# No program, no all-multicast, no pin. (A run that failed to start
+# leaves its interface's pin directory, empty: its run lock made it.)
 nothing_left() {
-	WHY="XDP mode $(xdp_mode "$NS_HOST" "$UPLINK"), pins: $(ls -A "$NDPRESPONDER_PIN_ROOT" 2>&1 | oneline)"
-	[ "$(xdp_mode "$NS_HOST" "$UPLINK")" = none ] &&
-		[ ! -e "$NDPRESPONDER_PIN_ROOT/$UPLINK" ] &&
+	local pins
+	pins=$(find "$NDPRESPONDER_PIN_ROOT" ! -type d 2>/dev/null)
+	WHY="XDP mode $(xdp_mode "$NS_HOST" "$UPLINK"), pins: $(oneline <<<"$pins")"
+	[ "$(xdp_mode "$NS_HOST" "$UPLINK")" = none ] && [ -z "$pins" ] &&
 		! allmulti_on "$NS_HOST" "$UPLINK"
 }
 
