@@ -254,7 +254,10 @@ dk rm ndpr-plain >/dev/null
 
 NET=ndpr-img
 CT_ADDR=2001:db8:1:0:9::10
-if "$STATIC_BIN" run -i "$UPLINK" -N x 2>&1 | grep -q "no Docker mode"; then
+# (asked where nothing can be attached: the container namespace, no such
+# interface)
+if in_ns "$NS_CT" "$STATIC_BIN" run -i ndpr-none -N x 2>&1 |
+	grep -q "no Docker mode"; then
 	echo "SKIP: -N in the image: $STATIC_BIN has no Docker mode yet"
 else
 	dk network create --ipv6 --subnet 2001:db8:1:0:9::/112 "$NET" >/dev/null ||
