@@ -57,20 +57,24 @@ static __always_inline void set_all_nodes(struct in6_addr *a, __u8 *mac)
  * from the frame: the pseudo-header's addresses are the target and peer,
  * the message its header, the target and the option. Reading back words
  * just written octet by octet would stall on store forwarding, and a
- * loop over the frame would check its bounds at every word.
+ * loop over the frame would check its bounds at every word. The
+ * addresses' sum comes from the inline validation when it made it.
  */
-static __always_inline __u64 na_csum(const struct icmp6hdr *hdr,
+static __always_inline __u64 na_csum(const struct ns_info *ns,
+				     const struct icmp6hdr *hdr,
 				     const struct nd_opt_lladdr *opt,
 				     const struct in6_addr *target,
 				     const struct in6_addr *peer)
 {
+	__u64 sum = ns->addr_sum;
 	__u32 w[4];
-	__u64 sum;
 
+	if (!sum) {
+		sum = csum_add_addr(csum_add_addr(0, target), target);
+		sum = csum_add_addr(sum, peer);
+	}
 	__builtin_memcpy(w, hdr, sizeof(*hdr));
 	__builtin_memcpy(&w[2], opt, sizeof(*opt));
-	sum = csum_add_addr(csum_add_addr(0, target), target);
-	sum = csum_add_addr(sum, peer);
 	return sum + bpf_htonl(NA_LEN) + bpf_htonl(IPPROTO_ICMPV6) + w[0] +
 	       w[1] + w[2] + w[3];
 }
@@ -142,8 +146,8 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 	hdr.icmp6_dataun.un_data8[0] = na_flags(ns);
 	na->icmph = hdr;
 	na->opt = tlla;
-	na->icmph.icmp6_cksum = ~csum_fold(na_csum(&hdr, &tlla, &na->target,
-						   &peer));
+	na->icmph.icmp6_cksum =
+		~csum_fold(na_csum(ns, &hdr, &tlla, &na->target, &peer));
 
 	return ns->dad ? NDPR_C_answered_dad : NDPR_C_answered;
 }
