@@ -121,7 +121,9 @@ while proc_alive "$(bg_pid "$CAP.flood")"; do
 			[ "${WANT[$e]}" = 1 ] && echo "$e" >>"$WORK_DIR/sync.conf"
 		done
 		t0=$EPOCHREALTIME
-		prefix_cmd sync "$UPLINK" "$WORK_DIR/sync.conf"
+		# An empty set is refused without --force (it would remove
+		# every static entry); the soak means it.
+		prefix_cmd sync "$UPLINK" "$WORK_DIR/sync.conf" --force
 		t1=$EPOCHREALTIME
 		for e in "${ENTRIES[@]}"; do
 			[ "${WANT[$e]}" = "${PRESENT[$e]}" ] && continue
