@@ -22,9 +22,10 @@ out=${OUTPUT:-build}/fuzz
 failed=0
 
 # The XDP inputs are short descriptions or frames (xdp_input.h); longer
-# ones only slow the mutations down.
-declare -A max_len=([xdp]=512 [parsers]=1024)
-declare -A dict=([xdp]= [parsers]=tests/fuzz/parsers.dict)
+# ones only slow the mutations down. Docker's inputs are JSON replies and
+# event streams, a few containers long.
+declare -A max_len=([xdp]=512 [parsers]=1024 [docker]=4096)
+declare -A dict=([xdp]= [parsers]=tests/fuzz/parsers.dict [docker]=)
 
 stat_of() { # log, name: libFuzzer's -print_final_stats value
 	sed -n "s/^stat::$2: *//p" "$1" | tail -n 1
