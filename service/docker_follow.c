@@ -67,6 +67,17 @@ struct unguarded {
 	const char *net;
 };
 
+/* Whether a was logged as guarded already (and now is). */
+static bool guarded_logged(struct docker_follow *f, const struct in6_addr *a)
+{
+	for (unsigned int i = 0; i < f->nguarded; i++)
+		if (!memcmp(&f->guarded[i], a, sizeof(*a)))
+			return true;
+	if (f->nguarded < sizeof(f->guarded) / sizeof(f->guarded[0]))
+		f->guarded[f->nguarded++] = *a;
+	return false;
+}
+
 /* A guarded address (the uplink's own, a gateway) in a Docker set is
  * dropped from it: never answered, never announced; logged once. */
 static void drop_guarded(const struct in6_addr *a, int kind, void *arg)
@@ -79,6 +90,8 @@ static void drop_guarded(const struct in6_addr *a, int kind, void *arg)
 		if (memcmp(&s->v[i].addr, a, sizeof(*a)))
 			continue;
 		s->v[i--] = s->v[--s->n];
+		if (guarded_logged(u->f, a))
+			continue;
 		inet_ntop(AF_INET6, a, txt, sizeof(txt));
 		slog(u->f->log, SLOG_WARN,
 		     "Docker network %s: address %s refused: it is the "

@@ -25,6 +25,8 @@ struct docker_follow {
 	struct ndpr_maps maps;
 	struct announcer ann;
 	struct docker docker;
+	struct in6_addr guarded[64]; /* refused as guarded, logged once */
+	unsigned int nguarded;
 	struct metrics_docker stats; /* what apply did, for the metrics */
 };
 
