@@ -1,15 +1,77 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Text or JSON from one call per field; json-c builds the JSON side. */
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <json-c/json.h>
 
+#include "log.h"
 #include "print.h"
+
+static bool global_json, global_pretty;
+
+void print_set_global(bool json, bool pretty)
+{
+	global_json = json || pretty;
+	global_pretty = pretty;
+	if (global_json)
+		print_json_reports(stdout);
+}
+
+bool print_global_json(void)
+{
+	return global_json;
+}
+
+static int json_flags(bool pretty)
+{
+	/* A prefix is 2001:db8::/64, not 2001:db8::\/64. */
+	return JSON_C_TO_STRING_NOSLASHESCAPE |
+	       (pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN);
+}
+
+/* Errors and warnings as {"error": msg} or {"warning": msg}, info as
+ * {"info": msg}; debug (-v only) stays plain on stderr. */
+static void json_report(void *ctx, enum log_level level, const char *fmt,
+			va_list ap)
+{
+	static const char *const keys[] = {
+		[LOG_LEVEL_ERR] = "error",
+		[LOG_LEVEL_WARN] = "warning",
+		[LOG_LEVEL_INFO] = "info",
+	};
+	json_object *o;
+	char *msg;
+
+	if (level == LOG_LEVEL_DEBUG) {
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, keys[level], json_object_new_string(msg));
+	fprintf(ctx, "%s\n",
+		json_object_to_json_string_ext(o, json_flags(global_pretty)));
+	fflush(ctx);
+	json_object_put(o);
+	free(msg);
+}
+
+void print_json_reports(FILE *out)
+{
+	log_set_hook(json_report, out);
+}
 
 void print_init(struct print_ctx *p, bool json, FILE *out)
 {
-	p->json = json;
+	p->json = json || global_json;
+	p->pretty = global_pretty;
 	p->out = out;
 	p->depth = 0;
+	if (p->json)
+		print_json_reports(out);
 }
 
 static bool wants_text(const struct print_ctx *p, enum print_type t)
@@ -114,8 +176,7 @@ static void close_json(struct print_ctx *p)
 	}
 	if (p->json)
 		fprintf(p->out, "%s\n",
-			json_object_to_json_string_ext(v,
-						       JSON_C_TO_STRING_PLAIN));
+			json_object_to_json_string_ext(v, json_flags(p->pretty)));
 	json_object_put(v);
 	fflush(p->out);
 }

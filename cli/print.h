@@ -24,12 +24,23 @@ struct json_object;
 
 struct print_ctx {
 	bool json;
+	bool pretty;
 	FILE *out;
 	int depth;
 	struct json_object *stack[PRINT_DEPTH];
 };
 
+/*
+ * json: the verb's own --json. The global -j/--json and -p/--pretty
+ * (print_set_global) make every context JSON. A JSON context takes the
+ * reports too: errors and warnings become {"error": ...} lines on out, as
+ * bpftool's do, so no plain line enters the JSON stream.
+ */
 void print_init(struct print_ctx *p, bool json, FILE *out);
+void print_set_global(bool json, bool pretty);
+bool print_global_json(void);
+/* Reports as JSON lines on out from now on (print_init does it). */
+void print_json_reports(FILE *out);
 static inline bool print_is_json(const struct print_ctx *p)
 {
 	return p->json;
