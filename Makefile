@@ -86,6 +86,16 @@ $(OUTPUT)/ndpresponder: $(CLI_MAIN_OBJ) $(PRODUCT_OBJS) $(DOCKER_OBJ) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LDLIBS)
 
+# The commit --version names: git describe at build time, "unknown"
+# outside git. Rewritten only when it changes, so main.o follows it.
+$(COMMIT_H): FORCE | $(OUTPUT)
+	$(Q)c=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	l="#define NDPR_COMMIT \"$$c\""; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$l" ] || echo "$$l" > $@
+$(CLI_MAIN_OBJ): $(COMMIT_H)
+.PHONY: FORCE
+FORCE:
+
 $(OUTPUT):
 	$(Q)mkdir -p $@
 

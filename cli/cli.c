@@ -10,6 +10,57 @@
 #include "cli.h"
 #include "log.h"
 
+static bool usage_error;
+
+void usage_failed(void)
+{
+	usage_error = true;
+}
+
+bool usage_has_failed(void)
+{
+	return usage_error;
+}
+
+static int canon_of(const int *canon, int i)
+{
+	return canon ? canon[i] : i;
+}
+
+int cli_match(const char *what, const char *word, const char *const *names,
+	      const int *canon, int n)
+{
+	size_t len = strlen(word);
+	char cands[256] = "";
+	int found = -1;
+	bool many = false;
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(word, names[i]))
+			return canon_of(canon, i);
+	for (int i = 0; len && i < n; i++) {
+		if (strncmp(word, names[i], len))
+			continue;
+		if (found >= 0 && canon_of(canon, i) != found)
+			many = true;
+		found = canon_of(canon, i);
+		snprintf(cands + strlen(cands), sizeof(cands) - strlen(cands),
+			 "%s%s", cands[0] ? ", " : "", names[i]);
+	}
+	if (found >= 0 && !many)
+		return found;
+	usage_failed();
+	if (many) {
+		pr_err("'%s' is ambiguous: %s %s?", word, what, cands);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		snprintf(cands + strlen(cands), sizeof(cands) - strlen(cands),
+			 "%s%s", i ? ", " : "", names[i]);
+	pr_err("unknown %s '%s' (%s)", what, word, cands);
+	return -1;
+}
+
 int verb_getopt(int argc, char **argv, const char *shortopts,
 		const struct option *longopts, const char *usage_text)
 {
@@ -22,6 +73,7 @@ int verb_getopt(int argc, char **argv, const char *shortopts,
 		return 'h';
 	}
 	if (c == '?') {
+		usage_failed();
 		if (optopt)
 			pr_err("%s: unknown option '-%c' or missing value "
 			       "(see 'ndpresponder %s --help')",
@@ -59,6 +111,7 @@ const char *iface_arg(const char *s)
 		pr_err("'%.*s%s' is not an interface name (1 to %d characters, "
 		       "no '/', ':' or blanks)",
 		       IFNAMSIZ, s, len == IFNAMSIZ ? "..." : "", IFNAMSIZ - 1);
+		usage_failed();
 		return NULL;
 	}
 	return s;
@@ -70,5 +123,6 @@ const char *verb_iface(int argc, char **argv)
 		return iface_arg(argv[optind]);
 	pr_err("%s: expected one interface (ndpresponder %s IFACE)", argv[0],
 	       argv[0]);
+	usage_failed();
 	return NULL;
 }

@@ -24,8 +24,25 @@ struct print_ctx;
 struct guard_conflict;
 void print_conflict(struct print_ctx *out, const struct guard_conflict *c);
 
-/* Exit codes: 0 done, 1 refused or failed. */
-#define EXIT_FAIL 1
+/* Exit codes: 0 done, 1 refused or failed, 2 a usage error (what was
+ * typed cannot mean a command: an unknown verb or option, a missing or
+ * malformed argument). */
+#define EXIT_FAIL  1
+#define EXIT_USAGE 2
+
+/* Marks the command as a usage error: its exit code becomes 2. */
+void usage_failed(void);
+bool usage_has_failed(void);
+
+/*
+ * The index of word in names[0..n), as iproute2's matches() does: the
+ * exact name, else the one name word is a prefix of. canon (or NULL) maps
+ * aliases to one meaning, so a prefix of two aliases of it is not
+ * ambiguous. -1 after a line naming what for none, or the candidates for
+ * more than one.
+ */
+int cli_match(const char *what, const char *word, const char *const *names,
+	      const int *canon, int n);
 
 /*
  * getopt_long over a verb's arguments (argv[0] is the verb). Prints the

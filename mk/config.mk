@@ -68,6 +68,7 @@ endif
 METRICS_OBJ      := $(call obj,service/metrics_http.c)
 METRICS_NONE_OBJ := $(call obj,service/metrics_none.c)
 CLI_MAIN_OBJ    := $(call obj,cli/main.c)
+COMMIT_H        := $(OUTPUT)/commit.h
 # Reading the firewall needs libnftables, which has no static form:
 # os/nft.c in the dynamic build, os/nft_none.c in the static one.
 NFT_OBJ      := $(call obj,os/nft.c)

@@ -39,3 +39,8 @@ out:
 	nft_ctx_free(ctx);
 	return ret;
 }
+
+bool nft_supported(void)
+{
+	return true;
+}

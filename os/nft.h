@@ -3,6 +3,8 @@
 #ifndef NDPR_NFT_H
 #define NDPR_NFT_H
 
+#include <stdbool.h>
+
 /*
  * `nft -j -a list ruleset` of the calling process's network namespace
  * (iptables-nft writes the same ruleset): a string to free(), or a
@@ -10,5 +12,7 @@
  * library's message in err.
  */
 int nft_ruleset_json(char **json, char *err, unsigned long errlen);
+/* Whether this build reads the firewall (--version says so). */
+bool nft_supported(void);
 
 #endif

@@ -13,3 +13,8 @@ int nft_ruleset_json(char **json, char *err, unsigned long errlen)
 		 "one); the dynamic build reads the firewall");
 	return -EOPNOTSUPP;
 }
+
+bool nft_supported(void)
+{
+	return false;
+}
