@@ -23,20 +23,29 @@
 #include "rx_vlan.h"
 
 static const char stats_usage[] =
-	"Usage: ndpresponder stats IFACE [--per-cpu] [--json] [--watch SECS]\n"
+	"Usage: ndpresponder stats IFACE [--all] [--per-cpu] [--json]\n"
+	"                          [--watch SECS]\n"
 	"       ndpresponder stats IFACE --format prometheus\n"
 	"\n"
 	"Prints the outcome counters of the responder on IFACE, summed over\n"
-	"CPUs. Every packet the program sees lands in exactly one of them,\n"
-	"so 'received' is their sum.\n"
+	"CPUs, grouped: answered, passed (not ours to answer, and why),\n"
+	"invalid (refused by RFC 4861's checks) and errors. Every packet\n"
+	"the program sees lands in exactly one of them, so 'received' is\n"
+	"their sum. Only the counters that are not zero are shown; JSON has\n"
+	"every counter, under its snake_case name.\n"
 	"\n"
-	"  -c, --per-cpu     one column per CPU as well\n"
-	"  -j, --json        one JSON object (per interval with --watch)\n"
-	"  -w, --watch SECS  print rates per second every SECS seconds\n"
-	"  -f, --format FMT  text (default), json, or prometheus: the\n"
-	"                    counters, prefix entries and program as metrics,\n"
-	"                    for node_exporter's textfile collector\n"
-	"  -h, --help        this text\n";
+	"  -a, --all          every counter, zero or not, and\n"
+	"                     events-suppressed (events kept from run's log\n"
+	"                     and monitor: all of them while none reads)\n"
+	"      --per-cpu      one column per CPU as well\n"
+	"  -j, --json         one JSON object (per interval with --watch),\n"
+	"                     with the interface and a timestamp\n"
+	"  -w, --watch SECS   rates per second every SECS seconds, redrawn\n"
+	"                     in place on a terminal\n"
+	"  -f, --format FMT   text (default), json, or prometheus: the\n"
+	"                     counters, prefix entries and program as\n"
+	"                     metrics, for node_exporter's textfile collector\n"
+	"  -h, --help         this text\n";
 
 static __u64 total(const struct ndpr_counters *c)
 {
@@ -47,16 +56,41 @@ static __u64 total(const struct ndpr_counters *c)
 	return sum;
 }
 
-/* One counter: its line's label and value, or its JSON field. */
-static void print_counter(struct print_ctx *p, const char *name, __u64 val,
-			  double rate_secs)
+/* What one table of counters is printed with. */
+struct counter_view {
+	const struct ndpr_counters *c;
+	const struct ndpr_counters *pcpu; /* NULL: no CPU columns */
+	int ncpus;
+	double rate_secs; /* 0: counts, else rates over that many seconds */
+	bool all;	  /* every row, not only those that moved */
+};
+
+/* One counter's line: its kebab-case label for people, its snake_case
+ * C name for JSON; idx -1 is received, NDPR_C_MAX events_suppressed. */
+static void print_counter(struct print_ctx *p, const struct counter_view *v,
+			  int idx)
 {
-	print_text(p, "%-26s ", name);
-	if (rate_secs)
-		print_double(p, PRINT_ANY, name, "%14.1f/s", val / rate_secs);
+	const char *key = idx < 0	      ? "received" :
+			  idx == NDPR_C_MAX ? "events_suppressed" :
+					      counter_key(idx);
+	const char *label = idx < 0	       ? "received" :
+			    idx == NDPR_C_MAX ? "events-suppressed" :
+						counter_name(idx);
+	__u64 val = idx < 0 ? total(v->c) : ndpr_counter_val(v->c, idx);
+
+	print_text(p, idx < 0 ? "%-26s " : "  %-24s ", label);
+	if (v->rate_secs)
+		print_double(p, PRINT_ANY, key, "%14.1f/s", val / v->rate_secs);
 	else
-		print_uint(p, PRINT_ANY, name, "%14llu",
-			   (unsigned long long)val);
+		print_uint(p, PRINT_ANY, key, "%14llu", (unsigned long long)val);
+	for (int cpu = 0; v->pcpu && cpu < v->ncpus; cpu++) {
+		const struct ndpr_counters *c = &v->pcpu[cpu];
+
+		print_text(p, " %15llu",
+			   (unsigned long long)(idx < 0 ? total(c) :
+					    ndpr_counter_val(c, idx)));
+	}
+	print_nl(p);
 }
 
 /* Per CPU, text is a column of each counter's line, JSON an object per
@@ -69,52 +103,95 @@ static void print_cpu_header(struct print_ctx *p, int ncpus)
 	print_nl(p);
 }
 
-static void print_cpu_columns(struct print_ctx *p,
-			      const struct ndpr_counters *pcpu, int ncpus,
-			      int idx)
-{
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		print_text(p, " %15llu",
-			   (unsigned long long)ndpr_counter_val(&pcpu[cpu], idx));
-	}
-}
-
 static void print_cpu_objects(struct print_ctx *p,
 			      const struct ndpr_counters *pcpu, int ncpus)
 {
 	open_json_array(p, "per_cpu");
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		open_json_object(p, NULL);
-		for (int i = 0; i < NDPR_C_MAX; i++)
-			print_uint(p, PRINT_JSON, counter_name(i), NULL,
-				   ndpr_counter_val(&pcpu[cpu], i));
+		print_uint(p, PRINT_JSON, "received", NULL, total(&pcpu[cpu]));
+		for (int i = 0; i <= NDPR_C_MAX; i++)
+			print_uint(p, PRINT_JSON,
+				   i < NDPR_C_MAX ? counter_key(i) :
+						    "events_suppressed",
+				   NULL, ndpr_counter_val(&pcpu[cpu], i));
 		close_json_object(p);
 	}
 	close_json_array(p);
 }
 
-/* Counts, or rates over rate_secs; pcpu (NULL for none) adds the CPUs. */
-static void print_counters(struct print_ctx *p, const struct ndpr_counters *c,
-			   const struct ndpr_counters *pcpu, int ncpus,
-			   double rate_secs)
+/* The outcome groups, by the prefix of the counters' names. */
+static const char *const groups[][2] = {
+	{ "answered", "answered" },
+	{ "passed", "passed" },
+	{ "invalid", "invalid" },
+	{ "error", "errors" },
+};
+
+/* A group's rows: those that moved, or all; JSON has every counter. */
+static void print_group(struct print_ctx *p, const struct counter_view *v,
+			const char *prefix, const char *title)
+{
+	bool shown = false;
+
+	for (int i = 0; i < NDPR_C_MAX; i++) {
+		bool want = v->all || ndpr_counter_val(v->c, i) ||
+			    print_is_json(p);
+
+		if (strncmp(counter_key(i), prefix, strlen(prefix)) || !want)
+			continue;
+		if (!shown)
+			print_text(p, "%s:\n", title);
+		shown = true;
+		print_counter(p, v, i);
+	}
+}
+
+/* "eth0, 2026-12-02T00:47:48Z", and in JSON the interface, the time in
+ * seconds since the epoch and, with --watch, the interval. */
+static void print_stats_head(struct print_ctx *p, const char *ifname,
+			     unsigned long interval)
+{
+	struct timespec ts;
+	char when[32];
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	print_string(p, PRINT_ANY, "interface", "%s at ", ifname);
+	print_text(p, "%s", when);
+	print_double(p, PRINT_JSON, "timestamp", NULL,
+		     (double)ts.tv_sec + ts.tv_nsec / 1e9);
+	if (interval)
+		print_uint(p, PRINT_ANY, "interval",
+			   ", per second over %llus", interval);
+	print_nl(p);
+}
+
+/* Counts, or rates; the rows that moved, grouped, or all of them. */
+static void print_counters(struct print_ctx *p, const char *ifname,
+			   const struct counter_view *v, unsigned long interval)
 {
 	open_json_object(p, NULL);
-	if (pcpu)
-		print_cpu_header(p, ncpus);
-	print_counter(p, "received", total(c), rate_secs);
-	print_nl(p);
-	for (int i = 0; i < NDPR_C_MAX; i++) {
-		print_counter(p, counter_name(i), ndpr_counter_val(c, i),
-			      rate_secs);
-		if (pcpu)
-			print_cpu_columns(p, pcpu, ncpus, i);
-		print_nl(p);
+	print_stats_head(p, ifname, interval);
+	if (v->pcpu)
+		print_cpu_header(p, v->ncpus);
+	print_counter(p, v, -1);
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		print_group(p, v, groups[g][0], groups[g][1]);
+	/*
+	 * Not an outcome: the events the rate limit kept from run's log
+	 * and monitor. With no reader every event is kept from them, so
+	 * the count says something only while one runs: a row for --all.
+	 */
+	if (v->all || print_is_json(p)) {
+		print_text(p, "events (not packets; counted whenever no run "
+			      "or monitor reads them, or over their rate):\n");
+		print_counter(p, v, NDPR_C_MAX);
 	}
-	/* Not an outcome: what the event rate limit kept from the log. */
-	print_counter(p, "events-suppressed", c->events_suppressed, rate_secs);
-	print_nl(p);
-	if (pcpu)
-		print_cpu_objects(p, pcpu, ncpus);
+	if (v->pcpu)
+		print_cpu_objects(p, v->pcpu, v->ncpus);
 	close_json_object(p);
 }
 
@@ -131,6 +208,7 @@ struct stats_opts {
 	bool json;
 	bool prometheus;
 	bool per_cpu;
+	bool all;
 	unsigned long watch;
 	const char *ifname;
 };
@@ -144,6 +222,7 @@ static int set_format(struct stats_opts *o, const char *fmt)
 	else if (strcmp(fmt, "text")) {
 		pr_err("stats: --format is text, json or prometheus, not '%s'",
 		       fmt);
+		usage_failed();
 		return -EINVAL;
 	}
 	return 0;
@@ -153,7 +232,8 @@ static int set_format(struct stats_opts *o, const char *fmt)
 static int stats_parse(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct option opts[] = {
-		{ "per-cpu", no_argument, NULL, 'c' },
+		{ "per-cpu", no_argument, NULL, 'P' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'f' },
@@ -162,13 +242,16 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 	};
 	int c;
 
-	while ((c = verb_getopt(argc, argv, "cjw:f:h", opts, stats_usage)) !=
+	while ((c = verb_getopt(argc, argv, "Pajw:f:h", opts, stats_usage)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
 			return 1;
-		case 'c':
+		case 'P':
 			o->per_cpu = true;
+			break;
+		case 'a':
+			o->all = true;
 			break;
 		case 'j':
 			o->json = true;
@@ -177,6 +260,7 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 			if (parse_uint(optarg, 1, 3600, &o->watch)) {
 				pr_err("stats: --watch takes seconds, 1 to "
 				       "3600");
+				usage_failed();
 				return -EINVAL;
 			}
 			break;
@@ -191,6 +275,7 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 	if (o->prometheus && (o->watch || o->per_cpu || o->json)) {
 		pr_err("stats: --format prometheus takes no --watch, "
 		       "--per-cpu or --json");
+		usage_failed();
 		return -EINVAL;
 	}
 	o->ifname = verb_iface(argc, argv);
@@ -208,24 +293,68 @@ static int read_counters(int fd, const char *ifname, struct ndpr_counters *sum,
 	return ret;
 }
 
-/* Rates every o->watch seconds from sum on, until a read fails. */
-static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
-		       int fd, struct ndpr_counters sum)
-{
-	struct ndpr_counters prev, delta;
-	int ret;
+/* The counters now, and per CPU when pcpu is set (ncpus of them). */
+struct counter_read {
+	struct ndpr_counters sum;
+	struct ndpr_counters *pcpu;
+	int ncpus;
+};
 
-	for (;;) {
-		prev = sum;
-		sleep((unsigned int)o->watch);
-		ret = read_counters(fd, o->ifname, &sum, NULL, NULL);
-		if (ret)
-			return ret;
-		counters_sub(&delta, &sum, &prev);
-		print_text(p, "--- %s, per second over %lus\n", o->ifname,
-			   o->watch);
-		print_counters(p, &delta, NULL, 0, (double)o->watch);
+/* d = a - b, per CPU too. */
+static void reads_sub(struct counter_read *d, const struct counter_read *a,
+		      const struct counter_read *b)
+{
+	counters_sub(&d->sum, &a->sum, &b->sum);
+	for (int cpu = 0; d->pcpu && cpu < d->ncpus; cpu++)
+		counters_sub(&d->pcpu[cpu], &a->pcpu[cpu], &b->pcpu[cpu]);
+}
+
+/*
+ * Rates every o->watch seconds from r on, until a read fails. On a
+ * terminal each interval redraws the screen; a pipe gets them one after
+ * the other.
+ */
+static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
+		       int fd, struct counter_read *r)
+{
+	size_t sz = (size_t)r->ncpus * sizeof(struct ndpr_counters);
+	struct counter_read prev = { .ncpus = r->ncpus };
+	struct counter_read d = { .ncpus = r->ncpus };
+	bool redraw = !print_is_json(p) && isatty(fileno(stdout));
+	int ret = 0;
+
+	if (r->pcpu) {
+		prev.pcpu = malloc(sz);
+		d.pcpu = malloc(sz);
+		if (!prev.pcpu || !d.pcpu) {
+			ret = -ENOMEM;
+			goto out;
+		}
 	}
+	for (;;) {
+		prev.sum = r->sum;
+		if (r->pcpu)
+			memcpy(prev.pcpu, r->pcpu, sz);
+		sleep((unsigned int)o->watch);
+		ret = read_counters(fd, o->ifname, &r->sum, r->pcpu,
+				    &r->ncpus);
+		if (ret)
+			break;
+		reads_sub(&d, r, &prev);
+		if (redraw)
+			fputs("\033[H\033[2J", stdout);
+		print_counters(p, o->ifname,
+			       &(struct counter_view){
+				       .c = &d.sum, .pcpu = d.pcpu,
+				       .ncpus = d.ncpus, .all = o->all,
+				       .rate_secs = (double)o->watch },
+			       o->watch);
+		fflush(stdout);
+	}
+out:
+	free(prev.pcpu);
+	free(d.pcpu);
+	return ret;
 }
 
 /* The responder's families from its maps; -ENOENT when it has none. */
@@ -281,11 +410,11 @@ static int stats_prometheus(const char *ifname)
 int cmd_stats(int argc, char **argv)
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct ndpr_counters sum, *pcpu = NULL;
+	struct counter_read r = {};
 	struct stats_opts o = {};
 	struct print_ctx p;
 	struct pin_dir pd;
-	int ncpus, ret;
+	int ret;
 
 	ret = stats_parse(argc, argv, &o);
 	if (ret)
@@ -296,18 +425,23 @@ int cmd_stats(int argc, char **argv)
 	ret = maps_open_iface(o.ifname, &pd, &m);
 	if (ret)
 		return ret;
-	ncpus = libbpf_num_possible_cpus();
-	if (o.per_cpu && ncpus > 0)
-		pcpu = calloc((size_t)ncpus, sizeof(*pcpu));
-	ret = read_counters(m.counters, o.ifname, &sum, pcpu, &ncpus);
+	r.ncpus = libbpf_num_possible_cpus();
+	if (o.per_cpu && r.ncpus > 0)
+		r.pcpu = calloc((size_t)r.ncpus, sizeof(*r.pcpu));
+	ret = read_counters(m.counters, o.ifname, &r.sum, r.pcpu, &r.ncpus);
 	if (ret)
 		goto out;
 	if (o.watch)
-		ret = stats_watch(&p, &o, m.counters, sum);
+		ret = stats_watch(&p, &o, m.counters, &r);
 	else
-		print_counters(&p, &sum, pcpu, ncpus, 0);
+		print_counters(&p, o.ifname,
+			       &(struct counter_view){ .c = &r.sum,
+						       .pcpu = r.pcpu,
+						       .ncpus = r.ncpus,
+						       .all = o.all },
+			       0);
 out:
-	free(pcpu);
+	free(r.pcpu);
 	maps_close(&m);
 	return ret;
 }

@@ -555,6 +555,11 @@ out:
 static const char *const counter_names[] = { NDPR_COUNTERS(COUNTER_NAME) };
 #undef COUNTER_NAME
 
+const char *counter_key(int idx)
+{
+	return idx < 0 || idx >= NDPR_C_MAX ? "?" : counter_names[idx];
+}
+
 const char *counter_name(int idx)
 {
 	static char names[NDPR_C_MAX][40];

@@ -109,5 +109,7 @@ int counters_read(int fd, struct ndpr_counters *sum,
 		  struct ndpr_counters *per_cpu, int *ncpus);
 /* "passed-no-match" for NDPR_C_passed_no_match. */
 const char *counter_name(int idx);
+/* The C name, snake_case: the counter's JSON key. */
+const char *counter_key(int idx);
 
 #endif
