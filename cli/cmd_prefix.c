@@ -32,10 +32,18 @@ static const char prefix_usage[] =
 	"comments): it adds and changes first, removes last, and never\n"
 	"drops an entry kept by FILE. Nothing is answered inside an\n"
 	"exclude: an entry there is refused by add, left out by sync.\n"
-	"list also shows the addresses guarded (the host's own, its\n"
-	"gateways) and the conflicts: addresses another node on the link\n"
-	"showed it owns, no longer answered until clear-conflict forgets\n"
-	"them.\n"
+	"list prints the entries sorted by address, then length, in four\n"
+	"columns: PREFIX; ACTION (answer, exclude; guarded: the host's own\n"
+	"addresses and its gateways, which the program passes to the\n"
+	"kernel; conflict: an address another node on the link showed it\n"
+	"owns, no longer answered until clear-conflict forgets it); ROUTE,\n"
+	"the route check of an answered entry (off, route, neigh; '-'\n"
+	"where none applies, and no route_check field in JSON); ORIGIN, who\n"
+	"added it (static: a command or a prefix file; a Docker network's\n"
+	"name; own or gateway for a guard) or, for a conflict, how it was\n"
+	"seen, by which MAC and when.\n"
+	"Actions may be abbreviated: ls and show mean list, delete means\n"
+	"del.\n"
 	"\n"
 	"  -x, --exclude             the entry excludes instead of answering\n"
 	"  -r, --route-check[=neigh] answer only targets the host routes out\n"
@@ -85,11 +93,12 @@ static void print_prefix(struct print_ctx *out, const struct ndpr_maps *m,
 	open_json_object(out, NULL);
 	print_string(out, PRINT_ANY, "prefix", "%-44s ", buf);
 	print_string(out, PRINT_ANY, "action", "%-8s ", action_name(p->action));
-	/* The column shows '-' where a route check cannot apply. */
-	print_string(out, PRINT_JSON, "route_check", NULL,
-		     route_check_name(p->flags));
-	print_string(out, PRINT_FP, NULL, "%-6s ",
-		     answer ? route_check_name(p->flags) : "-");
+	/* '-' where a route check cannot apply, and no field in JSON. */
+	if (answer)
+		print_string(out, PRINT_ANY, "route_check", "%-6s ",
+			     route_check_name(p->flags));
+	else
+		print_text(out, "%-6s ", "-");
 	print_string(out, PRINT_ANY, "origin", "%s", ob);
 	print_nl(out);
 	close_json_object(out);
@@ -153,6 +162,9 @@ static int prefix_list(struct print_ctx *out, const struct ndpr_maps *m,
 	if (!ret)
 		ret = guards_conflicts(m, &cv, &nc);
 	if (!ret) {
+		prefix_set_sort(&s);
+		print_text(out, "%-44s %-8s %-6s %s\n", "PREFIX", "ACTION",
+			   "ROUTE", "ORIGIN");
 		open_json_array(out, NULL);
 		for (size_t i = 0; i < s.n; i++)
 			print_prefix(out, m, &s.v[i]);
@@ -397,28 +409,30 @@ static int prefix_parse_opts(int argc, char **argv, struct prefix_args *a)
 static const struct prefix_verb *prefix_verb_find(int argc, char **argv,
 						  struct prefix_args *a)
 {
-	const struct prefix_verb *v = NULL;
-	int nargs = argc - optind;
+	/* iproute2's words too: ls and show for list, delete for del. */
+	static const char *const names[] = { "add",  "del",	"delete",
+					     "list", "ls",	"show",
+					     "sync", "clear-conflict" };
+	static const int canon[] = { 0, 1, 1, 2, 2, 2, 3, 4 };
+	const struct prefix_verb *v;
+	int nargs = argc - optind, i;
 
 	if (nargs < 2) {
 		pr_err("prefix: expected add|del|list|sync|clear-conflict "
 		       "IFACE ... (see "
 		       "ndpresponder prefix --help)");
+		usage_failed();
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof(prefix_verbs) / sizeof(prefix_verbs[0]);
-	     i++)
-		if (!strcmp(argv[optind], prefix_verbs[i].name))
-			v = &prefix_verbs[i];
-	if (!v) {
-		pr_err("prefix: unknown action '%s' (add, del, list, sync or "
-		       "clear-conflict)",
-		       argv[optind]);
+	i = cli_match("prefix action", argv[optind], names, canon,
+		      sizeof(names) / sizeof(names[0]));
+	if (i < 0)
 		return NULL;
-	}
+	v = &prefix_verbs[i];
 	if (nargs != 1 + v->nargs) {
 		pr_err("prefix: wrong number of arguments (see ndpresponder "
 		       "prefix --help)");
+		usage_failed();
 		return NULL;
 	}
 	a->ifname = iface_arg(argv[optind + 1]);
