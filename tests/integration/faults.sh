@@ -52,7 +52,7 @@ status_line() {
 
 # "prefix action" of each entry, sorted.
 prefixes() {
-	ndpr prefix list "$UPLINK" 2>/dev/null | awk '{ print $1, $2 }' | sort
+	ndpr prefix list "$UPLINK" 2>/dev/null | awk 'NR > 1 { print $1, $2 }' | sort
 }
 
 # Everything a kill may have left, in OBS_*.

@@ -21,7 +21,7 @@ F=$WORK_DIR/prefixes.conf
 
 # "prefix action" of each entry, sorted: what must not change.
 entries() {
-	ndpr prefix list "$UPLINK" 2>/dev/null | awk '{ print $1, $2 }' | sort
+	ndpr prefix list "$UPLINK" 2>/dev/null | awk 'NR > 1 { print $1, $2 }' | sort
 }
 
 # Runs WRAP... ndpresponder ARGS in the host namespace, as run does.

@@ -163,7 +163,7 @@ collect_help() {
 	mkdir -p "$HELP_DIR"
 	"$NDPR_BIN" --help >"$HELP_DIR/_global" 2>&1 ||
 		die "ndpresponder --help failed"
-	VERBS=$(awk '/^Verbs:/ { on = 1; next } on && /^  [a-z]/ { print $1 }
+	VERBS=$(awk '/^Verbs/ { on = 1; next } on && /^  [a-z]/ { print $1 }
 		     on && /^$/ { exit }' "$HELP_DIR/_global")
 	[ -n "$VERBS" ] || die "no verbs found in ndpresponder --help"
 	for v in $VERBS; do

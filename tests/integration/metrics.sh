@@ -51,7 +51,7 @@ prom_query() { # promql
 # stable: the senders are done).
 prom_equals_stats() { # outcome
 	local want got
-	want=$(stats_json "${1//_/-}")
+	want=$(stats_json "$1")
 	got=$(prom_query "ndpresponder_solicitations_total{interface=\"$UPLINK\",outcome=\"$1\"}")
 	WHY="Prometheus has ${got:-nothing}, stats --json says ${want:-nothing}"
 	[ -n "$want" ] && [ "$got" = "$want" ]

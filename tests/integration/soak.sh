@@ -62,7 +62,7 @@ event() { # entry, up|down, started, returned
 
 # The counters of `stats` as "name value" lines.
 stats_all() {
-	ndpr stats "$UPLINK" 2>/dev/null | awk 'NF == 2 { print $1, $2 }'
+	ndpr stats "$UPLINK" --all 2>/dev/null | awk 'NF == 2 { print $1, $2 }'
 }
 
 # Initially: every other entry.

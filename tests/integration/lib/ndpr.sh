@@ -100,7 +100,7 @@ allmulti_on() { # ns, iface
 
 # A counter of `ndpresponder stats`, empty when it cannot be read.
 counter() { # name
-	ndpr stats "$UPLINK" 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }'
+	ndpr stats "$UPLINK" --all 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }'
 }
 
 # Checks that counter NAME rose by at least MIN since BEFORE.

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# The command line's contract, on a responder the router really talks to:
+# one JSON key style (snake_case) in every verb, no escaped '/', the same
+# fields as the text; stats' JSON with the interface, a timestamp and,
+# with --watch, the interval and rates as doubles; errors as JSON under
+# --json and the global -j; -p; the text people read (stats grouped, the
+# zero rows only with --all, --per-cpu on every row; prefix list sorted,
+# with a header); iproute2's abbreviations; help VERB; --version; the exit
+# codes 0, 1 and 2.
+
+. "$(dirname "$0")/lib.sh"
+
+suite_up ip nsenter ndisc6 jq awk sed sort grep
+
+PREFIX=2001:db8:1::/112
+LATER=2001:db8:1::1:0/112 # sorts after PREFIX, added first
+EXCL=2001:db8:1::ff/128
+
+# Every key of every object of JSON read on stdin is snake_case.
+snake_keys() {
+	local bad
+	bad=$(jq -r '[paths | .[] | strings] | unique | .[]' |
+		grep -v '^[a-z0-9_]*$')
+	WHY="keys not snake_case: $(oneline <<<"$bad")"
+	[ -z "$bad" ]
+}
+
+# $OUT is one JSON document per line, each line parses, no plain line.
+all_json() {
+	local line
+	while IFS= read -r line; do
+		WHY="not JSON: '$line' (exit $RC; stdout '$OUT')"
+		jq -e . >/dev/null 2>&1 <<<"$line" || return 1
+	done <<<"$OUT"
+	WHY="no output (exit $RC, stderr '$ERR')"
+	[ -n "$OUT" ]
+}
+
+# JQ's filter is true of what stdin holds.
+jq_true() { # filter, jq options...
+	jq -e "$@" >/dev/null
+}
+
+# ndpresponder ARGS exits 0 and prints TEXT on stdout.
+prints() { # text, args...
+	run "${@:2}"
+	WHY="$*: exit $RC, stdout '$OUT', stderr '$ERR'"
+	[ "$RC" = 0 ] && [[ $OUT == *"$1"* ]]
+}
+
+exits() { # code, args...
+	local want=$1
+	shift
+	run "$@"
+	WHY="$*: exit $RC (want $want), stdout '$OUT', stderr '$ERR'"
+	[ "$RC" = "$want" ]
+}
+
+ok attach "$UPLINK" "$LATER"
+ok prefix add "$UPLINK" "$PREFIX"
+ok prefix add "$UPLINK" "$EXCL" --exclude
+check "the router's solicitation for $CT_IP is answered" \
+	ndisc_answers "$CT_IP" "$HOST_MAC"
+
+# --- one JSON contract ------------------------------------------------
+
+run stats "$UPLINK" --json
+check "stats --json: keys snake_case" snake_keys <<<"$OUT"
+is "stats --json: answered as passed_no_match etc." \
+	"$(jq -r 'has("passed_no_match") and has("events_suppressed")' <<<"$OUT")" true
+is "stats --json: the interface" "$(jq -r .interface <<<"$OUT")" "$UPLINK"
+WHY="stats --json: $OUT"
+check "stats --json: a timestamp of now" jq_true \
+	'(.timestamp | type) == "number" and (now - .timestamp | fabs) < 60' \
+	<<<"$OUT"
+WHY="stats --json: answered $(jq .answered <<<"$OUT")"
+check "stats --json: the answer counted" jq_true '.answered >= 1' <<<"$OUT"
+run stats "$UPLINK" --json --per-cpu
+check "stats --json --per-cpu: keys snake_case" snake_keys <<<"$OUT"
+
+run prefix list "$UPLINK" --json
+WHY="prefix list --json: $OUT"
+check "prefix list --json: no escaped '/'" not grep -qF '\/' <<<"$OUT"
+check "prefix list --json: keys snake_case" snake_keys <<<"$OUT"
+is "prefix list --json: an exclude has no route_check (text: '-')" \
+	"$(jq -r ".[] | select(.prefix == \"$EXCL\") | has(\"route_check\")" <<<"$OUT")" \
+	false
+is "prefix list --json: an answered entry has its route_check" \
+	"$(jq -r ".[] | select(.prefix == \"$PREFIX\") | .route_check" <<<"$OUT")" \
+	off
+run status --json
+check "status --json: keys snake_case" snake_keys <<<"$OUT"
+
+# --watch: per second, doubles, the interval, the interface.
+OUT=$(timeout 2.5 nsenter --net="/run/netns/$NS_HOST" "$NDPR_BIN" \
+	stats "$UPLINK" --watch 1 --json)
+RC=$?
+check "stats --watch --json: one JSON object a line" all_json
+WHY="stats --watch --json: $OUT"
+check "stats --watch --json: interval 1, interface, timestamp, every counter a double" \
+	jq_true -s --arg i "$UPLINK" 'length >= 2 and all(.[];
+		.interval == 1 and .interface == $i and
+		(.timestamp | type) == "number" and
+		([to_entries[] | select(.key != "interval" and
+			.key != "interface" and .key != "timestamp") |
+			.value | type] | unique) == ["number"])' <<<"$OUT"
+WHY="stats --watch --json: $(head -n 1 <<<"$OUT")"
+check "stats --watch --json: a zero rate printed as 0.0, not 0" \
+	grep -q '"received":0\.0' <<<"$OUT"
+
+# Errors are JSON under --json, and under the global -j.
+run stats nosuchif --json
+check "stats --json on no responder: the error is JSON" all_json
+WHY="stdout '$OUT'"
+check "stats --json on no responder: {\"error\": ...}" \
+	jq_true '.error | length > 0' <<<"$OUT"
+run -j stats "$UPLINK" --watch 0
+check "-j with a bad --watch: only JSON" all_json
+is "-j with a bad --watch: exit 2" "$RC" 2
+run -j prefix list "$UPLINK"
+check "-j prefix list: JSON without the verb's --json" all_json
+run -p status
+WHY="-p status: $OUT"
+check "-p: indented JSON that parses" eval \
+	'jq -e . >/dev/null <<<"$OUT" && [ "$(wc -l <<<"$OUT")" -gt 2 ]'
+
+# --- output people read -----------------------------------------------
+
+run stats "$UPLINK"
+WHY="stats: $OUT"
+check "stats: grouped, the answered group shown" grep -q '^answered:$' <<<"$OUT"
+check "stats: a zero counter is left out" not grep -q 'error-resize' <<<"$OUT"
+check "stats: events-suppressed only with --all" \
+	not grep -q 'events-suppressed' <<<"$OUT"
+run stats "$UPLINK" --all
+WHY="stats --all: $OUT"
+check "stats --all: every group and every counter" eval \
+	'[ "$(grep -c "^[a-z]*:$" <<<"$OUT")" = 4 ] &&
+	 grep -q "^  error-resize  *0$" <<<"$OUT" &&
+	 grep -q "^  events-suppressed " <<<"$OUT"'
+run stats "$UPLINK" --all --per-cpu
+ncpu=$(awk 'NR == 2 { print NF - 1 }' <<<"$OUT")
+WHY="stats --all --per-cpu ($ncpu CPUs): $OUT"
+check "stats --per-cpu: received and events-suppressed have CPU columns too" \
+	awk -v n="$ncpu" '$1 ~ /^(received|events-suppressed|answered)$/ &&
+		NF != n + 2 { bad = 1 } END { exit bad || !n }' <<<"$OUT"
+
+run prefix ls "$UPLINK"
+WHY="prefix ls: $OUT"
+check "prefix ls: a header" grep -q '^PREFIX  *ACTION  *ROUTE  *ORIGIN$' <<<"$OUT"
+is "prefix ls: sorted by address, then length" \
+	"$(awk '$2 == "answer" || $2 == "exclude" { print $1 }' <<<"$OUT" |
+		paste -sd ' ')" \
+	"$PREFIX $EXCL $LATER"
+check "prefix list --help explains the columns" \
+	prints "the route check of an answered entry" prefix list --help
+
+# --- abbreviations, help, version, exit codes --------------------------
+
+check "'stats' abbreviated 'stat' is ambiguous (stats, status): exit 2" \
+	exits 2 stat "$UPLINK"
+WHY="stderr '$ERR'"
+check "the ambiguity names both" grep -q 'stats, status' <<<"$ERR"
+check "'pre ls' is prefix list" prints "$PREFIX" pre ls "$UPLINK"
+ok prefix delete "$UPLINK" "$EXCL"
+check "prefix delete: the entry is gone" prefix_not_listed "$EXCL"
+ok prefix add "$UPLINK" "$EXCL" --exclude
+ok prefix del "$UPLINK" "$EXCL"
+check "help stats prints stats' usage" prints "ndpresponder stats IFACE" help stats
+check "help lists the verbs" prints "doctor" help
+run --version
+WHY="--version: $OUT"
+check "--version names libbpf, the features and the commit" eval \
+	'grep -q "^libbpf [0-9]*\.[0-9]*$" <<<"$OUT" &&
+	 grep -q "^features: docker-mode yes, metrics yes, doctor-nftables yes, dynamic$" <<<"$OUT" &&
+	 grep -q "(commit [^)]*)" <<<"$OUT"'
+if [ -x "$OUT_DIR/static/ndpresponder" ]; then
+	OUT=$("$OUT_DIR/static/ndpresponder" --version)
+	WHY="static --version: $OUT"
+	check "the static build's --version says so" \
+		grep -q "docker-mode no, metrics no, doctor-nftables no, static$" <<<"$OUT"
+else
+	fail "the static build's --version" "no $OUT_DIR/static/ndpresponder (make static)"
+fi
+check "exit 0: stats" exits 0 stats "$UPLINK"
+check "exit 1: stats of an interface without a responder" exits 1 stats nosuchif
+check "exit 2: an unknown verb" exits 2 frobnicate
+check "exit 2: an unknown option" exits 2 stats "$UPLINK" --bogus
+check "exit 2: a missing argument" exits 2 prefix add "$UPLINK"
+check "exit 2: a bad interface name" exits 2 stats "a/b"
+check "exit 1: a refused change" exits 1 prefix del "$UPLINK" 2001:db8:9::/64
+
+ok detach "$UPLINK"
+finish
