@@ -179,7 +179,7 @@ if [ -x "$OUT_DIR/static/ndpresponder" ]; then
 	OUT=$("$OUT_DIR/static/ndpresponder" --version)
 	WHY="static --version: $OUT"
 	check "the static build's --version says so" \
-		grep -q "docker-mode no, metrics no, doctor-nftables no, static$" <<<"$OUT"
+		grep -q "docker-mode yes, metrics no, doctor-nftables no, static$" <<<"$OUT"
 else
 	fail "the static build's --version" "no $OUT_DIR/static/ndpresponder (make static)"
 fi
