@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# Docker mode (run -N) against a hostile Docker API: ndpr-test-tool's
+# Docker mode (run -N) against a hostile Docker API (and a DOCKER_HOST it
+# cannot use, refused before attaching): ndpr-test-tool's
 # fake-docker (tests/tools/fake_docker.c) on a UNIX socket serves what a
 # real dockerd never sends, and each case checks what the user sees:
 #  - replies that are not a network ([], {}, "str", {"Containers":[]},
@@ -120,6 +121,16 @@ count_is() { # re, n
 	WHY="$n log lines match '$1', expected $2; last lines: $(tail -n 3 "$RUNLOG" | oneline)"
 	[ "$n" = "$2" ]
 }
+
+# ---- DOCKER_HOST we cannot use: refused before anything changes ------------
+
+DOCKER_HOST=tcp://127.0.0.1:2375 run run -i "$UPLINK" -N "$NET"
+WHY="exit $RC: $ALL"
+check "DOCKER_HOST=tcp://: refused with one line" \
+	test "$RC" != 0 -a "$(printf '%s\n' "$ALL" | wc -l)" = 1
+WHY="XDP on $UPLINK: $(xdp_mode "$NS_HOST" "$UPLINK")"
+check "DOCKER_HOST=tcp://: nothing attached" \
+	test "$(xdp_mode "$NS_HOST" "$UPLINK")" = none
 
 # ---- start ---------------------------------------------------------------
 
