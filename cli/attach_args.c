@@ -132,6 +132,7 @@ int attach_opt(int c, const char *arg, struct attach_opts *o)
 		if (i < 0)
 			return i;
 		o->override = (enum ndpr_override)i;
+		o->override_set = true;
 		return 1;
 	case OPT_NO_DAD:
 		o->no_dad = true;

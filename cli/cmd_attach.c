@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "attach_args.h"
+#include "iface.h"
 #include "log.h"
 #include "responder.h"
 
@@ -14,10 +15,57 @@ static const char attach_usage[] =
 	"\n"
 	"Loads the responder on IFACE, pins it under the pin root and keeps\n"
 	"it attached after the command exits. Over an attached IFACE it\n"
-	"upgrades the program in place, keeping prefixes and counters.\n"
+	"upgrades the program in place, keeping prefixes and counters, and\n"
+	"the options it is not given (--no-router, --no-dad, --no-unicast,\n"
+	"--override, --mac, --log-rate, --no-guard, the mode); it says what\n"
+	"changed. A fresh attach (after detach) starts from the defaults.\n"
 	"PREFIX is ADDR/LEN or ADDR (a /128); targets in it are answered.\n"
 	"\n" ATTACH_OPTS_HELP
 	"  -h, --help              this text\n";
+
+/* One option of a config as text: "dad off", "mac 02:...", ... */
+static void option_text(const struct ndpr_config *cfg, int i, char *buf,
+			size_t len)
+{
+	static const char *const flag_names[] = { "router", "dad", "unicast" };
+	static const __u8 flag_bits[] = { NDPR_CFG_ROUTER, NDPR_CFG_DAD,
+					  NDPR_CFG_UNICAST };
+	char mac[18];
+
+	if (i < 3) {
+		snprintf(buf, len, "%s %s", flag_names[i],
+			 cfg->flags & flag_bits[i] ? "on" : "off");
+	} else if (i == 3) {
+		snprintf(buf, len, "override %s", override_name(cfg->override));
+	} else if (i == 4) {
+		mac_format(cfg->mac, mac, sizeof(mac));
+		snprintf(buf, len, "mac %s", mac);
+	} else {
+		snprintf(buf, len, "log-rate %u a CPU",
+			 (unsigned int)cfg->events_per_cpu);
+	}
+}
+
+/* "eth0: changed: dad on -> off; kept: override never, ..." */
+static void print_upgrade(const char *ifname, const struct attach_result *r)
+{
+	char changed[512] = "", kept[512] = "", a[64], b[64];
+
+	for (int i = 0; i < 6; i++) {
+		option_text(&r->before, i, b, sizeof(b));
+		option_text(&r->after, i, a, sizeof(a));
+		if (strcmp(a, b))
+			snprintf(changed + strlen(changed),
+				 sizeof(changed) - strlen(changed), "%s%s -> %s",
+				 changed[0] ? ", " : "", b, strchr(a, ' ') + 1);
+		else
+			snprintf(kept + strlen(kept),
+				 sizeof(kept) - strlen(kept), "%s%s",
+				 kept[0] ? ", " : "", a);
+	}
+	pr_info("%s: options changed: %s; kept: %s", ifname,
+		changed[0] ? changed : "none", kept);
+}
 
 int cmd_attach(int argc, char **argv)
 {
@@ -61,11 +109,14 @@ int cmd_attach(int argc, char **argv)
 	/* run syncs after attaching, which removes what an exclude hides;
 	 * attach only adds. */
 	o.only_adds = true;
+	o.keep_options = true;
 	ret = responder_attach(&o, &r);
 	if (!ret)
 		pr_info("%s: %s, %s mode, program id %u", o.ifname,
 			r.upgraded ? "upgraded" : "attached", mode_name(r.mode),
 			r.prog_id);
+	if (!ret && r.upgraded)
+		print_upgrade(o.ifname, &r);
 	/* attach looks once; a change of address or route later is
 	 * followed only by run. */
 	if (!ret)

@@ -261,6 +261,7 @@ enum ndpr_mode {
 #define NDPR_STATE_ALLMULTI_SET (1u << 0) /* we turned all-multicast on */
 #define NDPR_STATE_SYNC_PARTIAL (1u << 1) /* a prefix sync was cut short */
 #define NDPR_STATE_GUARDS_SET	(1u << 2) /* config's guard bits are set */
+#define NDPR_STATE_MAC_SET	(1u << 3) /* config's MAC came from --mac */
 
 /* The attach record, for status and detach: the one entry of ndpr_state. */
 struct ndpr_state {

@@ -135,23 +135,42 @@ static __u8 guard_flags(const struct attach_opts *o,
 	return NDPR_CFG_GUARDS & ~o->no_guard;
 }
 
+/* The R, DAD and unicast bits: on unless turned off, or as they were
+ * when an upgrade keeps what it was not given. */
+static __u8 answer_flags(const struct attach_opts *o,
+			 const struct ndpr_state *keep)
+{
+	__u8 on = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST;
+	__u8 flags = keep ? keep->config.flags & on : on;
+
+	if (o->no_router)
+		flags &= ~NDPR_CFG_ROUTER;
+	if (o->no_dad)
+		flags &= ~NDPR_CFG_DAD;
+	if (o->no_unicast)
+		flags &= ~NDPR_CFG_UNICAST;
+	return flags;
+}
+
+/* keep: the record of the responder an upgrade replaces, whose options
+ * stay where none was given (attach_opts.keep_options), or NULL. */
 static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
-			const struct ndpr_state *old, struct ndpr_config *cfg)
+			const struct ndpr_state *old,
+			const struct ndpr_state *keep, struct ndpr_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->mac, mac, 6);
-	cfg->flags = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST |
-		     guard_flags(o, old);
-	if (o->no_router)
-		cfg->flags &= ~NDPR_CFG_ROUTER;
-	if (o->no_dad)
-		cfg->flags &= ~NDPR_CFG_DAD;
-	if (o->no_unicast)
-		cfg->flags &= ~NDPR_CFG_UNICAST;
+	if (keep && !o->mac_set && (keep->flags & NDPR_STATE_MAC_SET))
+		memcpy(cfg->mac, keep->config.mac, 6);
+	cfg->flags = answer_flags(o, keep) | guard_flags(o, old);
 	cfg->override = (__u8)o->override;
+	if (keep && !o->override_set)
+		cfg->override = keep->config.override;
 	cfg->events_per_cpu = events_per_cpu(o->event_rate_set ?
 						     o->event_rate :
 						     NDPR_DEFAULT_EVENT_RATE);
+	if (keep && !o->event_rate_set)
+		cfg->events_per_cpu = keep->config.events_per_cpu;
 }
 
 struct pinned_as {
@@ -583,6 +602,7 @@ static int attach_load(struct attach_ctx *c)
 		return ret;
 	}
 	fill_config(c->o, c->mac, &c->st,
+		    c->r->upgraded && c->o->keep_options ? &c->st : NULL,
 		    (struct ndpr_config *)&skel->rodata->ndpr_cfg);
 	if (c->vlan == NDPR_VLAN_RESTORED)
 		skel->rodata->ndpr_cfg.flags |= NDPR_CFG_RX_VLAN;
@@ -626,6 +646,14 @@ static int attach_record_intent(struct attach_ctx *c)
 	int ret;
 
 	c->st.ifindex = (__u32)c->ifindex;
+	if (c->r->upgraded)
+		c->r->before = c->st.config;
+	c->r->after = c->skel->rodata->ndpr_cfg;
+	/* A MAC of --mac stays --mac's through upgrades that keep it. */
+	if (c->o->mac_set)
+		c->st.flags |= NDPR_STATE_MAC_SET;
+	else if (!c->r->upgraded || !c->o->keep_options)
+		c->st.flags &= ~NDPR_STATE_MAC_SET;
 	c->st.config = c->skel->rodata->ndpr_cfg;
 	c->st.flags |= NDPR_STATE_GUARDS_SET;
 	ret = allmulti_intent(c->o->ifname, &c->st);

@@ -25,6 +25,11 @@ struct attach_opts {
 	bool mac_set;
 	bool no_router, no_dad, no_unicast;
 	enum ndpr_override override;
+	bool override_set;
+	/* attach over a responder: what was not given (R, DAD, unicast,
+	 * override, MAC, log rate) stays as the record says; run gives its
+	 * whole configuration every time, so it leaves this false. */
+	bool keep_options;
 	uint32_t max_prefixes; /* 0: keep the pinned maps' or default */
 	uint32_t event_rate;   /* events a second, all CPUs together */
 	bool event_rate_set;
@@ -44,6 +49,8 @@ struct attach_result {
 	enum ndpr_mode mode;
 	uint32_t prog_id;
 	size_t guarded; /* own addresses and gateways now guarded */
+	/* The options before an upgrade (zero otherwise), and now. */
+	struct ndpr_config before, after;
 };
 
 int responder_attach(const struct attach_opts *o, struct attach_result *r);

@@ -191,5 +191,35 @@ check "exit 2: a missing argument" exits 2 prefix add "$UPLINK"
 check "exit 2: a bad interface name" exits 2 stats "a/b"
 check "exit 1: a refused change" exits 1 prefix del "$UPLINK" 2001:db8:9::/64
 
+# --- doing what was asked, and nothing else ---------------------------
+
+# The live program's options, from status --json (the kernel's .rodata).
+live() { # field
+	ndpr status --json | jq -r ".[] | select(.interface == \"$UPLINK\") | .$1"
+}
+
+ok detach "$UPLINK"
+ok attach "$UPLINK" "$PREFIX" --no-dad --override never --mac 02:00:00:00:02:99
+run attach "$UPLINK"
+WHY="attach over the responder: $OUT $ERR"
+check "upgrade without options: says nothing changed" \
+	grep -q "options changed: none; kept: router on, dad off, unicast on, override never, mac 02:00:00:00:02:99" <<<"$OUT"
+is "upgrade without options: DAD stays off" "$(live dad)" false
+is "upgrade without options: override stays never" "$(live override)" never
+is "upgrade without options: the --mac stays" "$(live mac)" 02:00:00:00:02:99
+check "upgrade without options: answers still from the --mac" \
+	ndisc_answers "$CT_IP" 02:00:00:00:02:99
+run attach "$UPLINK" --override always --no-unicast
+WHY="attach --override always --no-unicast: $OUT $ERR"
+check "upgrade with options: says what changed" \
+	grep -q "options changed: unicast on -> off, override never -> always;" <<<"$OUT"
+is "upgrade with options: override always" "$(live override)" always
+is "upgrade with options: DAD still off" "$(live dad)" false
+ok detach "$UPLINK"
+ok attach "$UPLINK" "$PREFIX"
+is "a fresh attach starts from the defaults: DAD on" "$(live dad)" true
+check "a fresh attach answers from the interface's MAC" \
+	ndisc_answers "$CT_IP" "$HOST_MAC"
+
 ok detach "$UPLINK"
 finish
