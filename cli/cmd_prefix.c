@@ -21,7 +21,7 @@ static const char prefix_usage[] =
 	"                                  [--route-check[=neigh]]\n"
 	"       ndpresponder prefix del IFACE PREFIX\n"
 	"       ndpresponder prefix list IFACE [--json]\n"
-	"       ndpresponder prefix sync IFACE FILE [--force]\n"
+	"       ndpresponder prefix sync IFACE FILE [--force] [--dry-run]\n"
 	"       ndpresponder prefix clear-conflict IFACE ADDR|all\n"
 	"\n"
 	"Changes the prefixes of a live responder; no re-attach needed.\n"
@@ -51,7 +51,9 @@ static const char prefix_usage[] =
 	"                            neighbour entry there)\n"
 	"      --force               allow ::/0, and a sync FILE with no\n"
 	"                            entries (which removes them all)\n"
-	"  -j, --json                list as JSON\n"
+	"      --dry-run             sync: print what it would add, change\n"
+	"                            and remove, and change nothing\n"
+	"  -j, --json                list (or a dry run) as JSON\n"
 	"  -h, --help                this text\n";
 
 /* What the options and arguments of one prefix command say. */
@@ -61,6 +63,7 @@ struct prefix_args {
 	bool exclude;
 	bool json;
 	bool force;
+	bool dry_run;
 	uint8_t route_flags;
 	unsigned int pflags;
 	struct prefix p;
@@ -291,25 +294,90 @@ static int prefix_del(struct print_ctx *out, const struct ndpr_maps *m,
 	return ret;
 }
 
+/* "2001:db8::/64 (exclude)", as a sync names an entry. */
+static void entry_text(const struct prefix *p, char *buf, size_t len)
+{
+	char pb[PREFIX_STRLEN];
+
+	prefix_format(p, pb, sizeof(pb));
+	if (p->action == NDPR_ACT_ANSWER && p->flags)
+		snprintf(buf, len, "%s (route-check %s)", pb,
+			 route_check_name(p->flags));
+	else
+		snprintf(buf, len, "%s%s", pb,
+			 p->action == NDPR_ACT_ANSWER ? "" : " (exclude)");
+}
+
+/* One step of a sync, done or (dry run) planned. */
+static void print_step(struct print_ctx *out, const char *ifname,
+		       const char *op, const struct prefix *p)
+{
+	char buf[PREFIX_STRLEN + 32];
+
+	entry_text(p, buf, sizeof(buf));
+	open_json_object(out, NULL);
+	print_text(out, "%s: ", ifname);
+	print_string(out, PRINT_ANY, "op", "%s ", op);
+	print_string(out, PRINT_ANY, "entry", "%s", buf);
+	print_nl(out);
+	close_json_object(out);
+}
+
+/* What the sync would do, changing nothing. */
+static int prefix_sync_dry(struct print_ctx *out, const struct ndpr_maps *m,
+			   struct prefix_args *a)
+{
+	static const char *const ops[] = { [SYNC_ADD] = "would add",
+					   [SYNC_CHANGE] = "would change",
+					   [SYNC_REMOVE] = "would remove" };
+	struct sync_plan plan;
+	int ret;
+
+	ret = maps_prefix_plan_static(m, a->ifname, &a->want, &plan);
+	if (ret)
+		return ret;
+	open_json_array(out, NULL);
+	for (size_t i = 0; i < plan.n; i++)
+		print_step(out, a->ifname, ops[plan.steps[i].op],
+			   &plan.steps[i].p);
+	close_json_array(out);
+	print_text(out, "%s: dry run: %zu to add, %zu to change, %zu to "
+		   "remove, %zu kept; nothing changed\n",
+		   a->ifname, plan.count[SYNC_ADD], plan.count[SYNC_CHANGE],
+		   plan.count[SYNC_REMOVE], plan.kept);
+	if (!a->want.n && plan.count[SYNC_REMOVE] && !a->force)
+		print_text(out, "%s: '%s' has no entries: the sync itself "
+			   "needs --force\n",
+			   a->ifname, a->arg);
+	sync_plan_free(&plan);
+	return 0;
+}
+
 static int prefix_sync(struct print_ctx *out, const struct ndpr_maps *m,
 		       struct prefix_args *a)
 {
+	struct prefix_set removed = {};
 	struct sync_result res;
 	int ret;
 
+	if (a->dry_run)
+		return prefix_sync_dry(out, m, a);
 	/* An empty FILE is what a writer leaves between truncating it and
 	 * writing it: it removes nothing unless meant. */
 	ret = maps_prefix_sync_static(m, a->ifname, &a->want,
-				      a->want.n || a->force, &res);
+				      a->want.n || a->force, &res, &removed);
 	if (ret == -ENOTEMPTY)
 		pr_err("%s: '%s' has no entries, so every static entry would "
 		       "go (%zu); add --force if that is meant",
 		       a->ifname, a->arg, res.removed);
+	for (size_t i = 0; !ret && i < removed.n; i++)
+		print_step(out, a->ifname, "removed", &removed.v[i]);
 	if (!ret)
 		print_text(out, "%s: %zu added, %zu changed, %zu removed, "
 			   "%zu kept\n",
 			   a->ifname, res.added, res.changed, res.removed,
 			   res.kept);
+	prefix_set_free(&removed);
 	return ret;
 }
 
@@ -357,7 +425,8 @@ static const struct prefix_verb prefix_verbs[] = {
 	  .check = check_del, .run = prefix_del },
 	{ .name = "list", .nargs = 1, .has_json = true, .run = prefix_list },
 	{ .name = "sync", .nargs = 2, .changes = true, .syncs = true,
-	  .guards = true, .check = check_sync, .run = prefix_sync },
+	  .guards = true, .has_json = true, .check = check_sync,
+	  .run = prefix_sync },
 	{ .name = "clear-conflict", .nargs = 2, .changes = true,
 	  .check = check_clear, .run = prefix_clear },
 };
@@ -369,6 +438,7 @@ static int prefix_parse_opts(int argc, char **argv, struct prefix_args *a)
 		{ "exclude", no_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'D' },
 		{ "route-check", optional_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -389,6 +459,9 @@ static int prefix_parse_opts(int argc, char **argv, struct prefix_args *a)
 		case 'f':
 			a->force = true;
 			a->pflags |= PREFIX_ALLOW_DEFAULT;
+			break;
+		case 'D':
+			a->dry_run = true;
 			break;
 		case 'r':
 			if (route_check_parse(optarg, &a->route_flags) ||
@@ -448,6 +521,11 @@ static int check_entry_flags(const struct prefix_verb *v,
 		       "--route-check does not apply");
 		return -EINVAL;
 	}
+	if (a->dry_run && !v->syncs) {
+		pr_err("prefix: --dry-run goes with 'sync'");
+		usage_failed();
+		return -EINVAL;
+	}
 	if ((a->exclude || a->route_flags) && !v->entry_flags) {
 		pr_err("prefix: --exclude and --route-check go with 'add' (in "
 		       "a sync file, write them on the entry's line)");
@@ -467,7 +545,8 @@ static int run_guarded(const struct prefix_verb *v, struct print_ctx *out,
 	const struct prefix_set *coming = v->syncs ? &a->want : &one;
 	int ret;
 
-	if (!v->guards)
+	/* A dry run changes nothing, the guards included. */
+	if (!v->guards || a->dry_run)
 		return v->run(out, m, a);
 	ret = guards_refresh(m, a->ifname, coming, NULL);
 	if (!ret)

@@ -342,7 +342,8 @@ static int step_remove(const struct ndpr_maps *m, const char *ifname,
 
 /* Carries the steps out in their order. */
 static int plan_apply(const struct ndpr_maps *m, const char *ifname,
-		      const struct sync_plan *plan, struct sync_result *res)
+		      const struct sync_plan *plan, struct sync_result *res,
+		      struct prefix_set *removed)
 {
 	int ret;
 
@@ -365,6 +366,8 @@ static int plan_apply(const struct ndpr_maps *m, const char *ifname,
 		ret = step_remove(m, ifname, &st->p);
 		if (!ret)
 			res->removed++;
+		if (!ret && removed)
+			ret = prefix_set_add(removed, &st->p);
 	}
 	if (!ret && plan->count[SYNC_REMOVE])
 		maps_empty_refresh(m);
@@ -399,28 +402,46 @@ static void plan_hidden(const char *ifname, const struct sync_plan *plan,
 	       ifname, p, x, plan->hidden, plan->hidden == 1 ? "y" : "ies");
 }
 
-static int sync_origin(const struct ndpr_maps *m, const char *ifname,
+/* The plan of making origin's entries equal to want; said why if not. */
+static int plan_origin(const struct ndpr_maps *m, const char *ifname,
 		       struct prefix_set *want, uint16_t origin,
-		       bool may_remove, struct sync_result *res,
-		       struct prefix_set *added)
+		       struct sync_plan *plan)
 {
 	uint32_t cap[SYNC_MAPS] = {
 		[SYNC_MAP_PREFIXES] = map_capacity(m->prefixes),
 		[SYNC_MAP_HOSTS] = map_capacity(m->hosts),
 	};
 	struct prefix_set have = {};
+	int ret;
+
+	ret = maps_prefix_dump(m, &have);
+	if (!ret) {
+		ret = sync_plan_make(&have, want, origin, cap, plan);
+		if (ret)
+			plan_refused(ifname, plan, cap, ret);
+	}
+	prefix_set_free(&have);
+	return ret;
+}
+
+int maps_prefix_plan_static(const struct ndpr_maps *m, const char *ifname,
+			    struct prefix_set *want, struct sync_plan *plan)
+{
+	return plan_origin(m, ifname, want, 0, plan);
+}
+
+static int sync_origin(const struct ndpr_maps *m, const char *ifname,
+		       struct prefix_set *want, uint16_t origin,
+		       bool may_remove, struct sync_result *res,
+		       struct prefix_set *added, struct prefix_set *removed)
+{
 	struct sync_plan plan;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = maps_prefix_dump(m, &have);
+	ret = plan_origin(m, ifname, want, origin, &plan);
 	if (ret)
-		goto out;
-	ret = sync_plan_make(&have, want, origin, cap, &plan);
-	if (ret) {
-		plan_refused(ifname, &plan, cap, ret);
-		goto out;
-	}
+		return ret;
 	res->kept = plan.kept;
 	res->changed = plan.count[SYNC_CHANGE];
 	if (!may_remove && plan.count[SYNC_REMOVE]) {
@@ -430,7 +451,7 @@ static int sync_origin(const struct ndpr_maps *m, const char *ifname,
 	}
 	plan_hidden(ifname, &plan, origin);
 	if (plan.n)
-		ret = plan_apply(m, ifname, &plan, res);
+		ret = plan_apply(m, ifname, &plan, res, removed);
 	/* Also when there was nothing to do: that repairs a cut sync. */
 	if (!ret)
 		ret = sync_mark(m, false);
@@ -441,8 +462,6 @@ static int sync_origin(const struct ndpr_maps *m, const char *ifname,
 			ret = prefix_set_add(added, &plan.steps[i].p);
 out_plan:
 	sync_plan_free(&plan);
-out:
-	prefix_set_free(&have);
 	return ret;
 }
 
@@ -450,14 +469,15 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added)
 {
-	return sync_origin(m, ifname, want, origin, true, res, added);
+	return sync_origin(m, ifname, want, origin, true, res, added, NULL);
 }
 
 int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
 			    struct prefix_set *want, bool may_remove,
-			    struct sync_result *res)
+			    struct sync_result *res, struct prefix_set *removed)
 {
-	return sync_origin(m, ifname, want, 0, may_remove, res, NULL);
+	return sync_origin(m, ifname, want, 0, may_remove, res, NULL,
+			   removed);
 }
 
 int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,

@@ -80,14 +80,20 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added);
 /*
- * The static sync of a prefix file. Unless may_remove, a plan that would
+ * The static sync of a prefix file; removed (or NULL) gets the entries it
+ * removed, for the caller to name them. Unless may_remove, a plan that would
  * remove entries is refused with nothing changed: -ENOTEMPTY, with the
  * count in res->removed (a file with no entries must not empty the maps
  * by accident).
  */
 int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
 			    struct prefix_set *want, bool may_remove,
-			    struct sync_result *res);
+			    struct sync_result *res, struct prefix_set *removed);
+/* The plan of that sync, carried out by nothing (prefix sync --dry-run);
+ * sync_plan_free() it after a success. */
+struct sync_plan;
+int maps_prefix_plan_static(const struct ndpr_maps *m, const char *ifname,
+			    struct prefix_set *want, struct sync_plan *plan);
 
 /* Names origin (1..NDPR_MAX_ORIGINS-1), or reads its name ("" if none). */
 int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,

@@ -69,8 +69,8 @@ static int wanted_set(const struct service *s, struct prefix_set *want,
 /* A file with no entries is what a writer leaves between truncating and
  * writing it: it removes nothing without --force. */
 static int sync_want(struct service *s, struct prefix_set *want,
-		     size_t from_file, struct sync_result *res, char *err,
-		     size_t errlen)
+		     size_t from_file, struct sync_result *res,
+		     struct prefix_set *removed, char *err, size_t errlen)
 {
 	bool may_remove = !s->so->config || from_file || s->so->attach.force;
 	struct ndpr_maps m = NDPR_MAPS_INIT;
@@ -85,7 +85,7 @@ static int sync_want(struct service *s, struct prefix_set *want,
 		ret = guards_refresh(&m, s->o.ifname, want, NULL);
 	if (!ret)
 		ret = maps_prefix_sync_static(&m, s->o.ifname, want, may_remove,
-					      res);
+					      res, removed);
 	pin_unlock(&s->pd);
 	maps_close(&m);
 	if (ret == -ENOTEMPTY)
@@ -97,11 +97,21 @@ static int sync_want(struct service *s, struct prefix_set *want,
 	return ret;
 }
 
+static void log_removed(struct service *s, const char *why,
+			const struct prefix *p)
+{
+	char buf[PREFIX_STRLEN];
+
+	prefix_format(p, buf, sizeof(buf));
+	slog(&s->log, SLOG_INFO, "%s: removed %s %s: not in the configuration",
+	     why, p->action == NDPR_ACT_EXCLUDE ? "exclude" : "prefix", buf);
+}
+
 /* Makes the static entries equal to the configuration, or keeps them as
  * they are and says why in one line. */
 static int sync_static(struct service *s, const char *why)
 {
-	struct prefix_set want = {};
+	struct prefix_set want = {}, removed = {};
 	struct sync_result res;
 	char err[512] = "";
 	size_t from_file;
@@ -109,7 +119,12 @@ static int sync_static(struct service *s, const char *why)
 
 	ret = wanted_set(s, &want, &from_file, err, sizeof(err));
 	if (!ret)
-		ret = sync_want(s, &want, from_file, &res, err, sizeof(err));
+		ret = sync_want(s, &want, from_file, &res, &removed, err,
+				sizeof(err));
+	/* The static entries that neither the command line nor the file
+	 * names go: an adopted responder's, by name. */
+	for (size_t i = 0; !ret && i < removed.n; i++)
+		log_removed(s, why, &removed.v[i]);
 	if (!ret)
 		slog(&s->log, SLOG_INFO,
 		     "%s: prefixes %zu added, %zu changed, %zu removed, %zu "
@@ -121,6 +136,7 @@ static int sync_static(struct service *s, const char *why)
 	if (!ret)
 		guard_follow_changed(&s->guards);
 	prefix_set_free(&want);
+	prefix_set_free(&removed);
 	return ret;
 }
 

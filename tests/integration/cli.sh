@@ -221,5 +221,43 @@ is "a fresh attach starts from the defaults: DAD on" "$(live dad)" true
 check "a fresh attach answers from the interface's MAC" \
 	ndisc_answers "$CT_IP" "$HOST_MAC"
 
-ok detach "$UPLINK"
+# prefix sync --dry-run: the plan, nothing changed.
+F=$WORK_DIR/sync.conf
+printf '%s\nexclude %s\n' "$LATER" "$EXCL" >"$F"
+before=$(ndpr prefix list "$UPLINK")
+run prefix sync "$UPLINK" "$F" --dry-run
+WHY="prefix sync --dry-run: exit $RC: $OUT $ERR"
+check "sync --dry-run: names what it would add and remove" eval \
+	'[ "$RC" = 0 ] &&
+	 grep -qx "$UPLINK: would add $LATER" <<<"$OUT" &&
+	 grep -qx "$UPLINK: would add $EXCL (exclude)" <<<"$OUT" &&
+	 grep -qx "$UPLINK: would remove $PREFIX" <<<"$OUT" &&
+	 grep -q "nothing changed" <<<"$OUT"'
+is "sync --dry-run: the prefixes as they were" "$(ndpr prefix list "$UPLINK")" \
+	"$before"
+check "sync --dry-run: $CT_IP still answered" ndisc_answers "$CT_IP" "$HOST_MAC"
+run prefix sync "$UPLINK" "$F" --dry-run --json
+check "sync --dry-run --json: JSON only" all_json
+: >"$WORK_DIR/empty.conf"
+run prefix sync "$UPLINK" "$WORK_DIR/empty.conf" --dry-run
+WHY="dry run of an empty file: $OUT"
+check "sync --dry-run of an empty file: says the sync needs --force" \
+	grep -q "needs --force" <<<"$OUT"
+check "exit 2: --dry-run without sync" exits 2 prefix add "$UPLINK" "$LATER" --dry-run
+run prefix sync "$UPLINK" "$F"
+WHY="prefix sync: $OUT $ERR"
+check "sync: names the entry it removed" \
+	grep -qx "$UPLINK: removed $PREFIX" <<<"$OUT"
+
+# run adopting this responder names what it removes.
+LOG=$WORK_DIR/run.log
+start_service adopt "$LOG" run -i "$UPLINK" -n "$PREFIX"
+check "run adopting: names the prefix it removes" \
+	log_has "$LOG" "start: removed prefix $LATER: not in the configuration"
+check "run adopting: names the exclude it removes" \
+	log_has "$LOG" "start: removed exclude $EXCL: not in the configuration"
+bg_stop "$RUN_PID" TERM 10
+WHY="XDP program $(xdp_prog_id "$NS_HOST" "$UPLINK") still on $UPLINK"
+check "run stopped: the responder detached" \
+	test -z "$(xdp_prog_id "$NS_HOST" "$UPLINK")"
 finish
