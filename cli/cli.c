@@ -111,7 +111,6 @@ const char *iface_arg(const char *s)
 		pr_err("'%.*s%s' is not an interface name (1 to %d characters, "
 		       "no '/', ':' or blanks)",
 		       IFNAMSIZ, s, len == IFNAMSIZ ? "..." : "", IFNAMSIZ - 1);
-		usage_failed();
 		return NULL;
 	}
 	return s;

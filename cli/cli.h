@@ -24,9 +24,10 @@ struct print_ctx;
 struct guard_conflict;
 void print_conflict(struct print_ctx *out, const struct guard_conflict *c);
 
-/* Exit codes: 0 done, 1 refused or failed, 2 a usage error (what was
- * typed cannot mean a command: an unknown verb or option, a missing or
- * malformed argument). */
+/* Exit codes: 0 done, 1 refused or failed (a value refused included: a
+ * bad prefix, interface name or number), 2 a usage error (the shape of
+ * the command line is wrong: an unknown or ambiguous verb, option or
+ * action, missing or extra arguments, options that do not go together). */
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
 

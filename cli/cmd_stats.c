@@ -222,7 +222,6 @@ static int set_format(struct stats_opts *o, const char *fmt)
 	else if (strcmp(fmt, "text")) {
 		pr_err("stats: --format is text, json or prometheus, not '%s'",
 		       fmt);
-		usage_failed();
 		return -EINVAL;
 	}
 	return 0;
@@ -260,7 +259,6 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 			if (parse_uint(optarg, 1, 3600, &o->watch)) {
 				pr_err("stats: --watch takes seconds, 1 to "
 				       "3600");
-				usage_failed();
 				return -EINVAL;
 			}
 			break;

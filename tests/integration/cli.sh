@@ -117,7 +117,7 @@ check "stats --json on no responder: {\"error\": ...}" \
 	jq_true '.error | length > 0' <<<"$OUT"
 run -j stats "$UPLINK" --watch 0
 check "-j with a bad --watch: only JSON" all_json
-is "-j with a bad --watch: exit 2" "$RC" 2
+is "-j with a bad --watch: exit 1 (a value refused)" "$RC" 1
 run -j prefix list "$UPLINK"
 check "-j prefix list: JSON without the verb's --json" all_json
 run -p status
@@ -188,7 +188,9 @@ check "exit 1: stats of an interface without a responder" exits 1 stats nosuchif
 check "exit 2: an unknown verb" exits 2 frobnicate
 check "exit 2: an unknown option" exits 2 stats "$UPLINK" --bogus
 check "exit 2: a missing argument" exits 2 prefix add "$UPLINK"
-check "exit 2: a bad interface name" exits 2 stats "a/b"
+check "exit 1: a bad interface name (a value refused)" exits 1 stats "a/b"
+check "exit 2: options that do not go together" \
+	exits 2 stats "$UPLINK" --format prometheus --json
 check "exit 1: a refused change" exits 1 prefix del "$UPLINK" 2001:db8:9::/64
 
 # --- doing what was asked, and nothing else ---------------------------
