@@ -1,23 +1,34 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# Installs, from Debian 12's archive, everything the build and `make test`
-# need. Run as root. The README's set-up step and CI both run this.
+# Installs dependencies from Debian 12's archive. Run as root.
+#   tools/install-deps.sh           everything `make test` and `make bench`
+#                                   need (developers, CI: .ci/run)
+#   tools/install-deps.sh --build   only what `make`, `make static`,
+#                                   `make install` and `make deb` need: no
+#                                   docker.io (it would replace Docker CE),
+#                                   podman, qemu, prometheus, ...
+#   --list                          print the packages, install nothing
+# tests/integration/deps.sh checks that the build set is all `make` needs.
 set -eu
 
-BUILD="clang llvm clang-format make gcc pkg-config libbpf-dev bpftool libelf-dev
+# The build: compilers, bpftool, the libraries of mk/config.mk's LIBS_PKG
+# (and libhttp-parser, which has no pkg-config file), with their static
+# archives for `make static`; debhelper and friends for `make deb`.
+BUILD="clang make gcc pkg-config libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
-	libcap-ng-dev libhttp-parser-dev libmicrohttpd-dev libnftables-dev"
+	libcap-ng-dev libhttp-parser-dev libmicrohttpd-dev libnftables-dev
+	debhelper dpkg-dev fakeroot"
+# `make format` and its check in `make test`; llvm's tools (the
+# sanitizers' symbolizer).
+TEST="clang-format llvm"
 # Real peers and tools of the integration tests.
-TEST="iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
+TEST="$TEST iproute2 iputils-ping ndisc6 tcpdump nftables ethtool util-linux
 	procps kmod"
 # doctor's tests: iptables (iptables-nft) writes a FORWARD chain.
 TEST="$TEST iptables"
 # Packaging tests: systemd-analyze (systemd), man and groff (man-db,
-# groff-base); setpriv comes with util-linux.
-TEST="$TEST systemd man-db groff-base"
-# The Debian package (make deb, tests/integration/package.sh): Debian's
-# own build tools and lintian.
-TEST="$TEST debhelper dpkg-dev fakeroot lintian"
+# groff-base); setpriv comes with util-linux. lintian checks the package.
+TEST="$TEST systemd man-db groff-base lintian"
 # The DaemonSet's schema check (tests/integration/kubernetes.sh): node and
 # npm, which installs the pinned kubernetes-models and js-yaml into the
 # build directory.
@@ -41,7 +52,25 @@ TEST="$TEST prometheus prometheus-node-exporter curl jq"
 # `make bench`: ndppd to compare with, gnuplot for the plot.
 BENCH="ndppd gnuplot-nox"
 
+PKGS="$BUILD $TEST $BENCH"
+list=0
+for a in "$@"; do
+	case $a in
+	--build) PKGS=$BUILD ;;
+	--list) list=1 ;;
+	*)
+		echo "usage: $0 [--build] [--list]" >&2
+		exit 2
+		;;
+	esac
+done
+
+if [ "$list" = 1 ]; then
+	# shellcheck disable=SC2086
+	printf '%s\n' $PKGS
+	exit 0
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $BUILD $TEST $BENCH
+apt-get install -y -qq --no-install-recommends $PKGS
