@@ -31,8 +31,8 @@ integration: all static
 
 check-deps:
 	@for t in $(CLANG) $(BPFTOOL) $(PKG_CONFIG); do \
-		command -v $$t >/dev/null || { echo "missing tool: $$t (see README: set-up)"; exit 1; }; done
-	@$(PKG_CONFIG) --exists $(LIBS_PKG) || { echo "missing libraries: $(LIBS_PKG) (see README: set-up)"; exit 1; }
+		command -v $$t >/dev/null || { echo "missing tool: $$t (tools/install-deps.sh --build installs it)"; exit 1; }; done
+	@$(PKG_CONFIG) --exists $(LIBS_PKG) || { echo "missing libraries: $(LIBS_PKG) (tools/install-deps.sh --build installs them)"; exit 1; }
 
 # ---- The data path. The object is linked through bpftool to strip DWARF
 # but keep BTF.

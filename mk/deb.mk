@@ -17,7 +17,7 @@ LINTIAN     ?= lintian
 
 deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
-		{ echo "missing tools: dpkg-buildpackage, dh (see README: set-up)"; exit 1; }
+		{ echo "missing tools: dpkg-buildpackage, dh (tools/install-deps.sh --build installs them)"; exit 1; }
 	$(call msg,DEB,$(DEB_FILE))
 	$(Q)rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
 	$(Q)tar -c --exclude=./.git --exclude=./$(OUTPUT) --exclude=./build . | \
