@@ -308,6 +308,25 @@ aggregate() { # file
 		END { flush() }'
 }
 
+# native's answers over minimal's and over the bounce's, round by round:
+# the two ran back to back, so a round's ratio is only as disturbed as
+# those seconds were, where the ratio of medians mixes rounds.
+round_ratios() { # file of single runs, in round order
+	awk -F'\t' '
+		$1 == "flood" && $2 == "answers" { v[$3] = $5 }
+		$1 == "flood" && $2 == "answers" && $3 == "touch" {
+			if (v["minimal"] > 0)
+				printf "flood\tround-ratio\tminimal\t\t%.6g\t%.6g\t%.6g\t1\n",
+				       v["native"] / v["minimal"], v["native"] / v["minimal"],
+				       v["native"] / v["minimal"]
+			if (v["limit"] > 0)
+				printf "flood\tround-ratio\tlimit\t\t%.6g\t%.6g\t%.6g\t1\n",
+				       v["native"] / v["limit"], v["native"] / v["limit"],
+				       v["native"] / v["limit"]
+			split("", v)
+		}' "$1"
+}
+
 bench_veth() {
 	local kind r raw=$WORK_DIR/flood.tsv
 
@@ -332,6 +351,8 @@ bench_veth() {
 			responder_down "$kind"
 		done
 	done
+	round_ratios "$raw" >"$raw.ratios"
+	cat "$raw.ratios" >>"$raw"
 	aggregate "$raw" >>"$TSV"
 
 	for kind in native generic ndppd; do
