@@ -56,7 +56,8 @@ CLI_HDRS     := $(wildcard cli/*.h)
 obj = $(patsubst %.c,$(OUTPUT)/obj/%.o,$(1))
 # Docker mode: docker.c and its parts (the HTTP client, the JSON decoder),
 # or docker_none.c alone in a build without it (make NO_DOCKER=1).
-DOCKER_SRCS     := service/docker.c service/docker_http.c service/docker_json.c
+DOCKER_SRCS     := service/docker.c service/docker_http.c service/docker_json.c \
+		   service/docker_table.c
 DOCKER_OBJS     := $(call obj,$(DOCKER_SRCS))
 DOCKER_NONE_OBJ := $(call obj,service/docker_none.c)
 ifeq ($(NO_DOCKER),1)

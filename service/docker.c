@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Docker mode's state machines: the event stream (with its own backoff),
- * one request at a time (a network's resync, or /_ping while the API does
- * not answer), and their timers. Nothing here blocks.
+ * one request at a time (a container's inspection, a network's resync, or
+ * /_ping while the API does not answer), and their timers. Nothing here
+ * blocks. Inspections go first: they are what makes a new container
+ * answered; a resync merely repairs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +22,18 @@
 #define SUMMARY_EVERY_MS    300000 /* of failures, between the lines */
 #define RESYNC_EVERY_MS	    30000  /* a safety net under the event stream */
 
-/* Only network events matter: connect, disconnect, create, destroy. */
-#define EVENTS_PATH "/events?filters=%7B%22type%22%3A%5B%22network%22%5D%7D"
+/* Networks' connect, disconnect, create and destroy; containers' start,
+ * die and destroy (Podman: remove). Podman's `run` and `rm` emit only
+ * container events. The filter, decoded: {"type":["network","container"],
+ * "event":["connect","disconnect","create","destroy","start","die",
+ * "remove"]} */
+#define EVENTS_PATH                                                    \
+	"/events?filters=%7B%22type%22%3A%5B%22network%22%2C%22container" \
+	"%22%5D%2C%22event%22%3A%5B%22connect%22%2C%22disconnect%22%2C"  \
+	"%22create%22%2C%22destroy%22%2C%22start%22%2C%22die%22%2C"      \
+	"%22remove%22%5D%7D"
+
+enum { REQ_PING = -1, REQ_CTR = -2 };
 
 bool docker_supported(void)
 {
@@ -52,8 +64,8 @@ int docker_sock_path(char *buf, size_t len)
 }
 
 int docker_init(struct docker *d, const char *const *names, int n,
-		const uint16_t *origins, docker_apply_fn apply, void *ctx,
-		const struct slog *log)
+		const uint16_t *origins, docker_apply_fn apply,
+		docker_announce_fn announce, void *ctx, const struct slog *log)
 {
 	int ret;
 
@@ -71,17 +83,24 @@ int docker_init(struct docker *d, const char *const *names, int n,
 	}
 	d->nnets = n;
 	d->apply = apply;
+	d->announce = announce;
 	d->ctx = ctx;
 	d->log = log;
 	d->ev_backoff = 1;
 	d->lines = calloc(1, sizeof(*d->lines));
-	return d->lines ? 0 : -ENOMEM;
+	d->jobs = calloc(DOCKER_JOBS, sizeof(*d->jobs));
+	return d->lines && d->jobs ? 0 : -ENOMEM;
 }
 
 static void log_stats(const struct docker *d)
 {
 	const struct docker_stats *s = &d->stats;
 
+	if (s->jobs_dropped)
+		slog(d->log, SLOG_INFO,
+		     "Docker: %llu events, %llu containers inspected, %llu "
+		     "inspections dropped for a resync (over %u waiting)",
+		     s->events, s->inspects, s->jobs_dropped, DOCKER_JOBS);
 	if (!(s->long_lines | s->big_replies | s->many_containers |
 	      s->bad_replies | s->bad_addrs))
 		return;
@@ -101,6 +120,9 @@ void docker_free(struct docker *d)
 	http_close(&d->req);
 	http_close(&d->ev);
 	free(d->lines);
+	free(d->jobs);
+	docker_table_free(&d->tab);
+	prefix_set_free(&d->to_announce);
 	memset(d, 0, sizeof(*d));
 	d->req.fd = d->ev.fd = -1;
 }
@@ -125,16 +147,94 @@ void docker_connect(struct docker *d)
 
 /* ---- The event stream. */
 
+static int net_index(const struct docker *d, const char *name)
+{
+	for (int i = 0; i < d->nnets; i++)
+		if (!strcmp(d->nets[i].name, name))
+			return i;
+	return -1;
+}
+
+static void mark_changed(struct docker *d, uint64_t nets)
+{
+	for (int i = 0; i < d->nnets; i++)
+		if (nets & (1ull << i))
+			d->nets[i].changed = true;
+}
+
+/* Queues an inspection of id, merged with one already waiting. A full
+ * queue falls back on resyncing every network. */
+static void job_add(struct docker *d, const char *id, bool start, bool leave)
+{
+	struct docker_job *j;
+
+	for (unsigned int i = 0; i < d->njobs; i++) {
+		j = &d->jobs[(d->job_head + i) % DOCKER_JOBS];
+		if (!strcmp(j->id, id)) {
+			j->start |= start;
+			j->leave &= leave;
+			return;
+		}
+	}
+	if (d->njobs == DOCKER_JOBS) {
+		d->stats.jobs_dropped++;
+		mark_all_dirty(d);
+		return;
+	}
+	j = &d->jobs[(d->job_head + d->njobs++) % DOCKER_JOBS];
+	snprintf(j->id, sizeof(j->id), "%s", id);
+	j->start = start;
+	j->leave = leave;
+}
+
+/* A job's container is gone: its waiting inspection is moot. */
+static void job_cancel(struct docker *d, const char *id)
+{
+	for (unsigned int i = 0; i < d->njobs; i++) {
+		struct docker_job *j = &d->jobs[(d->job_head + i) % DOCKER_JOBS];
+
+		if (!strcmp(j->id, id))
+			j->id[0] = '\0'; /* skipped when its turn comes */
+	}
+	/* One in flight may answer from before the event. */
+	if (d->req.fd >= 0 && d->req_net == REQ_CTR &&
+	    !strcmp(d->req_job.id, id))
+		d->req_job.leave = true;
+}
+
 static void on_line(void *ctx, const char *line, size_t len)
 {
 	struct docker *d = ctx;
-	char name[256];
+	struct docker_event ev;
+	int net;
 
-	if (!docker_event_network(line, len, name, sizeof(name)))
+	if (!docker_event_decode(line, len, &ev))
 		return;
-	for (int i = 0; i < d->nnets; i++)
-		if (!strcmp(d->nets[i].name, name))
-			d->nets[i].dirty = true;
+	d->stats.events++;
+	net = ev.net[0] ? net_index(d, ev.net) : -1;
+	switch (ev.kind) {
+	case DOCKER_EV_NET:
+		if (net >= 0)
+			d->nets[net].dirty = true;
+		break;
+	case DOCKER_EV_JOIN:
+		/* Docker names the network: others are none of ours. */
+		if (net >= 0 || !ev.net[0])
+			job_add(d, ev.id, ev.start, false);
+		break;
+	case DOCKER_EV_LEAVE:
+		if (net >= 0)
+			mark_changed(d, docker_table_del(&d->tab, net, ev.id));
+		else if (!ev.net[0])
+			job_add(d, ev.id, false, true);
+		break;
+	case DOCKER_EV_GONE:
+		job_cancel(d, ev.id);
+		mark_changed(d, docker_table_del(&d->tab, -1, ev.id));
+		break;
+	default:
+		break;
+	}
 }
 
 static int on_stream_data(void *ctx, const char *data, size_t n)
@@ -315,20 +415,71 @@ static void reply_refused(struct docker *d, struct docker_net *n, int err,
 	n->bad = true;
 }
 
-static void apply_set(struct docker *d, struct docker_net *n,
-		      struct prefix_set *addrs)
+static void readable(struct docker *d, struct docker_net *n)
 {
 	if (n->bad)
 		slog(d->log, SLOG_INFO, "Docker network %s: readable again",
 		     n->name);
 	n->bad = false;
-	d->apply(d->ctx, n->origin, n->name, addrs);
+}
+
+/* The entries not announced yet of net i (of container id, if given),
+ * queued for announcing: only once their container runs. */
+static void queue_announce(struct docker *d, int i, const char *id)
+{
+	for (size_t k = 0; k < d->tab.n; k++) {
+		struct docker_ent *e = &d->tab.v[k];
+
+		if (e->announced || (i >= 0 && e->net != i) ||
+		    (id && strcmp(e->id, id)))
+			continue;
+		e->announced = true;
+		prefix_set_add(&d->to_announce, &e->p);
+	}
+}
+
+/* Applies every changed network's set, then announces: the answer is in
+ * the maps before the router is told. */
+static void flush(struct docker *d)
+{
+	for (int i = 0; i < d->nnets; i++) {
+		struct prefix_set addrs = {};
+
+		if (!d->nets[i].changed)
+			continue;
+		d->nets[i].changed = false;
+		if (docker_table_addrs(&d->tab, i, &addrs))
+			d->nets[i].dirty = true; /* out of memory: later */
+		else
+			d->apply(d->ctx, d->nets[i].origin, d->nets[i].name,
+				 &addrs);
+		prefix_set_free(&addrs);
+	}
+	for (size_t k = 0; k < d->to_announce.n; k++)
+		d->announce(d->ctx, &d->to_announce.v[k].addr);
+	d->to_announce.n = 0;
+}
+
+/* A resync's set into the table: containers new to it are announced
+ * (present ones, when run starts), the rest as events left them. */
+static int resync(struct docker *d, int i, const struct prefix_set *addrs,
+		  const struct docker_ids *ids)
+{
+	int ret = docker_table_resync(&d->tab, i, addrs, ids, d->req_gen);
+
+	if (!ret) {
+		d->nets[i].changed = true;
+		queue_announce(d, i, NULL);
+	}
+	return ret;
 }
 
 static void net_reply(struct docker *d, struct docker_net *n)
 {
 	struct prefix_set addrs = {};
+	struct docker_ids ids = {};
 	struct refuse_ctx ctx = { d, n };
+	int i = (int)(n - d->nets);
 	char why[160];
 	int ret;
 
@@ -340,7 +491,8 @@ static void net_reply(struct docker *d, struct docker_net *n)
 			     n->name);
 		n->exists = false;
 		n->missing = true;
-		apply_set(d, n, &addrs);
+		readable(d, n);
+		resync(d, i, &addrs, &ids);
 		return;
 	}
 	if (d->req.status != 200) {
@@ -349,22 +501,78 @@ static void net_reply(struct docker *d, struct docker_net *n)
 		return;
 	}
 	ret = docker_net_decode(d->req.body ? d->req.body : "", d->req.body_len,
-				&addrs, on_refused, &ctx, why, sizeof(why));
+				&addrs, &ids, on_refused, &ctx, why,
+				sizeof(why));
 	if (ret) {
 		reply_refused(d, n, ret, why);
 	} else {
 		n->exists = true;
 		n->missing = false;
-		apply_set(d, n, &addrs);
+		readable(d, n);
+		if (resync(d, i, &addrs, &ids))
+			n->dirty = true;
 	}
 	prefix_set_free(&addrs);
+	docker_ids_free(&ids);
 }
 
-/* Percent-encodes all but RFC 3986's unreserved characters. */
-static int net_path(const char *name, char *buf, size_t len)
+/* One container's addresses, as its inspection says, into the table. */
+static void ctr_apply(struct docker *d, const struct docker_job *j,
+		      const struct prefix *addrs, const bool *has,
+		      bool running)
+{
+	bool changed;
+
+	for (int i = 0; i < d->nnets; i++) {
+		if (!has[i]) {
+			mark_changed(d, docker_table_del(&d->tab, i, j->id));
+		} else if (!j->leave) {
+			if (docker_table_set(&d->tab, i, j->id, &addrs[i],
+					     &changed))
+				d->nets[i].dirty = true;
+			else if (changed)
+				d->nets[i].changed = true;
+		}
+	}
+	/* Its interface is up: the router may be told (README). */
+	if (j->start || running)
+		queue_announce(d, -1, j->id);
+}
+
+static void ctr_reply(struct docker *d, const struct docker_job *j)
+{
+	struct prefix addrs[DOCKER_MAX_NETWORKS];
+	bool has[DOCKER_MAX_NETWORKS], running;
+	const char *names[DOCKER_MAX_NETWORKS];
+	struct refuse_ctx ctx = { d, &d->nets[0] };
+	char why[160];
+
+	d->stats.inspects++;
+	if (d->req.status == 404) { /* gone before we asked */
+		mark_changed(d, docker_table_del(&d->tab, -1, j->id));
+		return;
+	}
+	for (int i = 0; i < d->nnets; i++)
+		names[i] = d->nets[i].name;
+	if (d->req.status != 200 ||
+	    docker_ctr_decode(d->req.body ? d->req.body : "", d->req.body_len,
+			      names, d->nnets, addrs, has, &running, on_refused,
+			      &ctx, why, sizeof(why))) {
+		/* Not to be trusted: the networks' own lists decide. */
+		d->stats.bad_replies++;
+		mark_all_dirty(d);
+		return;
+	}
+	ctr_apply(d, j, addrs, has, running);
+}
+
+/* pre, then name with all but RFC 3986's unreserved characters
+ * percent-encoded, then post. */
+static int api_path(const char *pre, const char *name, const char *post,
+		    char *buf, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t o = (size_t)snprintf(buf, len, "/networks/");
+	size_t o = (size_t)snprintf(buf, len, "%s", pre);
 
 	for (const unsigned char *c = (const void *)name; *c; c++) {
 		if (o + 4 > len)
@@ -379,7 +587,36 @@ static int net_path(const char *name, char *buf, size_t len)
 		}
 	}
 	buf[o] = '\0';
+	if (o + strlen(post) >= len)
+		return -ENAMETOOLONG;
+	strcat(buf, post);
 	return 0;
+}
+
+/* The next container waiting for inspection: true with its request
+ * started (or the API found down). */
+static bool ctr_start(struct docker *d, uint64_t now)
+{
+	char path[200];
+	int ret;
+
+	while (d->njobs) {
+		d->req_job = d->jobs[d->job_head];
+		d->job_head = (d->job_head + 1) % DOCKER_JOBS;
+		d->njobs--;
+		if (!d->req_job.id[0])
+			continue; /* cancelled */
+		d->req_net = REQ_CTR;
+		if (api_path("/containers/", d->req_job.id, "/json", path,
+			     sizeof(path)))
+			continue; /* cannot be: IDs are checked */
+		ret = http_get_start(&d->req, d->sock, path, DOCKER_REPLY_MAX,
+				     NULL, NULL, now + API_TIMEOUT_MS);
+		if (ret)
+			api_down(d, path, errstr(ret));
+		return true;
+	}
+	return false;
 }
 
 static void req_start(struct docker *d, uint64_t now)
@@ -391,17 +628,21 @@ static void req_start(struct docker *d, uint64_t now)
 		if (now < d->next_ping)
 			return;
 		d->next_ping = now + PING_EVERY_MS;
-		d->req_net = -1;
+		d->req_net = REQ_PING;
 		http_get_start(&d->req, d->sock, "/_ping", PING_MAX, NULL, NULL,
 			       now + PING_EVERY_MS);
 		return;
 	}
+	if (ctr_start(d, now))
+		return;
 	for (i = 0; i < d->nnets && !d->nets[i].dirty; i++)
 		;
 	if (i == d->nnets)
 		return;
 	d->req_net = i;
-	ret = net_path(d->nets[i].name, path, sizeof(path));
+	d->req_gen = d->tab.gen;
+	d->tab.recording = true;
+	ret = api_path("/networks/", d->nets[i].name, "", path, sizeof(path));
 	if (ret) {
 		d->nets[i].dirty = false;
 		reply_refused(d, &d->nets[i], ret, "name too long");
@@ -418,9 +659,16 @@ static void req_end(struct docker *d, int ret)
 {
 	struct docker_net *n = d->req_net >= 0 ? &d->nets[d->req_net] : NULL;
 
-	if (!n) {
+	if (d->req_net == REQ_PING) {
 		if (ret == HTTP_DONE && d->req.status == 200)
 			api_back(d);
+	} else if (d->req_net == REQ_CTR) {
+		if (ret == HTTP_DONE)
+			ctr_reply(d, &d->req_job);
+		else if (ret == -EFBIG)
+			mark_all_dirty(d);
+		else
+			api_down(d, d->req_job.id, errstr(ret));
 	} else if (ret == -EFBIG) {
 		n->dirty = false;
 		reply_refused(d, n, ret, "over the size cap");
@@ -429,6 +677,10 @@ static void req_end(struct docker *d, int ret)
 	} else {
 		n->dirty = false;
 		net_reply(d, n);
+	}
+	if (n) {
+		d->tab.recording = false;
+		d->tab.ngone = 0;
 	}
 	http_close(&d->req);
 }
@@ -463,6 +715,8 @@ static uint64_t next_due(const struct docker *d)
 		t = earliest(t, d->ev_retry_at);
 	if (d->req.fd < 0)
 		t = earliest(t, d->api_up ? d->next_resync : d->next_ping);
+	if (d->req.fd < 0 && d->api_up && d->njobs)
+		t = 1; /* at once */
 	if (d->ev_up && d->ev_fails)
 		t = earliest(t, d->ev_since + STREAM_HEALTHY_MS);
 	return t;
@@ -516,4 +770,5 @@ void docker_process(struct docker *d, const struct pollfd *p, int n)
 	if (ev_ev)
 		stream_step(d, ev_ev);
 	on_timers(d, http_now_ms());
+	flush(d);
 }

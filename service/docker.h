@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Docker network mode: the IPv6 addresses of the containers attached to
- * the named networks, learned from the Docker Engine API over its UNIX
- * socket and kept current by its event stream. Every change goes to the
- * owner as the whole set of one network, so a missed event costs nothing
- * but a late resync.
+ * the named networks, learned from the Docker Engine API (or Podman's
+ * Docker-compatible one) over its UNIX socket and kept current by its
+ * event stream. An event costs one container's inspection, applied as a
+ * change of that container's entries; a resync of each network every 30 s
+ * is the safety net. Every change goes to the owner as the whole set of
+ * one network, so a missed event costs nothing but a late resync. A new
+ * address is announced once its container runs (its start event, or the
+ * inspection of a running one), never at its connect: see README,
+ * "Docker mode", for why.
  *
  * All I/O is non-blocking and driven by the service's poll loop
  * (docker_pollfds, docker_timeout_ms, docker_process): a hung or frozen
@@ -21,16 +26,28 @@
 
 #include "docker_http.h"
 #include "docker_json.h"
+#include "docker_table.h"
 #include "prefix.h"
 #include "slog.h"
 
 #define DOCKER_MAX_NETWORKS 32
 #define DOCKER_POLLFDS	    2 /* the request and the event stream */
 #define DOCKER_REFUSED_LOG  1024 /* refused addresses remembered */
+#define DOCKER_JOBS	    4096 /* containers waiting for inspection */
 
 /* Called with the complete set of a network's addresses (as /128s). */
 typedef int (*docker_apply_fn)(void *ctx, uint16_t origin, const char *net,
 			       struct prefix_set *addrs);
+/* Called for an address to announce, once apply has it in the maps. */
+typedef void (*docker_announce_fn)(void *ctx, const struct in6_addr *addr);
+
+/* A container to inspect, and why. */
+struct docker_job {
+	char id[DOCKER_ID_LEN];
+	bool start; /* it started: announce what it has */
+	bool leave; /* only removals (Podman's disconnect): a late reply
+		     * must not add back what a die event removed */
+};
 
 struct docker_net {
 	const char *name;
@@ -39,20 +56,28 @@ struct docker_net {
 	bool dirty; /* an event or a timer asked for a resync */
 	bool bad; /* its last reply was refused (logged once) */
 	bool missing; /* 404 was logged */
+	bool changed; /* its set is to be applied */
 };
 
 /* What was refused, for the stop summary (README: Docker mode). */
 struct docker_stats {
 	unsigned long long long_lines, big_replies, many_containers;
 	unsigned long long bad_replies, bad_addrs, stream_failures;
+	unsigned long long events, inspects, jobs_dropped;
 };
 
 struct docker {
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct docker_net nets[DOCKER_MAX_NETWORKS];
 	int nnets;
-	struct http_conn req; /* a /networks/NAME or /_ping request */
-	int req_net; /* its network, -1 for /_ping */
+	struct http_conn req; /* a /networks, /containers or /_ping request */
+	int req_net; /* its network, REQ_PING or REQ_CTR */
+	uint64_t req_gen; /* the table's generation when a resync began */
+	struct docker_job req_job; /* REQ_CTR's container */
+	struct docker_job *jobs; /* a ring of DOCKER_JOBS */
+	unsigned int job_head, njobs;
+	struct docker_table tab;
+	struct prefix_set to_announce;
 	struct http_conn ev; /* the event stream */
 	struct line_split *lines;
 	bool api_up, ev_up;
@@ -64,6 +89,7 @@ struct docker {
 	unsigned int nrefused;
 	struct docker_stats stats;
 	docker_apply_fn apply;
+	docker_announce_fn announce;
 	void *ctx;
 	const struct slog *log;
 };
@@ -76,7 +102,8 @@ bool docker_supported(void);
 int docker_sock_path(char *buf, size_t len);
 
 int docker_init(struct docker *d, const char *const *names, int n,
-		const uint16_t *origins, docker_apply_fn apply, void *ctx,
+		const uint16_t *origins, docker_apply_fn apply,
+		docker_announce_fn announce, void *ctx,
 		const struct slog *log);
 /* Logs what was refused, if anything, and frees. */
 void docker_free(struct docker *d);

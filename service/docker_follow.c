@@ -47,18 +47,33 @@ void docker_follow_init(struct docker_follow *f, struct pin_dir *pd,
 	f->ann.fd = -1;
 }
 
-static void announce_added(struct docker_follow *f,
-			   const struct prefix_set *added)
-{
-	char a[PREFIX_STRLEN];
+struct guarded {
+	const struct in6_addr *a;
+	bool found;
+};
 
-	for (size_t i = 0; i < added->n; i++) {
-		prefix_format(&added->v[i], a, sizeof(a));
-		if (announce_addr(&f->ann, &added->v[i].addr))
-			slog(f->log, SLOG_WARN, "couldn't announce %s", a);
-		else
-			slog(f->log, SLOG_INFO, "ANNOUNCE %s", a);
-	}
+static void is_guarded(const struct in6_addr *a, int kind, void *arg)
+{
+	struct guarded *g = arg;
+
+	g->found |= !memcmp(a, g->a, sizeof(*a));
+}
+
+/* docker.c calls this once the address is in the maps and its container
+ * runs; a guarded address was dropped from the maps, and stays unsaid. */
+static void announce(void *ctx, const struct in6_addr *addr)
+{
+	struct docker_follow *f = ctx;
+	struct guarded g = { addr, false };
+	char a[INET6_ADDRSTRLEN];
+
+	if (guards_each(&f->maps, is_guarded, &g) || g.found)
+		return;
+	inet_ntop(AF_INET6, addr, a, sizeof(a));
+	if (announce_addr(&f->ann, addr))
+		slog(f->log, SLOG_WARN, "couldn't announce %s", a);
+	else
+		slog(f->log, SLOG_INFO, "ANNOUNCE %s", a);
 }
 
 struct unguarded {
@@ -101,12 +116,11 @@ static void drop_guarded(const struct in6_addr *a, int kind, void *arg)
 }
 
 /* The Docker side's set for one network: guarded first (the same rules
- * as static entries), into the maps, then announced. */
+ * as static entries), into the maps; docker.c announces. */
 static int apply(void *ctx, uint16_t origin, const char *net,
 		 struct prefix_set *addrs)
 {
 	struct docker_follow *f = ctx;
-	struct prefix_set added = {};
 	char name[sizeof(struct ndpr_origin)];
 	struct sync_result res;
 	int ret;
@@ -123,13 +137,13 @@ static int apply(void *ctx, uint16_t origin, const char *net,
 		ret = maps_origin_set(&f->maps, origin, name);
 	if (!ret)
 		ret = maps_prefix_sync(&f->maps, f->ifname, addrs, origin, &res,
-				       &added);
+				       NULL);
 	pin_unlock(f->pd);
 	if (ret) {
 		f->stats.sync_errors++;
 		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
 		     name, errstr(ret));
-		goto out;
+		return 0;
 	}
 	f->stats.syncs++;
 	f->stats.added += res.added;
@@ -138,9 +152,6 @@ static int apply(void *ctx, uint16_t origin, const char *net,
 	if (res.added || res.removed || res.changed)
 		slog(f->log, SLOG_INFO, "%s: %zu added, %zu removed, %zu kept",
 		     name, res.added, res.removed, res.kept);
-	announce_added(f, &added);
-out:
-	prefix_set_free(&added);
 	return 0;
 }
 
@@ -234,7 +245,8 @@ int docker_follow_start(struct docker_follow *f, const char *ifname,
 		       errstr(ret));
 		return ret;
 	}
-	ret = docker_init(&f->docker, f->nets, f->n, origins, apply, f, f->log);
+	ret = docker_init(&f->docker, f->nets, f->n, origins, apply, announce,
+			  f, f->log);
 	if (ret)
 		return ret;
 	docker_connect(&f->docker);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 
@@ -77,9 +78,43 @@ static int parse_addr(const char *s, struct prefix *p, char *why, size_t whylen)
 	return prefix_parse(a, 0, p, why, whylen);
 }
 
+void docker_ids_free(struct docker_ids *ids)
+{
+	free(ids->v);
+	memset(ids, 0, sizeof(*ids));
+}
+
+/* A container ID we may send back in a path: short, and no octet that
+ * could leave the path segment even if the escaping failed. */
+static bool id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (!n || n >= DOCKER_ID_LEN)
+		return false;
+	return strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz"
+			  "ABCDEFGHIJKLMNOPQRSTUVWXYZ_.-") == n;
+}
+
+static int ids_add(struct docker_ids *ids, const char *id)
+{
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 64;
+		char(*v)[DOCKER_ID_LEN] = realloc(ids->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	snprintf(ids->v[ids->n++], DOCKER_ID_LEN, "%s", id);
+	return 0;
+}
+
 /* One container's entry: 0 (its address added, or it has none, or it was
  * refused), or -EBADMSG for a wrong shape. */
-static int decode_container(json_object *c, struct prefix_set *out,
+static int decode_container(const char *id, json_object *c,
+			    struct prefix_set *out, struct docker_ids *ids,
 			    docker_refuse_fn refuse, void *ctx)
 {
 	struct prefix p = { .len = 128, .action = NDPR_ACT_ANSWER };
@@ -102,12 +137,19 @@ static int decode_container(json_object *c, struct prefix_set *out,
 		return 0;
 	}
 	p.len = 128;
+	if (ids && !id_valid(id)) {
+		if (refuse)
+			refuse(ctx, s, "its container's ID is not one");
+		return 0;
+	}
+	if (ids && ids_add(ids, id))
+		return -ENOMEM;
 	return prefix_set_add(out, &p);
 }
 
 static int decode_containers(json_object *containers, struct prefix_set *out,
-			     docker_refuse_fn refuse, void *ctx, char *why,
-			     size_t whylen)
+			     struct docker_ids *ids, docker_refuse_fn refuse,
+			     void *ctx, char *why, size_t whylen)
 {
 	int ret = 0;
 
@@ -119,7 +161,7 @@ static int decode_containers(json_object *containers, struct prefix_set *out,
 	}
 	json_object_object_foreach(containers, id, c)
 	{
-		ret = decode_container(c, out, refuse, ctx);
+		ret = decode_container(id, c, out, ids, refuse, ctx);
 		if (ret == -EBADMSG)
 			snprintf(why, whylen,
 				 "container %.16s: no IPv6Address string", id);
@@ -130,9 +172,10 @@ static int decode_containers(json_object *containers, struct prefix_set *out,
 }
 
 int docker_net_decode(const char *body, size_t len, struct prefix_set *out,
-		      docker_refuse_fn refuse, void *ctx, char *why,
-		      size_t whylen)
+		      struct docker_ids *ids, docker_refuse_fn refuse,
+		      void *ctx, char *why, size_t whylen)
 {
+	struct docker_ids got_ids = {};
 	struct prefix_set got = {};
 	json_object *net, *containers;
 	const char *reason = NULL;
@@ -149,13 +192,17 @@ int docker_net_decode(const char *body, size_t len, struct prefix_set *out,
 		snprintf(why, whylen, "not a network with a Containers object");
 		ret = -EBADMSG;
 	} else {
-		ret = decode_containers(containers, &got, refuse, ctx, why,
-					whylen);
+		ret = decode_containers(containers, &got, ids ? &got_ids : NULL,
+					refuse, ctx, why, whylen);
 	}
 	json_object_put(net);
-	for (size_t i = 0; i < got.n && !ret; i++)
+	for (size_t i = 0; i < got.n && !ret; i++) {
 		ret = prefix_set_add(out, &got.v[i]);
+		if (!ret && ids)
+			ret = ids_add(ids, got_ids.v[i]);
+	}
 	prefix_set_free(&got);
+	docker_ids_free(&got_ids);
 	return ret;
 }
 
@@ -170,27 +217,164 @@ static const char *get_string(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-bool docker_event_network(const char *line, size_t len, char *name,
-			  size_t namelen)
+/* o.key.key..., each an object; NULL if any is not. */
+static json_object *get_path(json_object *o, const char *const *keys)
 {
-	const char *reason, *type, *n = NULL;
-	json_object *ev, *actor, *attrs;
+	for (; o && *keys; keys++)
+		if (!json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, *keys, &o))
+			o = NULL;
+	return o && json_object_is_type(o, json_type_object) ? o : NULL;
+}
 
-	ev = parse_whole(line, len, &reason);
-	if (!ev)
-		return false;
-	type = get_string(ev, "Type");
-	if (type && !strcmp(type, "network") &&
-	    json_object_object_get_ex(ev, "Actor", &actor) &&
-	    json_object_is_type(actor, json_type_object) &&
-	    json_object_object_get_ex(actor, "Attributes", &attrs))
-		n = get_string(attrs, "name");
-	if (n && strlen(n) < namelen)
-		snprintf(name, namelen, "%s", n);
+static int ctr_net(json_object *nets, const char *name, struct prefix *p,
+		   bool *has, docker_refuse_fn refuse, void *ctx)
+{
+	json_object *net;
+	const char *s;
+	char why[160];
+
+	*has = false;
+	if (!json_object_object_get_ex(nets, name, &net))
+		return 0;
+	if (!json_object_is_type(net, json_type_object))
+		return -EBADMSG;
+	s = get_string(net, "GlobalIPv6Address");
+	if (!s || !*s)
+		return 0;
+	*p = (struct prefix){ .len = 128, .action = NDPR_ACT_ANSWER };
+	if (strchr(s, '/') || prefix_parse(s, 0, p, why, sizeof(why))) {
+		if (refuse)
+			refuse(ctx, s, strchr(s, '/') ? "not a bare address" :
+							why);
+		return 0;
+	}
+	p->len = 128;
+	*has = true;
+	return 0;
+}
+
+int docker_ctr_decode(const char *body, size_t len, const char *const *nets,
+		      int n, struct prefix *addrs, bool *has, bool *running,
+		      docker_refuse_fn refuse, void *ctx, char *why,
+		      size_t whylen)
+{
+	static const char *const path[] = { "NetworkSettings", "Networks",
+					    NULL };
+	static const char *const state_path[] = { "State", NULL };
+	json_object *c, *networks, *state, *r;
+	const char *reason = NULL;
+	int ret = 0;
+
+	for (int i = 0; i < n; i++)
+		has[i] = false;
+	*running = false;
+	c = parse_whole(body, len, &reason);
+	if (!c) {
+		snprintf(why, whylen, "%s", reason);
+		return -EBADMSG;
+	}
+	networks = get_path(c, path);
+	state = get_path(c, state_path);
+	if (state && json_object_object_get_ex(state, "Running", &r) &&
+	    json_object_is_type(r, json_type_boolean))
+		*running = json_object_get_boolean(r);
+	/* A container being created or removed may have no networks yet. */
+	if (!json_object_is_type(c, json_type_object))
+		ret = -EBADMSG;
+	for (int i = 0; i < n && networks && !ret; i++)
+		ret = ctr_net(networks, nets[i], &addrs[i], &has[i], refuse,
+			      ctx);
+	if (ret)
+		snprintf(why, whylen, "not a container with networks");
+	json_object_put(c);
+	return ret;
+}
+
+static enum docker_ev_kind event_kind(const char *type, const char *action,
+				      bool *start)
+{
+	static const char *const gone[] = { "die", "died", "destroy",
+					    "remove", NULL };
+
+	*start = false;
+	if (!strcmp(type, "network")) {
+		if (!strcmp(action, "connect"))
+			return DOCKER_EV_JOIN;
+		if (!strcmp(action, "disconnect"))
+			return DOCKER_EV_LEAVE;
+		return DOCKER_EV_NET;
+	}
+	if (strcmp(type, "container"))
+		return DOCKER_EV_NONE;
+	if (!strcmp(action, "start")) {
+		*start = true;
+		return DOCKER_EV_JOIN;
+	}
+	for (int i = 0; gone[i]; i++)
+		if (!strcmp(action, gone[i]))
+			return DOCKER_EV_GONE;
+	return DOCKER_EV_NONE;
+}
+
+static void copy_str(char *buf, size_t len, const char *s)
+{
+	if (s && strlen(s) < len)
+		snprintf(buf, len, "%s", s);
 	else
-		n = NULL;
-	json_object_put(ev);
-	return n != NULL;
+		buf[0] = '\0';
+}
+
+/* The event's names: Docker's network events name the container in
+ * .container and the network in .name; Podman's have no .container, and
+ * their Actor.ID is the container's. */
+static void event_names(json_object *actor, struct docker_event *ev)
+{
+	static const char *const attrs_path[] = { "Attributes", NULL };
+	json_object *attrs = get_path(actor, attrs_path);
+	const char *id = get_string(actor, "ID");
+	const char *name = attrs ? get_string(attrs, "name") : NULL;
+	const char *ctr = attrs ? get_string(attrs, "container") : NULL;
+
+	if (ev->kind == DOCKER_EV_NET) {
+		copy_str(ev->net, sizeof(ev->net), name);
+		return;
+	}
+	if (ev->kind == DOCKER_EV_JOIN || ev->kind == DOCKER_EV_LEAVE) {
+		if (ev->start || !ctr)
+			ctr = id;
+		else
+			copy_str(ev->net, sizeof(ev->net), name);
+		id = ctr;
+	}
+	copy_str(ev->id, sizeof(ev->id), id);
+	if (!id_valid(ev->id)) {
+		ev->kind = DOCKER_EV_NONE;
+		ev->start = false;
+		ev->id[0] = '\0';
+	}
+}
+
+bool docker_event_decode(const char *line, size_t len, struct docker_event *ev)
+{
+	const char *reason, *type, *action;
+	json_object *o, *actor;
+
+	memset(ev, 0, sizeof(*ev));
+	o = parse_whole(line, len, &reason);
+	if (!o)
+		return false;
+	type = get_string(o, "Type");
+	action = get_string(o, "Action");
+	if (type && action && json_object_object_get_ex(o, "Actor", &actor) &&
+	    json_object_is_type(actor, json_type_object)) {
+		ev->kind = event_kind(type, action, &ev->start);
+		event_names(actor, ev);
+	}
+	if (ev->kind == DOCKER_EV_NET && !ev->net[0])
+		ev->kind = DOCKER_EV_NONE;
+	json_object_put(o);
+	return true;
 }
 
 int line_split_feed(struct line_split *ls, const char *data, size_t n,

@@ -9,8 +9,9 @@
  *   % 3 == 1  line_split_feed on the rest, fed in pieces whose sizes the
  *             second octet picks, held against an independent split at
  *             '\n' (empty lines skipped)
- *   % 3 == 2  docker_event_network on the rest: a name found fits its
- *             buffer and is a string of the event
+ *   % 3 == 2  docker_event_decode on the rest: its names fit their
+ *             buffers and a container event names its container; then
+ *             docker_ctr_decode: every address it returns is a /128
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -34,7 +35,7 @@ static void check_decode(const char *d, size_t n)
 	struct prefix_set s = {};
 	struct prefix p;
 	char why[160], a[INET6_ADDRSTRLEN], err[256];
-	int ret = docker_net_decode(d, n, &s, no_refuse, NULL, why,
+	int ret = docker_net_decode(d, n, &s, NULL, no_refuse, NULL, why,
 				    sizeof(why));
 
 	if (ret && s.n)
@@ -101,13 +102,28 @@ static void check_split(const uint8_t *d, size_t n)
 
 static void check_event(const char *d, size_t n)
 {
-	char name[64];
+	static const char *const nets[] = { "v6", "n" };
+	struct prefix addrs[2];
+	struct docker_event ev;
+	bool has[2], running;
+	char why[160];
 
-	memset(name, 0x55, sizeof(name));
-	if (!docker_event_network(d, n, name, sizeof(name)))
+	memset(&ev, 0x55, sizeof(ev));
+	if (docker_event_decode(d, n, &ev)) {
+		if (!memchr(ev.net, '\0', sizeof(ev.net)) ||
+		    !memchr(ev.id, '\0', sizeof(ev.id)))
+			broken("a name without its NUL");
+		if (ev.kind != DOCKER_EV_NONE && ev.kind != DOCKER_EV_NET &&
+		    !ev.id[0])
+			broken("a container event without its container");
+	}
+	/* The same octets as a container object. */
+	if (docker_ctr_decode(d, n, nets, 2, addrs, has, &running, no_refuse,
+			      NULL, why, sizeof(why)))
 		return;
-	if (!memchr(name, '\0', sizeof(name)))
-		broken("a network name without its NUL");
+	for (int i = 0; i < 2; i++)
+		if (has[i] && addrs[i].len != 128)
+			broken("a container's address is not a /128");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -61,9 +61,9 @@ raw_body() { # text
 	printf '%s' "$1" >"$FD/body.tmp" && mv "$FD/body.tmp" "$FD/body"
 }
 
-# An event naming the network: run resyncs it.
+# An event naming the network (its creation): run resyncs it.
 poke() {
-	printf '{"Type":"network","Action":"connect","Actor":{"ID":"abc","Attributes":{"name":"%s"}}}\n' \
+	printf '{"Type":"network","Action":"create","Actor":{"ID":"abc","Attributes":{"name":"%s"}}}\n' \
 		"$NET" >>"$FD/events.lines"
 }
 

@@ -100,7 +100,7 @@ static void test_decode(void)
 
 		snprintf(name, sizeof(name), "decode %.60s", c->body);
 		refused = 0;
-		ret = docker_net_decode(c->body, strlen(c->body), &s,
+		ret = docker_net_decode(c->body, strlen(c->body), &s, NULL,
 					count_refused, NULL, why, sizeof(why));
 		format_set(&s, got, sizeof(got));
 		ok &= CHECK(name, ret == c->ret,
@@ -133,7 +133,7 @@ static void test_too_many(void)
 		o += (size_t)snprintf(b + o, cap - o, "%s\"%d\":{}",
 				      i ? "," : "", i);
 	o += (size_t)snprintf(b + o, cap - o, "}}");
-	ret = docker_net_decode(b, o, &s, NULL, NULL, why, sizeof(why));
+	ret = docker_net_decode(b, o, &s, NULL, NULL, NULL, why, sizeof(why));
 	if (CHECK("decode: over the containers cap refused", ret == -E2BIG,
 		  "returned %d (%s)", ret, why))
 		harness_result(1, "decode: over the containers cap refused",
@@ -183,36 +183,135 @@ static void test_split(void)
 		harness_result(1, "split: one octet over the cap refused", " ");
 }
 
+#define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define EV(type, action, actor)                                      \
+	"{\"Type\":\"" type "\",\"Action\":\"" action "\",\"Actor\":" \
+	actor "}"
+
+/* What each engine sends, as each engine sends it. */
 static void test_events(void)
 {
 	static const struct {
 		const char *line;
-		const char *name; /* NULL: not a network event */
+		enum docker_ev_kind kind;
+		bool start;
+		const char *net, *id;
 	} cases[] = {
-		{ "{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":"
-		  "{\"ID\":\"x\",\"Attributes\":{\"name\":\"v6\"}}}",
-		  "v6" },
-		{ "{\"Type\":\"container\",\"Actor\":{\"Attributes\":"
-		  "{\"name\":\"v6\"}}}",
-		  NULL },
-		{ "{\"Type\":\"network\",\"Actor\":{\"Attributes\":"
-		  "{\"name\":5}}}",
-		  NULL },
-		{ "{\"Type\":\"network\",\"Actor\":[]}", NULL },
-		{ "{\"Type\":\"network\"} x", NULL },
-		{ "not json", NULL },
+		/* Docker: the network in name, the container in container. */
+		{ EV("network", "connect",
+		     "{\"ID\":\"n1\",\"Attributes\":{\"name\":\"v6\","
+		     "\"container\":\"" ID64 "\",\"type\":\"bridge\"}}"),
+		  DOCKER_EV_JOIN, false, "v6", ID64 },
+		{ EV("network", "disconnect",
+		     "{\"ID\":\"n1\",\"Attributes\":{\"name\":\"v6\","
+		     "\"container\":\"c1\"}}"),
+		  DOCKER_EV_LEAVE, false, "v6", "c1" },
+		{ EV("network", "create",
+		     "{\"ID\":\"n1\",\"Attributes\":{\"name\":\"v6\"}}"),
+		  DOCKER_EV_NET, false, "v6", "" },
+		{ EV("network", "destroy",
+		     "{\"ID\":\"n1\",\"Attributes\":{\"name\":\"v6\"}}"),
+		  DOCKER_EV_NET, false, "v6", "" },
+		/* Podman: the container in ID and name, no network. */
+		{ EV("network", "disconnect",
+		     "{\"ID\":\"c2\",\"Attributes\":{\"name\":\"ctr\","
+		     "\"podId\":\"\"}}"),
+		  DOCKER_EV_LEAVE, false, "", "c2" },
+		{ EV("container", "start",
+		     "{\"ID\":\"c3\",\"Attributes\":{\"name\":\"v6\"}}"),
+		  DOCKER_EV_JOIN, true, "", "c3" },
+		{ EV("container", "die", "{\"ID\":\"c3\"}"), DOCKER_EV_GONE,
+		  false, "", "c3" },
+		{ EV("container", "remove", "{\"ID\":\"c3\"}"), DOCKER_EV_GONE,
+		  false, "", "c3" },
+		{ EV("container", "destroy", "{\"ID\":\"c3\"}"), DOCKER_EV_GONE,
+		  false, "", "c3" },
+		{ EV("container", "exec_create", "{\"ID\":\"c3\"}"),
+		  DOCKER_EV_NONE, false, "", "" },
+		/* IDs that could not be sent back in a path, and shapes. */
+		{ EV("container", "start", "{\"ID\":\"../x\"}"), DOCKER_EV_NONE,
+		  false, "", "" },
+		{ EV("container", "start", "{\"ID\":\"a b\"}"), DOCKER_EV_NONE,
+		  false, "", "" },
+		{ EV("container", "start", "{\"ID\":\"" ID64 "0\"}"),
+		  DOCKER_EV_NONE, false, "", "" },
+		{ EV("container", "start", "{\"ID\":5}"), DOCKER_EV_NONE, false,
+		  "", "" },
+		{ EV("network", "create", "{\"Attributes\":{\"name\":5}}"),
+		  DOCKER_EV_NONE, false, "", "" },
+		{ EV("network", "connect", "[]"), DOCKER_EV_NONE, false, "",
+		  "" },
 	};
-	char name[64], what[96];
+	struct docker_event ev;
+	char what[96];
+	bool ok;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		bool got = docker_event_network(cases[i].line,
-						strlen(cases[i].line), name,
-						sizeof(name));
-		bool ok = cases[i].name ? got && !strcmp(name, cases[i].name) :
-					  !got;
+		ok = docker_event_decode(cases[i].line, strlen(cases[i].line),
+					 &ev) &&
+		     ev.kind == cases[i].kind && ev.start == cases[i].start &&
+		     !strcmp(ev.net, cases[i].net) &&
+		     (ev.kind == DOCKER_EV_NONE || !strcmp(ev.id, cases[i].id));
+		snprintf(what, sizeof(what), "event %.60s", cases[i].line + 8);
+		harness_result(ok, what, "got kind %d start %d net \"%s\" id %s",
+			       ev.kind, ev.start, ev.net, ev.id);
+	}
+	ok = !docker_event_decode("not json", 8, &ev) &&
+	     !docker_event_decode("{} x", 4, &ev);
+	harness_result(ok, "event: not JSON, or data after it", "decoded");
+}
 
-		snprintf(what, sizeof(what), "event %.60s", cases[i].line);
-		harness_result(ok, what, "got %s", got ? name : "no network");
+#define CTR(nets) \
+	"{\"Id\":\"c\",\"NetworkSettings\":{\"Networks\":{" nets "}}}"
+#define ON(net, a) "\"" net "\":{\"GlobalIPv6Address\":\"" a "\"}"
+
+/* A container object: its address on each followed network. */
+static void test_ctr(void)
+{
+	static const char *const nets[] = { "v6", "w6" };
+	static const struct {
+		const char *body;
+		int ret;
+		const char *v6, *w6; /* "" for none */
+	} cases[] = {
+		{ CTR(ON("v6", "2001:db8::5") "," ON("w6", "2001:db8:1::6")), 0,
+		  "2001:db8::5", "2001:db8:1::6" },
+		{ CTR(ON("v6", "2001:db8::5") "," ON("x", "2001:db8::7")), 0,
+		  "2001:db8::5", "" },
+		{ CTR(ON("v6", "")), 0, "", "" },
+		{ CTR(""), 0, "", "" },
+		{ "{\"Id\":\"c\"}", 0, "", "" },
+		/* Refused addresses: the rest are kept. */
+		{ CTR(ON("v6", "2001:db8::5/64") "," ON("w6", "2001:db8::6")), 0,
+		  "", "2001:db8::6" },
+		{ CTR(ON("v6", "fe80::1") "," ON("w6", "ff02::1")), 0, "", "" },
+		{ CTR(ON("v6", "::ffff:10.0.0.1")), 0, "", "" },
+		{ CTR("\"v6\":5"), -EBADMSG, "", "" },
+		{ "[]", -EBADMSG, "", "" },
+		{ CTR("") "x", -EBADMSG, "", "" },
+	};
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], why[160];
+	struct prefix addrs[2];
+	char what[96];
+	bool has[2], running;
+	int ret;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		ret = docker_ctr_decode(cases[i].body, strlen(cases[i].body),
+					nets, 2, addrs, has, &running, NULL, NULL,
+					why,
+					sizeof(why));
+		a[0] = b[0] = '\0';
+		if (!ret && has[0])
+			inet_ntop(AF_INET6, &addrs[0].addr, a, sizeof(a));
+		if (!ret && has[1])
+			inet_ntop(AF_INET6, &addrs[1].addr, b, sizeof(b));
+		snprintf(what, sizeof(what), "container %.60s",
+			 cases[i].body);
+		harness_result(ret == cases[i].ret && !strcmp(a, cases[i].v6) &&
+				       !strcmp(b, cases[i].w6),
+			       what, "returned %d, v6 \"%s\" w6 \"%s\"", ret, a,
+			       b);
 	}
 }
 
@@ -322,6 +421,7 @@ int main(void)
 	test_too_many();
 	test_split();
 	test_events();
+	test_ctr();
 	test_http();
 	return harness_exit();
 }
