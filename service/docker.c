@@ -23,17 +23,21 @@
 #define RESYNC_EVERY_MS	    30000  /* a safety net under the event stream */
 
 /* Networks' connect, disconnect, create and destroy; containers' start,
- * die and destroy (Podman: remove). Podman's `run` and `rm` emit only
- * container events. The filter, decoded: {"type":["network","container"],
- * "event":["connect","disconnect","create","destroy","start","die",
- * "remove"]} */
-#define EVENTS_PATH                                                    \
+ * die, stop and destroy (Podman: remove). Podman's `run` and `rm` emit
+ * only container events, and it filters on its own names ("died"),
+ * then sends Docker's ("die"). The filter, decoded: {"type":["network",
+ * "container"],"event":["connect","disconnect","create","destroy",
+ * "start","die","died","stop","remove"]} */
+#define EVENTS_PATH                                                       \
 	"/events?filters=%7B%22type%22%3A%5B%22network%22%2C%22container" \
-	"%22%5D%2C%22event%22%3A%5B%22connect%22%2C%22disconnect%22%2C"  \
-	"%22create%22%2C%22destroy%22%2C%22start%22%2C%22die%22%2C"      \
-	"%22remove%22%5D%7D"
+	"%22%5D%2C%22event%22%3A%5B%22connect%22%2C%22disconnect%22%2C"   \
+	"%22create%22%2C%22destroy%22%2C%22start%22%2C%22die%22%2C"       \
+	"%22died%22%2C%22stop%22%2C%22remove%22%5D%7D"
 
-enum { REQ_PING = -1, REQ_CTR = -2 };
+enum {
+	REQ_PING = -1,
+	REQ_CTR = -2
+};
 
 bool docker_supported(void)
 {
@@ -191,7 +195,8 @@ static void job_add(struct docker *d, const char *id, bool start, bool leave)
 static void job_cancel(struct docker *d, const char *id)
 {
 	for (unsigned int i = 0; i < d->njobs; i++) {
-		struct docker_job *j = &d->jobs[(d->job_head + i) % DOCKER_JOBS];
+		struct docker_job *j =
+			&d->jobs[(d->job_head + i) % DOCKER_JOBS];
 
 		if (!strcmp(j->id, id))
 			j->id[0] = '\0'; /* skipped when its turn comes */
@@ -518,8 +523,7 @@ static void net_reply(struct docker *d, struct docker_net *n)
 
 /* One container's addresses, as its inspection says, into the table. */
 static void ctr_apply(struct docker *d, const struct docker_job *j,
-		      const struct prefix *addrs, const bool *has,
-		      bool running)
+		      const struct prefix *addrs, const bool *has, bool running)
 {
 	bool changed;
 

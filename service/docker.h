@@ -31,7 +31,7 @@
 #include "slog.h"
 
 #define DOCKER_MAX_NETWORKS 32
-#define DOCKER_POLLFDS	    2 /* the request and the event stream */
+#define DOCKER_POLLFDS	    2	 /* the request and the event stream */
 #define DOCKER_REFUSED_LOG  1024 /* refused addresses remembered */
 #define DOCKER_JOBS	    4096 /* containers waiting for inspection */
 
@@ -53,8 +53,8 @@ struct docker_net {
 	const char *name;
 	uint16_t origin; /* tag of its entries in the prefix maps */
 	bool exists;
-	bool dirty; /* an event or a timer asked for a resync */
-	bool bad; /* its last reply was refused (logged once) */
+	bool dirty;   /* an event or a timer asked for a resync */
+	bool bad;     /* its last reply was refused (logged once) */
 	bool missing; /* 404 was logged */
 	bool changed; /* its set is to be applied */
 };
@@ -71,10 +71,10 @@ struct docker {
 	struct docker_net nets[DOCKER_MAX_NETWORKS];
 	int nnets;
 	struct http_conn req; /* a /networks, /containers or /_ping request */
-	int req_net; /* its network, REQ_PING or REQ_CTR */
-	uint64_t req_gen; /* the table's generation when a resync began */
+	int req_net;	      /* its network, REQ_PING or REQ_CTR */
+	uint64_t req_gen;     /* the table's generation when a resync began */
 	struct docker_job req_job; /* REQ_CTR's container */
-	struct docker_job *jobs; /* a ring of DOCKER_JOBS */
+	struct docker_job *jobs;   /* a ring of DOCKER_JOBS */
 	unsigned int job_head, njobs;
 	struct docker_table tab;
 	struct prefix_set to_announce;
@@ -84,7 +84,7 @@ struct docker {
 	uint64_t down_since, next_ping, next_resync;
 	uint64_t ev_retry_at, ev_since, ev_summary_at;
 	unsigned int ev_backoff; /* s */
-	unsigned int ev_fails; /* since the last line about them */
+	unsigned int ev_fails;	 /* since the last line about them */
 	uint64_t refused[DOCKER_REFUSED_LOG];
 	unsigned int nrefused;
 	struct docker_stats stats;
@@ -103,8 +103,7 @@ int docker_sock_path(char *buf, size_t len);
 
 int docker_init(struct docker *d, const char *const *names, int n,
 		const uint16_t *origins, docker_apply_fn apply,
-		docker_announce_fn announce, void *ctx,
-		const struct slog *log);
+		docker_announce_fn announce, void *ctx, const struct slog *log);
 /* Logs what was refused, if anything, and frees. */
 void docker_free(struct docker *d);
 

@@ -71,9 +71,9 @@ static void announce(void *ctx, const struct in6_addr *addr)
 		return;
 	inet_ntop(AF_INET6, addr, a, sizeof(a));
 	if (announce_addr(&f->ann, addr))
-		slog(f->log, SLOG_WARN, "couldn't announce %s", a);
+		slog(f->log, SLOG_WARN, "couldn't announce %s/128", a);
 	else
-		slog(f->log, SLOG_INFO, "ANNOUNCE %s", a);
+		slog(f->log, SLOG_INFO, "ANNOUNCE %s/128", a);
 }
 
 struct unguarded {

@@ -245,8 +245,8 @@ static int ctr_net(json_object *nets, const char *name, struct prefix *p,
 	*p = (struct prefix){ .len = 128, .action = NDPR_ACT_ANSWER };
 	if (strchr(s, '/') || prefix_parse(s, 0, p, why, sizeof(why))) {
 		if (refuse)
-			refuse(ctx, s, strchr(s, '/') ? "not a bare address" :
-							why);
+			refuse(ctx, s,
+			       strchr(s, '/') ? "not a bare address" : why);
 		return 0;
 	}
 	p->len = 128;
@@ -294,8 +294,9 @@ int docker_ctr_decode(const char *body, size_t len, const char *const *nets,
 static enum docker_ev_kind event_kind(const char *type, const char *action,
 				      bool *start)
 {
-	static const char *const gone[] = { "die", "died", "destroy",
-					    "remove", NULL };
+	/* Podman sends "die" for its "died", and "remove". */
+	static const char gone[][8] = { "die", "died", "stop", "destroy",
+					"remove" };
 
 	*start = false;
 	if (!strcmp(type, "network")) {
@@ -311,7 +312,7 @@ static enum docker_ev_kind event_kind(const char *type, const char *action,
 		*start = true;
 		return DOCKER_EV_JOIN;
 	}
-	for (int i = 0; gone[i]; i++)
+	for (size_t i = 0; i < sizeof(gone) / sizeof(*gone); i++)
 		if (!strcmp(action, gone[i]))
 			return DOCKER_EV_GONE;
 	return DOCKER_EV_NONE;

@@ -14,8 +14,8 @@
 #include "prefix.h"
 
 /* The caps on what one reply may hold (README: Docker mode). */
-#define DOCKER_REPLY_MAX      (4u << 20) /* octets of a /networks reply */
-#define DOCKER_CONTAINERS_MAX 8192 /* containers of one network */
+#define DOCKER_REPLY_MAX      (4u << 20)  /* octets of a /networks reply */
+#define DOCKER_CONTAINERS_MAX 8192	  /* containers of one network */
 #define DOCKER_LINE_MAX	      (64u << 10) /* octets of one event line */
 
 /* Octets of a container ID with its NUL (64 hex digits from the
@@ -63,16 +63,16 @@ int docker_ctr_decode(const char *body, size_t len, const char *const *nets,
 
 /* What an event line says, for Docker mode. */
 enum docker_ev_kind {
-	DOCKER_EV_NONE, /* nothing Docker mode acts on */
-	DOCKER_EV_NET, /* a network created or destroyed: net */
-	DOCKER_EV_JOIN, /* a container connected or started: id */
+	DOCKER_EV_NONE,	 /* nothing Docker mode acts on */
+	DOCKER_EV_NET,	 /* a network created or destroyed: net */
+	DOCKER_EV_JOIN,	 /* a container connected or started: id */
 	DOCKER_EV_LEAVE, /* a container disconnected: id (and net if known) */
-	DOCKER_EV_GONE, /* a container died or was removed: id */
+	DOCKER_EV_GONE,	 /* a container died or was removed: id */
 };
 
 struct docker_event {
 	enum docker_ev_kind kind;
-	bool start; /* JOIN by the container's start: its interface is up */
+	bool start;    /* JOIN by the container's start: its interface is up */
 	char net[256]; /* a network event's network, or "" */
 	char id[DOCKER_ID_LEN]; /* the container, or "" */
 };

@@ -17,8 +17,9 @@ UNIT_TESTS="test_announce test_docker test_doctor_fw test_events test_guards
 	test_rx_vlan test_sync_plan test_xdp"
 # The test bed first: when it fails, so do the others.
 INTEGRATION="topology announce caps cli docker docker_hostile docker_static
-	doctor faults guards image input install kubernetes lifecycle metrics
-	ndisc6 package pins route router service soak vlan"
+	doctor faults first_contact guards image input install kubernetes
+	lifecycle metrics ndisc6 package pins podman route router service soak
+	vlan"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "FAIL: tests need root (XDP, network namespaces, bpffs); run as root"

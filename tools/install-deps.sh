@@ -35,6 +35,10 @@ TEST="$TEST systemd man-db groff-base lintian"
 TEST="$TEST nodejs npm"
 # Docker mode's test: a real engine, and busybox-static for its image.
 TEST="$TEST docker.io busybox-static"
+# Docker mode against Podman's Docker-compatible API (podman.sh): podman
+# and the CNI plugins its networks use (runc, from docker.io, runs its
+# containers: crun refuses a hybrid cgroup hierarchy).
+TEST="$TEST podman containernetworking-plugins"
 # The VM test (tests/vm/run.sh): qemu boots Debian 12's 6.1 cloud kernel,
 # which it fetches with apt-get download, never installed; cpio packs the
 # guest's initramfs.

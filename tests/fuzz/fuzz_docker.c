@@ -96,8 +96,7 @@ static void check_split(const uint8_t *d, size_t n)
 		broken("lines differ: %zu octets out, %zu expected", got_len,
 		       w);
 	if (ls.len != n - start)
-		broken("%zu octets held back, %zu expected", ls.len,
-		       n - start);
+		broken("%zu octets held back, %zu expected", ls.len, n - start);
 }
 
 static void check_event(const char *d, size_t n)

@@ -184,9 +184,8 @@ static void test_split(void)
 }
 
 #define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-#define EV(type, action, actor)                                      \
-	"{\"Type\":\"" type "\",\"Action\":\"" action "\",\"Actor\":" \
-	actor "}"
+#define EV(type, action, actor) \
+	"{\"Type\":\"" type "\",\"Action\":\"" action "\",\"Actor\":" actor "}"
 
 /* What each engine sends, as each engine sends it. */
 static void test_events(void)
@@ -224,6 +223,8 @@ static void test_events(void)
 		  false, "", "c3" },
 		{ EV("container", "remove", "{\"ID\":\"c3\"}"), DOCKER_EV_GONE,
 		  false, "", "c3" },
+		{ EV("container", "stop", "{\"ID\":\"c3\"}"), DOCKER_EV_GONE,
+		  false, "", "c3" },
 		{ EV("container", "destroy", "{\"ID\":\"c3\"}"), DOCKER_EV_GONE,
 		  false, "", "c3" },
 		{ EV("container", "exec_create", "{\"ID\":\"c3\"}"),
@@ -253,16 +254,16 @@ static void test_events(void)
 		     !strcmp(ev.net, cases[i].net) &&
 		     (ev.kind == DOCKER_EV_NONE || !strcmp(ev.id, cases[i].id));
 		snprintf(what, sizeof(what), "event %.60s", cases[i].line + 8);
-		harness_result(ok, what, "got kind %d start %d net \"%s\" id %s",
-			       ev.kind, ev.start, ev.net, ev.id);
+		harness_result(ok, what,
+			       "got kind %d start %d net \"%s\" id %s", ev.kind,
+			       ev.start, ev.net, ev.id);
 	}
 	ok = !docker_event_decode("not json", 8, &ev) &&
 	     !docker_event_decode("{} x", 4, &ev);
 	harness_result(ok, "event: not JSON, or data after it", "decoded");
 }
 
-#define CTR(nets) \
-	"{\"Id\":\"c\",\"NetworkSettings\":{\"Networks\":{" nets "}}}"
+#define CTR(nets)  "{\"Id\":\"c\",\"NetworkSettings\":{\"Networks\":{" nets "}}}"
 #define ON(net, a) "\"" net "\":{\"GlobalIPv6Address\":\"" a "\"}"
 
 /* A container object: its address on each followed network. */
@@ -282,8 +283,8 @@ static void test_ctr(void)
 		{ CTR(""), 0, "", "" },
 		{ "{\"Id\":\"c\"}", 0, "", "" },
 		/* Refused addresses: the rest are kept. */
-		{ CTR(ON("v6", "2001:db8::5/64") "," ON("w6", "2001:db8::6")), 0,
-		  "", "2001:db8::6" },
+		{ CTR(ON("v6", "2001:db8::5/64") "," ON("w6", "2001:db8::6")),
+		  0, "", "2001:db8::6" },
 		{ CTR(ON("v6", "fe80::1") "," ON("w6", "ff02::1")), 0, "", "" },
 		{ CTR(ON("v6", "::ffff:10.0.0.1")), 0, "", "" },
 		{ CTR("\"v6\":5"), -EBADMSG, "", "" },
@@ -298,16 +299,14 @@ static void test_ctr(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		ret = docker_ctr_decode(cases[i].body, strlen(cases[i].body),
-					nets, 2, addrs, has, &running, NULL, NULL,
-					why,
-					sizeof(why));
+					nets, 2, addrs, has, &running, NULL,
+					NULL, why, sizeof(why));
 		a[0] = b[0] = '\0';
 		if (!ret && has[0])
 			inet_ntop(AF_INET6, &addrs[0].addr, a, sizeof(a));
 		if (!ret && has[1])
 			inet_ntop(AF_INET6, &addrs[1].addr, b, sizeof(b));
-		snprintf(what, sizeof(what), "container %.60s",
-			 cases[i].body);
+		snprintf(what, sizeof(what), "container %.60s", cases[i].body);
 		harness_result(ret == cases[i].ret && !strcmp(a, cases[i].v6) &&
 				       !strcmp(b, cases[i].w6),
 			       what, "returned %d, v6 \"%s\" w6 \"%s\"", ret, a,

@@ -11,6 +11,8 @@
 # mount namespace; all of it is stopped, unmounted and removed on exit,
 # also on failure. No registry is needed: images are imported.
 
+. "$IT_DIR/lib/bbimage.sh"
+
 DK=
 CG_PARENT=ndpr-it-$RUN_ID
 DOCKERD_JOB=
@@ -180,14 +182,12 @@ on_exit() {
 # Starts the engine (one PASS line) and imports busybox-static as IMAGE,
 # with sh, sleep, ping and ip. Call after suite_up.
 dk_up() { # image
-	local bb out l
+	local out
 
 	DK=$WORK_DIR/docker
 	export DOCKER_HOST=unix://$DK/docker.sock DOCKER_CONFIG=$DK/cli
 	trap on_exit EXIT
-	bb=$(command -v busybox)
-	ldd "$bb" >/dev/null 2>&1 &&
-		die "$bb is dynamically linked: the image needs busybox-static"
+	bb_image_check
 
 	mkdir -p "$DK/rootfs/bin" || die "cannot create $DK"
 	dk_private_dirs
@@ -197,10 +197,6 @@ dk_up() { # image
 		die "$WHY"
 	fi
 
-	cp "$bb" "$DK/rootfs/bin/busybox" || die "cannot copy $bb"
-	for l in sh sleep ping ip; do
-		ln -s busybox "$DK/rootfs/bin/$l"
-	done
-	out=$(tar -C "$DK/rootfs" -c . | dk import - "$1" 2>&1) ||
+	out=$(bb_image_tar "$DK/rootfs" | dk import - "$1" 2>&1) ||
 		die "docker import of busybox failed: $out"
 }
