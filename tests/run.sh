@@ -16,10 +16,10 @@ UNIT_TESTS="test_announce test_docker test_doctor_fw test_events test_guards
 	test_kernel test_log test_prefix test_metrics test_print test_route
 	test_rx_vlan test_sync_plan test_xdp"
 # The test bed first: when it fails, so do the others.
-INTEGRATION="topology announce caps cli docker docker_hostile docker_static
-	doctor faults first_contact guards image input install kubernetes
-	lifecycle metrics ndisc6 package pins podman route router service soak
-	vlan"
+INTEGRATION="topology announce caps cli deps docker docker_hostile
+	docker_static doctor faults first_contact guards image input install
+	kubernetes lifecycle metrics ndisc6 package pins podman route router
+	service soak vlan"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "FAIL: tests need root (XDP, network namespaces, bpffs); run as root"

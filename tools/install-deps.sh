@@ -7,6 +7,8 @@
 #                                   `make install` and `make deb` need: no
 #                                   docker.io (it would replace Docker CE),
 #                                   podman, qemu, prometheus, ...
+#   tools/install-deps.sh --test    only what the tests and the benchmark
+#                                   add to the build set
 #   --list                          print the packages, install nothing
 # tests/integration/deps.sh checks that the build set is all `make` needs.
 set -eu
@@ -61,9 +63,10 @@ list=0
 for a in "$@"; do
 	case $a in
 	--build) PKGS=$BUILD ;;
+	--test) PKGS="$TEST $BENCH" ;;
 	--list) list=1 ;;
 	*)
-		echo "usage: $0 [--build] [--list]" >&2
+		echo "usage: $0 [--build | --test] [--list]" >&2
 		exit 2
 		;;
 	esac
