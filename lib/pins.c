@@ -537,6 +537,18 @@ static int remove_pins(const struct pin_dir *pd, unsigned int keep)
 	return ret;
 }
 
+/* The interface's directory, then the namespace's level if that was its
+ * last interface: 0, or a negative errno (-ENOTEMPTY: something is left). */
+static int remove_dir(const struct pin_dir *pd)
+{
+	int err = 0;
+
+	if (unlinkat(pd->ns_fd, pd->ifname, AT_REMOVEDIR) && errno != ENOENT)
+		err = -errno;
+	unlinkat(pd->root_fd, pd->ns, AT_REMOVEDIR);
+	return err;
+}
+
 int pin_dir_remove(const struct pin_dir *pd)
 {
 	int ret, err;
@@ -544,16 +556,18 @@ int pin_dir_remove(const struct pin_dir *pd)
 	if (pd->dir_fd < 0)
 		return 0;
 	ret = remove_pins(pd, 0);
-	if (unlinkat(pd->ns_fd, pd->ifname, AT_REMOVEDIR) && errno != ENOENT) {
-		err = -errno;
+	err = remove_dir(pd);
+	if (err)
 		pr_err("couldn't remove %s: %s", pd->dir,
 		       err == -ENOTEMPTY ? "it holds pins of someone else" :
 					   errstr(err));
-		ret = ret ?: err;
-	}
-	/* The namespace's level goes with its last interface. */
-	unlinkat(pd->root_fd, pd->ns, AT_REMOVEDIR);
-	return ret;
+	return ret ?: err;
+}
+
+void pin_dir_remove_empty(const struct pin_dir *pd)
+{
+	if (pd->dir_fd >= 0)
+		remove_dir(pd);
 }
 
 #define PRESENT_MAP(name, opener)           \
@@ -578,7 +592,7 @@ int pin_remove_new(const struct pin_dir *pd, unsigned int before,
 		return 0;
 	ret = remove_pins(pd, before);
 	if (!dir_was_there)
-		unlinkat(pd->ns_fd, pd->ifname, AT_REMOVEDIR);
+		remove_dir(pd);
 	return ret;
 }
 

@@ -75,12 +75,17 @@ int pin_open_link(const struct pin_dir *pd);
 /* Removes the pins of the interface that are ours (by name and type),
  * then its directory; anything else is left, and said so. */
 int pin_dir_remove(const struct pin_dir *pd);
+/* Removes the interface's directory if it is empty, and the namespace's
+ * level with it if that was the last: for a command that made the
+ * directory and then failed before pinning anything it keeps. */
+void pin_dir_remove_empty(const struct pin_dir *pd);
 
 /* Which of the link (bit 0) and the maps (then, in NDPR_MAPS order)
  * are pinned now. */
 unsigned int pin_present(const struct pin_dir *pd);
 /* Undoes a failed first attach: removes only what was not there before
- * (before, from pin_present), and the directory if it was not. */
+ * (before, from pin_present), and the directory if it was not (with
+ * pin_dir_remove_empty's rule for the namespace's level). */
 int pin_remove_new(const struct pin_dir *pd, unsigned int before,
 		   bool dir_was_there);
 

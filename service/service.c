@@ -38,6 +38,7 @@ struct service {
 	struct pin_dir pd;
 	int ifindex;
 	int run_lock_fd;
+	bool made_dir; /* the run lock created the interface's directory */
 	bool attached, adopted, serving;
 	struct event_reader ev;
 	struct gw_pin gw;
@@ -143,10 +144,14 @@ static int sync_static(struct service *s, const char *why)
 /* One service per interface: a second run would fight the first. */
 static int take_run_lock(struct service *s)
 {
-	int ret = pin_dir_create(&s->pd);
+	bool had_dir = pin_dir_exists(&s->pd);
+	struct stat st;
+	int ret;
 
+	ret = pin_dir_create(&s->pd);
 	if (ret)
 		return ret;
+	s->made_dir = !had_dir;
 	/* An open file of its own: pin_lock's flock is on another one. */
 	s->run_lock_fd = openat(s->pd.dir_fd, ".",
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -156,6 +161,15 @@ static int take_run_lock(struct service *s)
 		pr_err("%s: another 'ndpresponder run' serves this interface",
 		       s->o.ifname);
 		return -EBUSY;
+	}
+	/* A run that failed to start removes the directory it made, under
+	 * its lock: one locked after that would hold a directory no other
+	 * run can find, and two runs would serve the interface. */
+	if (!fstat(s->run_lock_fd, &st) && !st.st_nlink) {
+		pr_err("%s: another 'ndpresponder run' was starting on this "
+		       "interface; try again",
+		       s->o.ifname);
+		return -EAGAIN;
 	}
 	return 0;
 }
@@ -452,6 +466,10 @@ static void service_stop(struct service *s, int ret)
 	guard_follow_stop(&s->guards);
 	docker_follow_stop(&s->follow, s->attached && !s->so->keep);
 	stop_responder(s, ret);
+	/* Under the run lock still. A responder left attached keeps its
+	 * pins, and the directory with them. */
+	if (s->made_dir)
+		pin_dir_remove_empty(&s->pd);
 	if (s->run_lock_fd >= 0)
 		close(s->run_lock_fd);
 	pin_dir_close(&s->pd);

@@ -21,6 +21,7 @@ PREFIX_B=2001:db8:2::/64
 PREFIX_C=2001:db8:3::/64
 ANNOUNCED=2001:db8:1::100
 RUN_PID=
+ATTACH_NEEDS= # the capabilities whose lack refused attach
 
 # "CAP_BPF CAP_NET_ADMIN" -> "bpf net_admin"
 unit_caps() {
@@ -85,6 +86,7 @@ refused_without() { # cap
 		esac
 		[ "$RC" = 0 ] || break
 	done
+	[ "$op" = attach ] && ATTACH_NEEDS+=" $1"
 	# announce needs the responder attach left.
 	with_caps "$CAPS" "$NDPR_BIN" detach "$UPLINK" >/dev/null 2>&1
 	echo "  .. without cap_$1: $op: exit $RC: $ERR"
@@ -98,6 +100,22 @@ refused_without() { # cap
 	[[ $ERR == "ndpresponder: "* ]] &&
 		grep -qi 'not permitted\|permission denied\|needs' <<<"$ERR" ||
 		return 1
+	nothing_left
+}
+
+# Without a CAP attach needs, run fails to start: exit 1, and nothing
+# left, not even the interface's pin directory its run lock made.
+run_refused_without() { # cap
+	local caps c
+
+	caps=$(for c in $CAPS; do [ "$c" != "$1" ] && echo "$c"; done)
+	# One that starts, wrongly, is stopped (and detaches) after 10 s.
+	ERR=$(with_caps "$caps" timeout 10 "$NDPR_BIN" run -i "$UPLINK" \
+		-n "$PREFIX_A" 2>&1 >/dev/null)
+	RC=$?
+	echo "  .. without cap_$1: run: exit $RC: $(tail -n 1 <<<"$ERR")"
+	WHY="run: exit $RC, expected 1: $(oneline <<<"$ERR")"
+	[ "$RC" = 1 ] || return 1
 	nothing_left
 }
 
@@ -213,6 +231,10 @@ check "with the unit's capabilities: detach leaves nothing" nothing_left
 for cap in $CAPS; do
 	check "without cap_$cap what needs it fails with one line, exit 1, nothing left" \
 		refused_without "$cap"
+done
+for cap in $ATTACH_NEEDS; do
+	check "without cap_$cap run fails to start, exit 1, nothing left" \
+		run_refused_without "$cap"
 done
 
 check_run

@@ -153,12 +153,12 @@ attached() {
 		[ -e "$(host_pin_dir)/link" ]
 }
 
-# No program, no all-multicast, no pin. (A run that failed to start
-# leaves its interface's pin directory, empty: its run lock made it.)
+# No program, no all-multicast, nothing under the pin root: not even the
+# directories a run that failed to start made for its run lock.
 nothing_left() {
 	local pins
-	pins=$(find "$NDPRESPONDER_PIN_ROOT" ! -type d 2>/dev/null)
-	WHY="XDP mode $(xdp_mode "$NS_HOST" "$UPLINK"), pins: $(oneline <<<"$pins")"
+	pins=$(find "$NDPRESPONDER_PIN_ROOT" -mindepth 1 2>/dev/null)
+	WHY="XDP mode $(xdp_mode "$NS_HOST" "$UPLINK"), left: $(oneline <<<"$pins")"
 	[ "$(xdp_mode "$NS_HOST" "$UPLINK")" = none ] && [ -z "$pins" ] &&
 		! allmulti_on "$NS_HOST" "$UPLINK"
 }
