@@ -28,7 +28,10 @@ static const char run_usage[] =
 	"  -n, --subnet PREFIX     answer inside PREFIX (repeatable)\n"
 	"  -c, --config FILE       prefixes, one a line: PREFIX, 'PREFIX\n"
 	"                          route-check[=neigh]' or 'exclude PREFIX';\n"
-	"                          '#' comments\n"
+	"                          '#' comments; 'option --OPT [VALUE]'\n"
+	"                          lines give options (the command line's\n"
+	"                          win); a FILE that does not exist has no\n"
+	"                          entries (reload reads it once it does)\n"
 	"  -N, --docker-network N  answer for the containers of Docker network\n"
 	"                          N (repeatable), followed as they come and\n"
 	"                          go; DOCKER_HOST=unix://PATH names the socket\n"
@@ -164,14 +167,15 @@ static int run_args_check(struct service_opts *so, int argc, char **argv)
 	return attach_opts_finish(&so->attach);
 }
 
-/* 0 when so is filled in, 1 after --help, a negative errno after a
- * message. */
-static int parse_run_args(struct service_opts *so, int argc, char **argv)
+/* Options from argv (argv[0] is the verb) into so: 0, 1 after --help, a
+ * negative errno after a message. */
+static int parse_words(struct service_opts *so, int argc, char **argv)
 {
 	struct option opts[RUN_LONG_OPTS_MAX];
 	int c, ret;
 
 	run_long_opts(opts);
+	optind = 0;
 	while ((c = verb_getopt(argc, argv, ATTACH_SHORT_OPTS "i:n:c:N:h",
 				opts, run_usage)) != -1) {
 		if (c == 'h')
@@ -182,7 +186,92 @@ static int parse_run_args(struct service_opts *so, int argc, char **argv)
 		if (!ret && attach_opt(c, optarg, &so->attach) <= 0)
 			return -EINVAL;
 	}
-	return run_args_check(so, argc, argv);
+	return 0;
+}
+
+/* -c's FILE on the command line, before it is parsed. */
+static const char *config_arg(int argc, char **argv)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) &&
+		    i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	return path;
+}
+
+#define FILE_OPT_WORDS 64
+
+/*
+ * The lines "option --OPT [VALUE]" of the configuration FILE, as if given
+ * before the command line's (which win). Prefix files keep parsing: their
+ * reader skips these lines. A missing FILE has none.
+ */
+static int parse_file_options(struct service_opts *so, const char *path,
+			      char *buf, size_t buflen)
+{
+	char *words[FILE_OPT_WORDS + 1] = { "run" }, *save, *w;
+	FILE *f = fopen(path, "re");
+	size_t len;
+	int n = 1, ret;
+
+	if (!f && errno == ENOENT)
+		return 0;
+	if (!f) {
+		ret = -errno;
+		pr_err("run: couldn't read %s: %s", path, errstr(ret));
+		return ret;
+	}
+	len = fread(buf, 1, buflen - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	for (char *line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *save2;
+
+		line[strcspn(line, "#")] = '\0';
+		w = strtok_r(line, " \t", &save2);
+		if (!w || strcmp(w, "option"))
+			continue;
+		while ((w = strtok_r(NULL, " \t", &save2)) &&
+		       n < FILE_OPT_WORDS) {
+			if (!strcmp(w, "-c") || !strncmp(w, "--config", 8)) {
+				pr_err("run: %s: an option line cannot name "
+				       "another configuration file",
+				       path);
+				return -EINVAL;
+			}
+			words[n++] = w;
+		}
+	}
+	if (n == 1)
+		return 0;
+	ret = parse_words(so, n, words);
+	if (!ret && optind != n) {
+		pr_err("run: %s: option lines hold options, not '%s'", path,
+		       words[optind]);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/* 0 when so is filled in, 1 after --help, a negative errno after a
+ * message. */
+static int parse_run_args(struct service_opts *so, int argc, char **argv,
+			  char *buf, size_t buflen)
+{
+	const char *config = config_arg(argc, argv);
+	int ret = 0;
+
+	if (config)
+		ret = parse_file_options(so, config, buf, buflen);
+	if (!ret)
+		ret = parse_words(so, argc, argv);
+	return ret ? ret : run_args_check(so, argc, argv);
 }
 
 static int run(int argc, char **argv, bool go_form)
@@ -191,9 +280,10 @@ static int run(int argc, char **argv, bool go_form)
 		.attach = { .override = NDPR_OVERRIDE_MULTICAST },
 		.pin_gateway = go_form,
 	};
+	static char file_opts[16384]; /* the words of FILE's option lines */
 	int ret;
 
-	ret = parse_run_args(&so, argc, argv);
+	ret = parse_run_args(&so, argc, argv, file_opts, sizeof(file_opts));
 	if (!ret)
 		ret = service_run(&so);
 	prefix_set_free(&so.attach.prefixes);

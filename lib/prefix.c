@@ -273,6 +273,10 @@ static int parse_line(char *line, size_t len, unsigned int flags,
 	hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';
+	/* "option --log-format json": run's, not an entry. */
+	if (!strncmp(line + strspn(line, " \t"), "option", 6) &&
+	    isspace((unsigned char)line[strspn(line, " \t") + 6]))
+		return 1;
 	n = split_words(line, w);
 	if (n == 0)
 		return 1;

@@ -13,7 +13,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 VMLINUX_DIR := vmlinux/$(ARCH)
 
 LIBS_PKG := libbpf libelf zlib json-c libnl-route-3.0 libnl-genl-3.0 libcap-ng \
-	libmicrohttpd libnftables
+	libmicrohttpd libnftables libsystemd
 # Docker mode's HTTP parser: Debian's libhttp-parser-dev (nodejs'
 # http-parser 2.9) has no pkg-config file; it ships a static library.
 HTTP_PARSER_LIBS := -lhttp_parser
@@ -74,8 +74,12 @@ COMMIT_H        := $(OUTPUT)/commit.h
 # os/nft.c in the dynamic build, os/nft_none.c in the static one.
 NFT_OBJ      := $(call obj,os/nft.c)
 NFT_NONE_OBJ := $(call obj,os/nft_none.c)
+# sd_notify: libsystemd's (os/notify.c) in the dynamic build; Debian has
+# no static libsystemd, so the static one speaks the protocol itself.
+NOTIFY_OBJ       := $(call obj,os/notify.c)
+NOTIFY_PROTO_OBJ := $(call obj,os/notify_proto.c)
 # Everything but main(), Docker mode and the endpoint: what the tests link.
-PRODUCT_OBJS := $(call obj,$(filter-out os/nft_none.c,$(wildcard os/*.c)) \
+PRODUCT_OBJS := $(call obj,$(filter-out os/nft_none.c os/notify_proto.c,$(wildcard os/*.c)) \
 	$(wildcard lib/*.c) \
 	$(filter-out $(DOCKER_SRCS) service/docker_none.c \
 		service/metrics_http.c service/metrics_none.c,$(wildcard service/*.c)) \

@@ -15,7 +15,8 @@ PKG_SUBST := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	-e 's|@SYSTEMDUNITDIR@|$(SYSTEMDUNITDIR)|g'
 PKG_FILES := $(SBINDIR)/ndpresponder $(MANDIR)/man8/ndpresponder.8.gz \
 	$(SYSTEMDUNITDIR)/ndpresponder@.service $(BASHCOMPDIR)/ndpresponder \
-	$(SYSCONFDIR)/ndpresponder/ndpresponder.conf.example
+	$(SYSCONFDIR)/ndpresponder/ndpresponder.conf.example \
+	$(SYSCONFDIR)/ndpresponder/ndpresponder.env.example
 
 .PHONY: uninstall
 
@@ -35,6 +36,8 @@ install: check-deps $(OUTPUT)/ndpresponder
 	$(Q)$(INSTALL) -D -m 0644 packaging/ndpresponder.bash-completion $(DESTDIR)$(BASHCOMPDIR)/ndpresponder
 	$(call msg,INSTALL,$(DESTDIR)$(SYSCONFDIR)/ndpresponder/ndpresponder.conf.example)
 	$(Q)$(INSTALL) -D -m 0644 packaging/ndpresponder.conf.example $(DESTDIR)$(SYSCONFDIR)/ndpresponder/ndpresponder.conf.example
+	$(call msg,INSTALL,$(DESTDIR)$(SYSCONFDIR)/ndpresponder/ndpresponder.env.example)
+	$(Q)$(INSTALL) -D -m 0644 packaging/ndpresponder.env.example $(DESTDIR)$(SYSCONFDIR)/ndpresponder/ndpresponder.env.example
 
 # Leaves /etc/ndpresponder alone when it holds configuration.
 uninstall:

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #include "slog.h"
@@ -28,6 +30,21 @@ int slog_parse_level(const char *s, enum slog_level *level)
 	return -EINVAL;
 }
 
+/* systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it connected
+ * to stdout and stderr (systemd.exec(5)); a redirection makes it stale. */
+static bool is_journal(FILE *out)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(fileno(out), &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
 int slog_init(struct slog *l, bool json, FILE *out)
 {
 	const char *env = getenv("NDPRESPONDER_LOG");
@@ -35,10 +52,14 @@ int slog_init(struct slog *l, bool json, FILE *out)
 	l->level = SLOG_INFO;
 	l->json = json;
 	l->out = out;
+	l->journal = is_journal(out);
 	if (env && *env)
 		return slog_parse_level(env, &l->level);
 	return 0;
 }
+
+/* syslog(3)'s priorities, as journald reads them from "<N>". */
+static const int priorities[] = { 7, 6, 4, 3, 2 };
 
 static void emit(const struct slog *l, enum slog_level level, const char *msg,
 		 const char *const *keys, const char *const *vals, int nf)
@@ -48,6 +69,8 @@ static void emit(const struct slog *l, enum slog_level level, const char *msg,
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	if (l->journal)
+		fprintf(l->out, "<%d>", priorities[level]);
 	if (l->json) {
 		json_object *o = json_object_new_object();
 
@@ -70,8 +93,10 @@ static void emit(const struct slog *l, enum slog_level level, const char *msg,
 	} else {
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(l->out, "%s.%03ldZ %-5s %s", tbuf,
-			ts.tv_nsec / 1000000, level_names[level], msg);
+		if (!l->journal)
+			fprintf(l->out, "%s.%03ldZ ", tbuf,
+				ts.tv_nsec / 1000000);
+		fprintf(l->out, "%-5s %s", level_names[level], msg);
 		for (int i = 0; i < nf; i++)
 			if (vals[i])
 				fprintf(l->out, " %s=%s", keys[i], vals[i]);

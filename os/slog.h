@@ -24,6 +24,10 @@ struct slog {
 	enum slog_level level;
 	bool json;
 	FILE *out;
+	/* out is journald's stream (JOURNAL_STREAM names it): each line
+	 * starts with its syslog priority, "<4>", and the text form leaves
+	 * out the time, which the journal records itself. */
+	bool journal;
 };
 
 /* Level from NDPRESPONDER_LOG (default INFO); -EINVAL if unknown. */

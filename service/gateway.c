@@ -86,10 +86,37 @@ enum gw_state gw_pin_step(struct gw_pin *g)
 		}
 		slog(g->log, SLOG_INFO, "pinned gateway %s at %s (NOARP)", addr,
 		     mac);
+		g->ours = true;
+		memcpy(g->lladdr, lladdr, sizeof(g->lladdr));
 		g->state = GW_PINNED;
 		/* fall through */
 	case GW_PINNED:
 		break;
 	}
 	return g->state;
+}
+
+void gw_pin_undo(struct gw_pin *g, bool keep)
+{
+	char addr[INET6_ADDRSTRLEN];
+	int ret;
+
+	if (!g->ours)
+		return;
+	inet_ntop(AF_INET6, &g->gw, addr, sizeof(addr));
+	if (keep) {
+		slog(g->log, SLOG_INFO,
+		     "leaving gateway %s pinned (NOARP), as --keep asks; 'ip "
+		     "-6 neigh del %s dev %s' unpins it",
+		     addr, addr, g->ifname);
+		return;
+	}
+	ret = nl_neigh_set(g->ifindex, &g->gw, g->lladdr, NUD_STALE);
+	if (ret)
+		slog(g->log, SLOG_ERROR, "couldn't unpin gateway %s: %s", addr,
+		     errstr(ret));
+	else
+		slog(g->log, SLOG_INFO, "unpinned gateway %s (NOARP undone)",
+		     addr);
+	g->ours = false;
 }

@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "slog.h"
 
@@ -25,6 +26,8 @@ struct gw_pin {
 	const char *ifname;
 	struct in6_addr gw;
 	bool warned;
+	bool ours;	   /* we made the entry NOARP: a clean stop undoes it */
+	uint8_t lladdr[6]; /* the MAC we pinned */
 	const struct slog *log;
 };
 
@@ -32,5 +35,12 @@ void gw_pin_init(struct gw_pin *g, const char *ifname, int ifindex,
 		 const struct slog *log);
 /* One step; call about once a second until it returns GW_PINNED. */
 enum gw_state gw_pin_step(struct gw_pin *g);
+/*
+ * A clean stop: the entry we pinned goes back to STALE with its MAC (the
+ * kernel confirms it with a unicast probe, no new resolution), or with
+ * keep (run --keep) stays NOARP, which the log says. An entry that was
+ * pinned before us is left alone.
+ */
+void gw_pin_undo(struct gw_pin *g, bool keep);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -26,6 +27,7 @@
 #include "log.h"
 #include "maps.h"
 #include "metrics_http.h"
+#include "notify.h"
 #include "pins.h"
 #include "service.h"
 #include "slog.h"
@@ -40,6 +42,8 @@ struct service {
 	int run_lock_fd;
 	bool made_dir; /* the run lock created the interface's directory */
 	bool attached, adopted, serving;
+	enum ndpr_mode mode;
+	size_t nstatic; /* static entries after the last sync */
 	struct event_reader ev;
 	struct gw_pin gw;
 	int sfd, tfd;
@@ -61,6 +65,11 @@ static int wanted_set(const struct service *s, struct prefix_set *want,
 		ret = prefix_set_add(want, &so->attach.prefixes.v[i]);
 	if (ret)
 		snprintf(err, errlen, "%s", errstr(ret));
+	/* No file is no entries (a Docker-only unit has none); an empty
+	 * file's rule applies: nothing is removed because of it. */
+	else if (so->config && access(so->config, F_OK) && errno == ENOENT)
+		slog(&s->log, SLOG_WARN, "%s does not exist: no entries from it",
+		     so->config);
 	else if (so->config)
 		ret = prefix_file_load(so->config, flags, want, err, errlen);
 	*from_file = want->n - so->attach.prefixes.n;
@@ -131,6 +140,8 @@ static int sync_static(struct service *s, const char *why)
 		     "%s: prefixes %zu added, %zu changed, %zu removed, %zu "
 		     "kept",
 		     why, res.added, res.changed, res.removed, res.kept);
+	if (!ret)
+		s->nstatic = res.added + res.changed + res.kept;
 	else if (err[0]) /* else the library said why */
 		slog(&s->log, SLOG_ERROR,
 		     "%s: %s; keeping the prefixes as they are", why, err);
@@ -251,6 +262,28 @@ static int on_tick(struct service *s, unsigned int n)
 	return 0;
 }
 
+/* The service manager's one-line summary, with READY=1. */
+static void notify_ready(const struct service *s)
+{
+	notify_sendf("READY=1\nSTATUS=answering on %s (%s mode): %zu static "
+		     "entr%s%s",
+		     s->o.ifname, mode_name(s->mode), s->nstatic,
+		     s->nstatic == 1 ? "y" : "ies",
+		     s->so->ndocker ? ", and Docker's" : "");
+}
+
+/* systemd 253+ wants the time of RELOADING=1 (Type=notify-reload); 252
+ * ignores it. */
+static void notify_reloading(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	notify_sendf("RELOADING=1\nMONOTONIC_USEC=%llu",
+		     (unsigned long long)ts.tv_sec * 1000000ull +
+			     (unsigned long long)ts.tv_nsec / 1000);
+}
+
 /* SIGHUP reloads (0); SIGTERM and SIGINT stop (1). */
 static int on_signal(struct service *s)
 {
@@ -259,9 +292,12 @@ static int on_signal(struct service *s)
 	if (read(s->sfd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
+		notify_reloading();
 		sync_static(s, "reload");
+		notify_ready(s);
 		return 0;
 	}
+	notify_send("STOPPING=1");
 	slog(&s->log, SLOG_INFO, "%s, stopping", strsignal((int)si.ssi_signo));
 	event_reader_drain(&s->ev);
 	return 1;
@@ -358,6 +394,7 @@ static int start_responder(struct service *s)
 		return ret;
 	s->attached = true;
 	s->adopted = r.upgraded;
+	s->mode = r.mode;
 	slog(&s->log, SLOG_INFO, "%s %s, %s mode, program id %u",
 	     r.upgraded ? "adopted the responder on" : "attached to",
 	     s->o.ifname, mode_name(r.mode), r.prog_id);
@@ -461,6 +498,9 @@ static void stop_responder(struct service *s, int ret)
 
 static void service_stop(struct service *s, int ret)
 {
+	/* Only a clean stop: a failing run may be restarted at once. */
+	if (s->so->pin_gateway && !ret)
+		gw_pin_undo(&s->gw, s->so->keep);
 	metrics_http_stop(&s->metrics);
 	event_reader_close(&s->ev);
 	guard_follow_stop(&s->guards);
@@ -490,6 +530,8 @@ int service_run(const struct service_opts *so)
 	ret = service_start(&s);
 	if (!ret) {
 		s.serving = true;
+		/* Attached and synced: the unit's dependents may start. */
+		notify_ready(&s);
 		ret = serve(&s);
 	}
 	service_stop(&s, ret);

@@ -19,7 +19,7 @@ set -eu
 BUILD="clang make gcc pkg-config libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
 	libcap-ng-dev libhttp-parser-dev libmicrohttpd-dev libnftables-dev
-	debhelper dpkg-dev fakeroot"
+	libsystemd-dev debhelper dpkg-dev fakeroot"
 # `make format` and its check in `make test`; llvm's tools (the
 # sanitizers' symbolizer).
 TEST="clang-format llvm"

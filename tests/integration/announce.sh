@@ -149,6 +149,30 @@ WHY="the host's NS for $ROUTER_IP that reached the router: '${ns:-none}'"
 check "pin-gateway: the host solicited its router from $HOST_IP, through the filter" \
 	test -n "$ns" -a -z "${ns##*" $HOST_IP > "*}"
 sigterm_exits_0 pin-gateway "$RUN_PID" "$LOG"
-check "pin-gateway: the pinned entry stays after run exits" gw_pinned
+
+# A clean stop undoes the pin: the entry is the kernel's again (STALE,
+# the same MAC, confirmed by a unicast probe), not NOARP.
+gw_unpinned() {
+	local e
+	e=$(gw_entry)
+	WHY="host's ip -6 neigh show $ROUTER_IP dev $UPLINK: '${e:-nothing}'"
+	[[ $e == *"lladdr $ROUTER_MAC "* && $e != *NOARP* ]]
+}
+check "pin-gateway: a clean stop undoes the NOARP pin, the MAC kept" gw_unpinned
+check "pin-gateway: log says unpinned" \
+	log_has "$LOG" "unpinned gateway $ROUTER_IP \(NOARP undone\)"
+
+# With --keep the responder and the pin stay, and the log says so.
+LOG=$WORK_DIR/run-pin-keep.log
+ndpr_bg "$LOG" run -i "$UPLINK" -n "$SVC_PREFIX" --pin-gateway --keep
+RUN_PID=$(bg_pid "$LOG")
+# STALE waits out delay_first_probe_time (5 s) before its unicast probe.
+check "pin-gateway --keep: within 15 s the entry is NOARP again" \
+	wait_until 15 gw_pinned
+sigterm_exits_0 pin-gateway-keep "$RUN_PID" "$LOG"
+check "pin-gateway --keep: the pinned entry stays after run exits" gw_pinned
+check "pin-gateway --keep: log says it left the pin" \
+	log_has "$LOG" "leaving gateway $ROUTER_IP pinned \(NOARP\), as --keep asks"
+run detach "$UPLINK"
 
 finish

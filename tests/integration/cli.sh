@@ -262,4 +262,46 @@ bg_stop "$RUN_PID" TERM 10
 WHY="XDP program $(xdp_prog_id "$NS_HOST" "$UPLINK") still on $UPLINK"
 check "run stopped: the responder detached" \
 	test -z "$(xdp_prog_id "$NS_HOST" "$UPLINK")"
+
+# --- the service's configuration and journald ---------------------------
+
+# Options in the configuration file, beside its prefixes.
+CONF=$WORK_DIR/uplink.conf
+printf '%s\n' "# the prefixes, and the options the unit would otherwise carry" \
+	"$PREFIX" "option --log-format json" \
+	"option --no-dad   # DAD is the host's business here" >"$CONF"
+LOG=$WORK_DIR/run-conf.log
+start_service conf "$LOG" run -i "$UPLINK" -c "$CONF"
+check "option lines: the log is JSON lines" \
+	eval 'OUT=$(cat "$LOG"); all_json'
+is "option lines: --no-dad applies" "$(live dad)" false
+check "option lines: the file's prefix answers" ndisc_answers "$CT_IP" "$HOST_MAC"
+check "option lines: prefix sync still reads the file" \
+	prints "0 added, 0 changed, 0 removed, 1 kept" prefix sync "$UPLINK" "$CONF"
+bg_stop "$RUN_PID" TERM 10
+
+# A unit for Docker-only setups: -c names a file that does not exist.
+LOG=$WORK_DIR/run-noconf.log
+start_service noconf "$LOG" run -i "$UPLINK" -n "$PREFIX" \
+	-c "$WORK_DIR/absent.conf"
+check "no .conf: run serves, and says the file is absent" \
+	log_has "$LOG" "absent.conf does not exist: no entries from it"
+check "no .conf: -n's prefix answers" ndisc_answers "$CT_IP" "$HOST_MAC"
+bg_stop "$RUN_PID" TERM 10
+
+# stderr on journald's stream (JOURNAL_STREAM names it): priorities that
+# journald turns into PRIORITY=, and no timestamp of ours.
+LOG=$WORK_DIR/run-journal.log
+: >"$LOG"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$LOG")
+export JOURNAL_STREAM
+start_service journal "$LOG" run -i "$UPLINK" -n "$PREFIX" \
+	-c "$WORK_DIR/absent.conf"
+unset JOURNAL_STREAM
+check "journald: a warning is <4>, without a timestamp" \
+	log_has "$LOG" "^<4>warn  .*absent.conf does not exist"
+check "journald: info lines are <6>" log_has "$LOG" "^<6>info  attached to $UPLINK"
+WHY="$(grep -v '^<[0-7]>' "$LOG" | head -n 3 | oneline)"
+check "journald: every line has its priority" not grep -qv '^<[0-7]>' "$LOG"
+bg_stop "$RUN_PID" TERM 10
 finish

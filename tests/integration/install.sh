@@ -24,6 +24,7 @@ installed_files() { # prefix
 	echo "$1/lib/systemd/system/ndpresponder@.service"
 	echo "$1/share/bash-completion/completions/ndpresponder"
 	echo "/etc/ndpresponder/ndpresponder.conf.example"
+	echo "/etc/ndpresponder/ndpresponder.env.example"
 }
 
 mode_is() { # file, octal mode
@@ -151,6 +152,18 @@ check_unit() {
 	WHY="no CapabilityBoundingSet= in $UNIT_SRC"
 	check "the unit bounds its capabilities" \
 		grep -q '^CapabilityBoundingSet=CAP_' "$UNIT_SRC"
+	WHY="$UNIT_SRC: $(grep -E '^(Type|NotifyAccess)=' "$UNIT_SRC" | oneline)"
+	check "the unit is Type=notify, from the main process" \
+		bash -c 'grep -qx Type=notify "$1" && grep -qx NotifyAccess=main "$1"' \
+		_ "$UNIT_SRC"
+	WHY="$UNIT_SRC: $(grep -E '^(BindsTo|After)=' "$UNIT_SRC" | oneline)"
+	check "the unit binds to the interface's device, and starts after it" \
+		bash -c 'grep -qx "BindsTo=sys-subsystem-net-devices-%i.device" "$1" &&
+			grep -Eq "^After=(.* )?sys-subsystem-net-devices-%i\.device( |$)" "$1"' \
+		_ "$UNIT_SRC"
+	WHY="$UNIT_SRC has a ConditionPathExists="
+	check "the unit starts without a .conf (Docker-only setups)" \
+		not grep -q '^ConditionPathExists=' "$UNIT_SRC"
 }
 
 # ---- the man page ------------------------------------------------------

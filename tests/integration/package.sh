@@ -65,8 +65,9 @@ check "Depends: names the libraries' packages (dh_shlibdeps)" \
 		$1 == *libnl-route-3-200* && $1 == *libc6* ]]' _ "$deps"
 conffiles=$(dpkg-deb --ctrl-tarfile "$DEB1" | tar -xO ./conffiles)
 WHY="conffiles: $conffiles"
-check "the example config is the conffile" \
-	test "$conffiles" = /etc/ndpresponder/ndpresponder.conf.example
+check "the example config and environment are the conffiles" \
+	test "$conffiles" = "/etc/ndpresponder/ndpresponder.conf.example
+/etc/ndpresponder/ndpresponder.env.example"
 
 # ---- the chroot ----------------------------------------------------------
 
@@ -163,7 +164,8 @@ missing=
 for f in /usr/sbin/ndpresponder /usr/share/man/man8/ndpresponder.8.gz \
 	/usr/share/bash-completion/completions/ndpresponder \
 	/lib/systemd/system/ndpresponder@.service \
-	/etc/ndpresponder/ndpresponder.conf.example; do
+	/etc/ndpresponder/ndpresponder.conf.example \
+	/etc/ndpresponder/ndpresponder.env.example; do
 	[ -f "$ROOT$f" ] || missing+=" $f"
 done
 WHY="missing:$missing"

@@ -400,4 +400,56 @@ check "flood: run survives" proc_alive "$RUN_PID"
 stop_service flood "$LOG"
 detached_cleanly flood "$LOG"
 
+
+# --- sd_notify: what systemd reads from a Type=notify service ----------
+
+# The lines the notify socket received, each datagram one line.
+notified() { # log, extended regular expression
+	WHY="datagrams: $(oneline <"$1")"
+	grep -Eq -- "$2" "$1"
+}
+
+# MONOTONIC_USEC of the last RELOADING=1 is within 10 s of now
+# (/proc/uptime is CLOCK_BOOTTIME: the same but for time suspended).
+reload_time_now() { # log
+	local us now
+	us=$(sed -n 's/^RELOADING=1;MONOTONIC_USEC=\([0-9]*\)$/\1/p' "$1" | tail -n 1)
+	now=$(awk '{ printf "%.0f", $1 * 1000000 }' /proc/uptime)
+	WHY="MONOTONIC_USEC ${us:-none}, CLOCK_MONOTONIC now about $now"
+	[ -n "$us" ] && [ $((now - us)) -ge 0 ] && [ $((now - us)) -lt 10000000 ]
+}
+
+# Both builds: libsystemd's sd_notify, and the static one's own datagrams.
+notify_suite() { # name, binary
+	local name=$1 sock=$WORK_DIR/notify-$1.sock nlog=$WORK_DIR/notify-$1.log
+	local log=$WORK_DIR/run-notify-$1.log npid
+	bg_start "$nlog" "$NS_HOST" "$TEST_TOOL" notify "$sock"
+	npid=$(bg_pid "$nlog")
+	wait_until 5 grep -q '^listening' "$nlog" ||
+		die "the notify socket $sock did not come up"
+	bg_start "$log" "$NS_HOST" env NOTIFY_SOCKET="$sock" "$2" \
+		run -i "$UPLINK" -n "$SVC_PREFIX"
+	RUN_PID=$(bg_pid "$log")
+	check "$name: READY=1 and a STATUS line once attached and synced" \
+		wait_until 10 notified "$nlog" \
+		"^READY=1;STATUS=answering on $UPLINK \((native|generic) mode\): 1 static entry$"
+	WHY="no XDP program on $UPLINK at READY=1"
+	check "$name: at READY=1 the responder answers" \
+		ndisc_answers "$CT_IP" "$HOST_MAC"
+	kill -HUP "$RUN_PID"
+	check "$name: SIGHUP: RELOADING=1 with MONOTONIC_USEC, then READY=1" \
+		wait_until 5 eval "grep -A1 -E '^RELOADING=1;MONOTONIC_USEC=[0-9]+$' '$nlog' | grep -q '^READY=1;STATUS='"
+	check "$name: MONOTONIC_USEC is CLOCK_MONOTONIC's now" reload_time_now "$nlog"
+	sigterm_exits_0 "$name" "$RUN_PID" "$log"
+	check "$name: SIGTERM: STOPPING=1" notified "$nlog" '^STOPPING=1$'
+	bg_stop "$npid" TERM 5
+}
+
+notify_suite notify "$NDPR_BIN"
+if [ -x "$OUT_DIR/static/ndpresponder" ]; then
+	notify_suite notify-static "$OUT_DIR/static/ndpresponder"
+else
+	fail "notify-static" "no $OUT_DIR/static/ndpresponder (make static)"
+fi
+
 finish

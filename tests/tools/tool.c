@@ -72,6 +72,11 @@ static const struct {
 	  "\ta fake Docker Engine API on SOCK serving what the files of DIR\n"
 	  "\tsay (fake_docker.c); one line \"SECONDS ENDPOINT\" a connection\n"
 	  "\tto LOG. Prints \"listening SOCK\", then runs until killed" },
+	{ "notify", 1, 1, cmd_notify,
+	  "SOCK\n"
+	  "\tthe service manager's end of sd_notify: a datagram socket bound\n"
+	  "\tat SOCK; prints \"listening SOCK\", then each datagram as a\n"
+	  "\tline, its newlines as ';', until killed" },
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))

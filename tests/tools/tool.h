@@ -22,6 +22,7 @@ TOOL_CMD(killsys); /* kill.c */
 TOOL_CMD(json);	   /* json.c */
 TOOL_CMD(xdplink); /* xdplink.c */
 TOOL_CMD(fakedocker); /* fake_docker.c */
+TOOL_CMD(notify);  /* notify.c */
 
 /* 0, or -1 when S is no MAC or IPv6 address. */
 int parse_mac(const char *s, uint8_t mac[6]);

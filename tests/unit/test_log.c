@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #include "harness.h"
@@ -30,6 +31,7 @@ static int capture_start(struct capture *c, bool json, enum slog_level level)
 		return -1;
 	c->log.json = json;
 	c->log.level = level;
+	c->log.journal = false;
 	slog_take_reports(&c->log);
 	return 0;
 }
@@ -191,10 +193,70 @@ static void test_text_and_reset(void)
 	free(err);
 }
 
+/* A warning and an info line written to f by slog_init's log of it. */
+static char *journal_lines(FILE *f, bool json)
+{
+	struct slog l;
+	char *buf;
+	long len;
+
+	if (slog_init(&l, json, f))
+		return NULL;
+	slog(&l, SLOG_WARN, "gateway %s gone", "fe80::1");
+	slog(&l, SLOG_INFO, "reload");
+	len = ftell(f);
+	buf = calloc(1, (size_t)len + 1);
+	rewind(f);
+	if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len)
+		buf[0] = '\0';
+	rewind(f);
+	if (ftruncate(fileno(f), 0))
+		buf[0] = '\0';
+	return buf;
+}
+
+/* journald's stream, as JOURNAL_STREAM names it: "<N>" priorities and
+ * no time of ours; any other stream keeps the time. */
+static void test_journal(void)
+{
+	FILE *f = tmpfile();
+	char env[64], *got;
+	struct stat st;
+
+	if (!f || fstat(fileno(f), &st)) {
+		harness_result(false, "log: journal stream", "no tmpfile");
+		return;
+	}
+	snprintf(env, sizeof(env), "%llu:%llu",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	got = journal_lines(f, false);
+	harness_result(got && !strcmp(got, "<4>warn  gateway fe80::1 gone\n"
+					   "<6>info  reload\n"),
+		       "log: on journald's stream, priorities and no time",
+		       "got '%s'", got ? got : "(none)");
+	free(got);
+	got = journal_lines(f, true);
+	harness_result(got && !strncmp(got, "<4>{\"level\":\"warn\",", 19) &&
+			       strstr(got, "\n<6>{\"level\":\"info\""),
+		       "log: JSON lines on journald's stream get priorities",
+		       "got '%s'", got ? got : "(none)");
+	free(got);
+	setenv("JOURNAL_STREAM", "1:2", 1); /* another stream's */
+	got = journal_lines(f, false);
+	harness_result(got && got[0] != '<' && strstr(got, "Z warn  gateway"),
+		       "log: a stale JOURNAL_STREAM changes nothing",
+		       "got '%s'", got ? got : "(none)");
+	free(got);
+	unsetenv("JOURNAL_STREAM");
+	fclose(f);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_json();
 	test_text_and_reset();
+	test_journal();
 	return harness_exit();
 }
