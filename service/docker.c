@@ -223,9 +223,15 @@ static void on_line(void *ctx, const char *line, size_t len)
 			d->nets[net].dirty = true;
 		break;
 	case DOCKER_EV_JOIN:
-		/* Docker names the network: others are none of ours. */
-		if (net >= 0 || !ev.net[0])
+		/* Docker names the network (others are none of ours), and
+		 * its read gives the address at once (README). */
+		if (net >= 0 && !ev.start) {
+			if (docker_table_pend(&d->tab, net, ev.id))
+				d->nets[net].dirty = true;
+			d->nets[net].connects = true;
+		} else if (!ev.net[0]) {
 			job_add(d, ev.id, ev.start, false);
+		}
 		break;
 	case DOCKER_EV_LEAVE:
 		if (net >= 0)
@@ -465,17 +471,24 @@ static void flush(struct docker *d)
 	d->to_announce.n = 0;
 }
 
-/* A resync's set into the table: containers new to it are announced
- * (present ones, when run starts), the rest as events left them. */
+/* A read of network i into the table. A resync's set replaces its
+ * entries (containers new to it are announced: present ones, when run
+ * starts); a read for connect events applies to them alone, announced
+ * at their start. */
 static int resync(struct docker *d, int i, const struct prefix_set *addrs,
 		  const struct docker_ids *ids)
 {
-	int ret = docker_table_resync(&d->tab, i, addrs, ids, d->req_gen);
+	int ret = 0;
 
-	if (!ret) {
-		d->nets[i].changed = true;
-		queue_announce(d, i, NULL);
+	if (d->req_full) {
+		ret = docker_table_resync(&d->tab, i, addrs, ids, d->req_gen);
+		if (!ret) {
+			d->nets[i].changed = true;
+			queue_announce(d, i, NULL);
+		}
 	}
+	if (docker_table_take(&d->tab, i, addrs, ids, d->req_gen))
+		d->nets[i].changed = true;
 	return ret;
 }
 
@@ -623,6 +636,18 @@ static bool ctr_start(struct docker *d, uint64_t now)
 	return false;
 }
 
+/* The network to read next: a resync first, then connect events. */
+static int next_read(const struct docker *d)
+{
+	for (int i = 0; i < d->nnets; i++)
+		if (d->nets[i].dirty)
+			return i;
+	for (int i = 0; i < d->nnets; i++)
+		if (d->nets[i].connects)
+			return i;
+	return -1;
+}
+
 static void req_start(struct docker *d, uint64_t now)
 {
 	char path[400];
@@ -639,13 +664,15 @@ static void req_start(struct docker *d, uint64_t now)
 	}
 	if (ctr_start(d, now))
 		return;
-	for (i = 0; i < d->nnets && !d->nets[i].dirty; i++)
-		;
-	if (i == d->nnets)
+	i = next_read(d);
+	if (i < 0)
 		return;
 	d->req_net = i;
 	d->req_gen = d->tab.gen;
-	d->tab.recording = true;
+	d->req_full = d->nets[i].dirty;
+	d->tab.recording = d->req_full;
+	/* An event during the read asks for another. */
+	d->nets[i].dirty = d->nets[i].connects = false;
 	ret = api_path("/networks/", d->nets[i].name, "", path, sizeof(path));
 	if (ret) {
 		d->nets[i].dirty = false;
@@ -674,12 +701,10 @@ static void req_end(struct docker *d, int ret)
 		else
 			api_down(d, d->req_job.id, errstr(ret));
 	} else if (ret == -EFBIG) {
-		n->dirty = false;
 		reply_refused(d, n, ret, "over the size cap");
 	} else if (ret < 0) {
-		api_down(d, n->name, errstr(ret));
+		api_down(d, n->name, errstr(ret)); /* its return resyncs */
 	} else {
-		n->dirty = false;
 		net_reply(d, n);
 	}
 	if (n) {

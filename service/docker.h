@@ -53,10 +53,11 @@ struct docker_net {
 	const char *name;
 	uint16_t origin; /* tag of its entries in the prefix maps */
 	bool exists;
-	bool dirty;   /* an event or a timer asked for a resync */
-	bool bad;     /* its last reply was refused (logged once) */
-	bool missing; /* 404 was logged */
-	bool changed; /* its set is to be applied */
+	bool dirty;    /* an event or a timer asked for a resync */
+	bool bad;      /* its last reply was refused (logged once) */
+	bool missing;  /* 404 was logged */
+	bool changed;  /* its set is to be applied */
+	bool connects; /* connect events wait for a read of it */
 };
 
 /* What was refused, for the stop summary (README: Docker mode). */
@@ -72,7 +73,8 @@ struct docker {
 	int nnets;
 	struct http_conn req; /* a /networks, /containers or /_ping request */
 	int req_net;	      /* its network, REQ_PING or REQ_CTR */
-	uint64_t req_gen;     /* the table's generation when a resync began */
+	uint64_t req_gen;     /* the table's generation when a read began */
+	bool req_full; /* a resync, not a read for connect events alone */
 	struct docker_job req_job; /* REQ_CTR's container */
 	struct docker_job *jobs;   /* a ring of DOCKER_JOBS */
 	unsigned int job_head, njobs;

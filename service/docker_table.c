@@ -4,6 +4,7 @@
  * microseconds, far below the cost of the API request behind each change.
  */
 #include <errno.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ void docker_table_free(struct docker_table *t)
 {
 	free(t->v);
 	free(t->gone);
+	free(t->pend);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -99,6 +101,13 @@ uint64_t docker_table_del(struct docker_table *t, int net, const char *id)
 		*e = t->v[--t->n];
 		i--;
 	}
+	/* A connect still waiting for its read is moot. */
+	for (size_t i = 0; i < t->npend; i++) {
+		if ((net >= 0 && t->pend[i].net != net) ||
+		    strcmp(t->pend[i].id, id))
+			continue;
+		t->pend[i--] = t->pend[--t->npend];
+	}
 	return nets;
 }
 
@@ -147,6 +156,55 @@ int docker_table_resync(struct docker_table *t, int net,
 		}
 	}
 	return 0;
+}
+
+int docker_table_pend(struct docker_table *t, int net, const char *id)
+{
+	struct docker_ent *e;
+
+	for (size_t i = 0; i < t->npend; i++)
+		if (t->pend[i].net == net && !strcmp(t->pend[i].id, id))
+			return 0;
+	if (grow(&t->pend, t->npend, &t->cappend))
+		return -ENOMEM;
+	e = &t->pend[t->npend++];
+	memset(e, 0, sizeof(*e));
+	memcpy(e->id, id, strnlen(id, DOCKER_ID_LEN - 1));
+	e->net = net;
+	e->gen = ++t->gen;
+	return 0;
+}
+
+static ssize_t id_index(const struct docker_ids *ids, const char *id)
+{
+	for (size_t j = 0; j < ids->n; j++)
+		if (!strcmp(ids->v[j], id))
+			return (ssize_t)j;
+	return -1;
+}
+
+bool docker_table_take(struct docker_table *t, int net,
+		       const struct prefix_set *addrs,
+		       const struct docker_ids *ids, uint64_t since)
+{
+	bool any = false, changed;
+
+	for (size_t i = 0; i < t->npend; i++) {
+		struct docker_ent *e = &t->pend[i];
+		ssize_t j;
+
+		if (e->net != net)
+			continue;
+		j = id_index(ids, e->id);
+		if (j < 0 && e->gen > since)
+			continue; /* connected after the read began */
+		if (j >= 0 &&
+		    !docker_table_set(t, net, e->id, &addrs->v[j], &changed))
+			any |= changed;
+		*e = t->pend[--t->npend];
+		i--;
+	}
+	return any;
 }
 
 int docker_table_addrs(const struct docker_table *t, int net,

@@ -32,6 +32,11 @@ struct docker_table {
 	struct docker_ent *gone;
 	size_t ngone, capgone;
 	bool recording;
+	/* Docker's connect events, waiting for their network's read: its
+	 * connect events carry no address, and inspecting the container
+	 * then waits for the end of its start (Docker holds its lock). */
+	struct docker_ent *pend;
+	size_t npend, cappend;
 };
 
 void docker_table_free(struct docker_table *t);
@@ -55,6 +60,18 @@ struct docker_ent *docker_table_find(struct docker_table *t, int net,
 int docker_table_resync(struct docker_table *t, int net,
 			const struct prefix_set *addrs,
 			const struct docker_ids *ids, uint64_t since);
+
+/* A connect event of id on net, to be applied from net's next read. */
+int docker_table_pend(struct docker_table *t, int net, const char *id);
+/*
+ * Applies a read of net (addrs and ids in step, begun at generation
+ * since) to the connects waiting for it, and only to them: each found
+ * is set; one not found is dropped if it was waiting before the read
+ * began (the container went since). Returns whether an entry changed.
+ */
+bool docker_table_take(struct docker_table *t, int net,
+		       const struct prefix_set *addrs,
+		       const struct docker_ids *ids, uint64_t since);
 
 /* net's addresses, into out. */
 int docker_table_addrs(const struct docker_table *t, int net,
