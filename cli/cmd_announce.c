@@ -2,6 +2,8 @@
 /* announce: make the router learn addresses before it needs them. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,12 +13,13 @@
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
+#include "netlink.h"
 #include "pins.h"
 #include "print.h"
 
 static const char announce_usage[] =
 	"Usage: ndpresponder announce IFACE ADDR... [--gateway ADDR] "
-	"[--no-router]\n"
+	"[--no-router] [--force]\n"
 	"\n"
 	"For each ADDR, sends an unsolicited Neighbor Advertisement to\n"
 	"all-nodes (source ADDR, O=1, Target Link-Layer Address) and a\n"
@@ -25,9 +28,15 @@ static const char announce_usage[] =
 	"packet. Uses the MAC and R flag of the responder attached to IFACE,\n"
 	"else the interface's MAC.\n"
 	"\n"
+	"An ADDR the host routes out of another interface (a container\n"
+	"behind a bridge) is announced only once it answers a solicitation\n"
+	"there: announced before, the router's answer would make this host\n"
+	"solicit it too early and hold the first packets for a second.\n"
+	"\n"
 	"  -g, --gateway ADDR  solicit this router (default: the gateway of\n"
 	"                      IFACE's IPv6 default route)\n"
 	"      --no-router     R=0 in the advertisement\n"
+	"      --force         announce without asking the address first\n"
 	"  -h, --help          this text\n";
 
 struct announce_args {
@@ -36,6 +45,7 @@ struct announce_args {
 	bool gw_set;
 	bool router;
 	bool router_set;
+	bool force;
 	size_t n;
 	struct in6_addr addrs[64];
 };
@@ -60,10 +70,14 @@ static int gateway_parse(const char *s, struct in6_addr *gw)
 /* 1 for --help, 0 with a's options filled in, or -EINVAL. */
 static int announce_opts(int argc, char **argv, struct announce_args *a)
 {
-	enum { OPT_NO_ROUTER = 256 };
+	enum {
+		OPT_NO_ROUTER = 256,
+		OPT_FORCE
+	};
 	static const struct option opts[] = {
 		{ "gateway", required_argument, NULL, 'g' },
 		{ "no-router", no_argument, NULL, OPT_NO_ROUTER },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -82,6 +96,9 @@ static int announce_opts(int argc, char **argv, struct announce_args *a)
 		case OPT_NO_ROUTER:
 			a->router = false;
 			a->router_set = true;
+			break;
+		case OPT_FORCE:
+			a->force = true;
 			break;
 		default:
 			return -EINVAL;
@@ -161,14 +178,53 @@ static int responder_identity(struct announce_args *a, uint8_t mac[6])
 	return ret;
 }
 
+#define PROBE_MS 300 /* a node that is up answers in microseconds */
+
+/*
+ * An address routed out of another interface of this host, directly: 0
+ * once it answers there, else a line and -EHOSTUNREACH (not up yet) or
+ * the reason it could not be asked. Anything else is not asked.
+ */
+static int answers_behind(const struct announce_args *a, int ifindex,
+			  const struct in6_addr *addr, const char *txt)
+{
+	struct nl_route_info ri;
+	char dev[IF_NAMESIZE] = "?";
+	int ret;
+
+	if (a->force || nl_route_get(addr, &ri) || ri.type != RTN_UNICAST ||
+	    !ri.oif || ri.oif == ifindex || ri.has_gw)
+		return 0;
+	if_indextoname((unsigned int)ri.oif, dev);
+	ret = announce_probe(ri.oif, addr, PROBE_MS);
+	if (ret == -ETIMEDOUT) {
+		pr_err("%s: %s not announced: it does not answer on %s yet "
+		       "(its container not up?); announced now, the router's "
+		       "answer would hold its first packets for a second. "
+		       "Announce it once it is up (--force: now)",
+		       a->ifname, txt, dev);
+		return -EHOSTUNREACH;
+	}
+	if (ret)
+		pr_err("%s: %s not announced: couldn't ask it on %s: %s "
+		       "(--force: announce without asking)",
+		       a->ifname, txt, dev, errstr(ret));
+	return ret;
+}
+
 static int announce_all(struct print_ctx *out, struct announcer *an,
-			const struct announce_args *a)
+			const struct announce_args *a, int ifindex)
 {
 	char buf[INET6_ADDRSTRLEN];
-	int ret = 0;
+	int ret = 0, first = 0;
 
 	for (size_t i = 0; i < a->n; i++) {
 		inet_ntop(AF_INET6, &a->addrs[i], buf, sizeof(buf));
+		ret = answers_behind(a, ifindex, &a->addrs[i], buf);
+		if (ret) {
+			first = first ?: ret;
+			continue;
+		}
 		ret = announce_addr(an, &a->addrs[i]);
 		if (ret) {
 			pr_err("%s: couldn't announce %s: %s", a->ifname, buf,
@@ -177,7 +233,7 @@ static int announce_all(struct print_ctx *out, struct announcer *an,
 		}
 		print_text(out, "%s: announced %s\n", a->ifname, buf);
 	}
-	return ret;
+	return ret ?: first;
 }
 
 int cmd_announce(int argc, char **argv)
@@ -215,7 +271,7 @@ int cmd_announce(int argc, char **argv)
 			a.ifname);
 	}
 	print_init(&out, false, stdout);
-	ret = announce_all(&out, &an, &a);
+	ret = announce_all(&out, &an, &a, ifindex);
 	announcer_close(&an);
 	return ret;
 }

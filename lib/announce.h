@@ -28,4 +28,12 @@ void announcer_close(struct announcer *a);
  */
 int announce_addr(const struct announcer *a, const struct in6_addr *addr);
 
+/*
+ * Whether addr answers on ifindex, another interface the host routes it
+ * out of (a container behind a bridge): one NS of our own from that
+ * interface's link-local address, then up to timeout_ms for its NA.
+ * Returns 0, -ETIMEDOUT (not up yet), or another negative errno.
+ */
+int announce_probe(int ifindex, const struct in6_addr *addr, int timeout_ms);
+
 #endif

@@ -16,9 +16,12 @@ hv_nd_counter_up
 SVC_PREFIX=2001:db8:1::100/120
 ANN=2001:db8:1::200	# a new container's address
 
-# As when a container comes: the host routes its address to it (the
-# router's answer to the announcing NS goes there, not back out of the
-# uplink), the responder answers for it, and `announce` tells the router.
+# As when a container comes: it holds its address, the host routes the
+# address to it (the router's answer to the announcing NS goes there, not
+# back out of the uplink), the responder answers for it, and `announce`
+# tells the router (once the address answers behind ct0: README).
+ip -n "$NS_CT" -6 addr add "$ANN/128" dev eth0 nodad ||
+	die "cannot add $ANN to the container"
 ip -n "$NS_HOST" -6 route add "$ANN/128" dev ct0 ||
 	die "cannot route $ANN to ct0"
 run attach "$UPLINK" "$SVC_PREFIX" "$ANN"

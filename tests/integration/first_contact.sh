@@ -12,7 +12,11 @@
 #    inbound packets waited on that entry for the host's next
 #    solicitation, a second later);
 #  - the router still learns a new container unasked: its entry appears
-#    with the host's MAC and it sent no solicitation for it.
+#    with the host's MAC and it sent no solicitation for it;
+#  - `announce` by hand, in static mode, of an address whose container
+#    is not up yet: refused with exit 1, nothing sent (the router has no
+#    entry, the host none on the bridge); once the container is up: the
+#    router learns it, and the host's entry is usable.
 # tests/bench/run.sh measures the same moment (median, p99, max).
 
 . "$(dirname "$0")/lib.sh"
@@ -121,6 +125,48 @@ check "the announcement left the host's entry for $A usable" \
 	grep -qxE 'REACHABLE|STALE|DELAY|PROBE' <<<"$st"
 check "run logged ANNOUNCE $A" log_has "$RUN_LOG" "ANNOUNCE $A"
 
+kill -TERM "$RUN_PID" 2>/dev/null
+bg_join "$RUN_PID"
+
+# ---- announce by hand ------------------------------------------------------
+
+ndpr_bg "$WORK_DIR/static.log" run -i "$UPLINK" -n "$SUBNET"
+RUN_PID=$(bg_pid "$WORK_DIR/static.log")
+check "run -n $SUBNET attaches" wait_until 10 log_has "$WORK_DIR/static.log" \
+	"attached to $UPLINK"
+A=${CT_NET}50
+ip -n "$NS_ROUTER" -6 neigh flush dev "$ROUTER_PORT" >/dev/null 2>&1
+out=$(in_ns "$NS_HOST" "$NDPR_BIN" announce "$UPLINK" "$A" 2>&1)
+rc=$?
+WHY="exit $rc: $out"
+check "announce before the container exists: exit 1" test "$rc" = 1
+WHY="$out"
+check "announce says why (not up yet)" grep -q "does not answer on $BR yet" \
+	<<<"$out"
+e=$(router_neigh "$A")
+WHY="the router has an entry for $A: $e"
+check "announce before the container exists sent nothing to the router" \
+	test -z "$e"
+ct_run fc50 "$A" || fail "docker run --ip6 $A" "failed"
+st=$(host_neigh_state "$A")
+WHY="the host's entry for $A on $BR: $st"
+check "the refused announce left no host entry for $A" \
+	grep -qxE 'REACHABLE|STALE|DELAY|PROBE|' <<<"$st"
+out=$(in_ns "$NS_HOST" "$NDPR_BIN" announce "$UPLINK" "$A" 2>&1)
+rc=$?
+WHY="exit $rc: $out"
+check "announce once the container is up: exit 0" test "$rc" = 0
+check "the router learns $A from it" wait_until 2 router_neigh_is_host "$A"
+first_ping() { # addr
+	WHY="ping -c 1 -W 1 $1 from the router got no answer"
+	in_ns "$NS_ROUTER" ping -6 -n -q -c 1 -W 1 -I "$ROUTER_LO_IP" "$1" \
+		>/dev/null 2>&1
+}
+check "the first ping after it is answered within 1 s" first_ping "$A"
+st=$(host_neigh_state "$A")
+WHY="the host's entry for $A on $BR: ${st:-none}"
+check "the host's entry for $A is usable" \
+	grep -qxE 'REACHABLE|STALE|DELAY|PROBE' <<<"$st"
 kill -TERM "$RUN_PID" 2>/dev/null
 bg_join "$RUN_PID"
 finish
