@@ -42,19 +42,30 @@ struct docker_ent *docker_table_find(struct docker_table *t, int net,
 	return NULL;
 }
 
-static int add(struct docker_table *t, int net, const char *id,
-	       const struct prefix *p, uint64_t gen)
+/* A new entry at the end of v (n, cap its count and size). */
+static struct docker_ent *append(struct docker_ent **v, size_t *n, size_t *cap,
+				 int net, const char *id, uint64_t gen)
 {
 	struct docker_ent *e;
 
-	if (grow(&t->v, t->n, &t->cap))
-		return -ENOMEM;
-	e = &t->v[t->n++];
+	if (grow(v, *n, cap))
+		return NULL;
+	e = &(*v)[(*n)++];
 	memset(e, 0, sizeof(*e));
 	memcpy(e->id, id, strnlen(id, DOCKER_ID_LEN - 1));
 	e->net = net;
-	e->p = *p;
 	e->gen = gen;
+	return e;
+}
+
+static int add(struct docker_table *t, int net, const char *id,
+	       const struct prefix *p, uint64_t gen)
+{
+	struct docker_ent *e = append(&t->v, &t->n, &t->cap, net, id, gen);
+
+	if (!e)
+		return -ENOMEM;
+	e->p = *p;
 	return 0;
 }
 
@@ -160,19 +171,13 @@ int docker_table_resync(struct docker_table *t, int net,
 
 int docker_table_pend(struct docker_table *t, int net, const char *id)
 {
-	struct docker_ent *e;
-
 	for (size_t i = 0; i < t->npend; i++)
 		if (t->pend[i].net == net && !strcmp(t->pend[i].id, id))
 			return 0;
-	if (grow(&t->pend, t->npend, &t->cappend))
-		return -ENOMEM;
-	e = &t->pend[t->npend++];
-	memset(e, 0, sizeof(*e));
-	memcpy(e->id, id, strnlen(id, DOCKER_ID_LEN - 1));
-	e->net = net;
-	e->gen = ++t->gen;
-	return 0;
+	t->gen++;
+	return append(&t->pend, &t->npend, &t->cappend, net, id, t->gen) ?
+		       0 :
+		       -ENOMEM;
 }
 
 static ssize_t id_index(const struct docker_ids *ids, const char *id)
