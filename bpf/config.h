@@ -13,4 +13,7 @@ const volatile struct ndpr_config ndpr_cfg = {
 	.events_per_cpu = NDPR_DEFAULT_EVENT_RATE,
 };
 
+/* The product version that loaded it (status shows it); never read here. */
+const volatile char ndpr_version[16] = "";
+
 #endif

@@ -4,7 +4,10 @@
  * struct service_opts; the service itself is service/service.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "attach_args.h"
 #include "cli.h"
@@ -215,20 +218,27 @@ static int parse_file_options(struct service_opts *so, const char *path,
 			      char *buf, size_t buflen)
 {
 	char *words[FILE_OPT_WORDS + 1] = { "run" }, *save, *w;
-	FILE *f = fopen(path, "re");
-	size_t len;
-	int n = 1, ret;
+	int n = 1, ret, fd;
+	struct stat st;
+	ssize_t len;
 
-	if (!f && errno == ENOENT)
+	/* Never blocking on a FIFO: what is not a regular file has no
+	 * options, and the prefix reader refuses it with its reason. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
 		return 0;
-	if (!f) {
+	if (fd < 0) {
 		ret = -errno;
 		pr_err("run: couldn't read %s: %s", path, errstr(ret));
 		return ret;
 	}
-	len = fread(buf, 1, buflen - 1, f);
-	fclose(f);
-	buf[len] = '\0';
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	len = read(fd, buf, buflen - 1);
+	close(fd);
+	buf[len > 0 ? len : 0] = '\0';
 	for (char *line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *save2;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -445,10 +447,14 @@ out:
 }
 
 static const char status_usage[] =
-	"Usage: ndpresponder status [--json]\n"
+	"Usage: ndpresponder status [IFACE] [--json]\n"
 	"\n"
-	"Lists every interface with a responder: mode, program id, prefix\n"
-	"count and options.\n"
+	"Shows each interface with a responder (or IFACE's), one block each:\n"
+	"attached or not, mode, program id, the version that loaded it,\n"
+	"uptime; prefixes and their limit, log rate, VLAN handling; the\n"
+	"answers' MAC and flags; guards and conflicts; the 'run' serving it\n"
+	"(its pid); the pin directory. Exits 1 when one is not attached,\n"
+	"incomplete or has a prefix sync cut short.\n"
 	"\n"
 	"  -j, --json  as JSON\n"
 	"  -h, --help  this text\n";
@@ -467,7 +473,36 @@ struct iface_status {
 	enum ndpr_vlan vlan;
 	struct guard_conflict *conflicts; /* malloc'd */
 	size_t nconflicts;
+	char version[16]; /* of the running program; "" if older */
+	__u32 max_prefixes;
+	int run_pid; /* the `run` holding the run lock, 0 if none */
 };
+
+/* The pid of the `run` that holds the run lock of dir (its flock on the
+ * directory itself, as /proc/locks lists it), or 0. */
+static int run_lock_pid(const char *dir)
+{
+	unsigned int maj, min;
+	unsigned long ino;
+	char line[256];
+	struct stat st;
+	int pid = 0, p;
+	FILE *f;
+
+	if (stat(dir, &st))
+		return 0;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return 0;
+	while (!pid && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &p, &maj,
+			   &min, &ino) == 4 &&
+		    maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		    ino == st.st_ino)
+			pid = p;
+	fclose(f);
+	return pid;
+}
 
 static int read_status(const char *ifname, struct iface_status *s)
 {
@@ -490,6 +525,8 @@ static int read_status(const char *ifname, struct iface_status *s)
 	}
 	maps_state_read(&m, &s->st);
 	s->sync_partial = maps_sync_partial(&m);
+	s->max_prefixes = map_capacity(m.hosts);
+	s->run_pid = run_lock_pid(s->dir);
 	if (!maps_prefix_dump(&m, &set))
 		s->prefixes = set.n;
 	prefix_set_free(&set);
@@ -500,7 +537,8 @@ static int read_status(const char *ifname, struct iface_status *s)
 		s->link_ok = responder_link_ifindex(fd, &s->prog_id) > 0;
 	/* What answers, not what the record says. */
 	if (s->link_ok) {
-		responder_live(fd, &s->st.config, &s->st.mode);
+		responder_live_version(fd, &s->st.config, &s->st.mode,
+				       s->version, sizeof(s->version));
 		s->vlan = rx_vlan_live(&s->st.config, s->st.mode);
 	}
 	if (fd >= 0)
@@ -566,10 +604,48 @@ static void print_guard_flags(struct print_ctx *p, __u32 flags)
 		     buf[0] ? buf + 1 : "none");
 }
 
+/* "3d 4h", "12m 5s": how long ago it was attached. */
+static void print_uptime(struct print_ctx *p, __u64 attached_at)
+{
+	__u64 now = (__u64)time(NULL), up = now > attached_at ?
+						   now - attached_at : 0;
+	char buf[32];
+
+	if (up >= 86400)
+		snprintf(buf, sizeof(buf), "%llud %lluh", up / 86400,
+			 up % 86400 / 3600);
+	else if (up >= 3600)
+		snprintf(buf, sizeof(buf), "%lluh %llum", up / 3600,
+			 up % 3600 / 60);
+	else
+		snprintf(buf, sizeof(buf), "%llum %llus", up / 60, up % 60);
+	print_uint(p, PRINT_JSON, "attached_at", NULL, attached_at);
+	print_uint(p, PRINT_JSON, "uptime_secs", NULL, up);
+	print_text(p, "up %s", buf);
+}
+
+/* The first line: what it is, and whether it answers. */
+static void print_status_head(struct print_ctx *p,
+			      const struct iface_status *s)
+{
+	print_text(p, "%s: ", s->ifname);
+	print_bool_as(p, PRINT_ANY, "attached", "%s, ", s->link_ok, "attached",
+		      "NOT ATTACHED (attach repairs, once the interface "
+		      "exists)");
+	print_string(p, PRINT_ANY, "mode", "%s mode, ", mode_name(s->st.mode));
+	print_uint(p, PRINT_ANY, "program_id", "program id %llu, ",
+		   s->prog_id);
+	print_string(p, PRINT_ANY, "version", "version %s, ",
+		     s->version[0] ? s->version : "unknown");
+	print_uptime(p, s->st.attached_at);
+	print_nl(p);
+}
+
 static void print_status(struct print_ctx *p, const struct iface_status *s)
 {
 	__u32 flags = s->st.config.flags;
 	char mac[18];
+	int ncpus = libbpf_num_possible_cpus();
 
 	mac_format(s->st.config.mac, mac, sizeof(mac));
 	open_json_object(p, NULL);
@@ -585,28 +661,39 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 	}
 	print_status_notes(p, s);
 	print_bool(p, PRINT_JSON, "sync_partial", NULL, s->sync_partial);
-	print_text(p, "%s: ", s->ifname);
-	print_bool_as(p, PRINT_ANY, "attached", "%s, ", s->link_ok, "attached",
-		      "NOT ATTACHED (attach repairs, once the interface "
-		      "exists)");
-	print_string(p, PRINT_ANY, "mode", "%s mode, ", mode_name(s->st.mode));
-	print_string(p, PRINT_ANY, "vlan", "vlan tags %s, ", vlan_name(s->vlan));
-	print_uint(p, PRINT_ANY, "program_id", "program id %llu, ",
-		   s->prog_id);
-	print_uint(p, PRINT_ANY, "prefixes", "%llu prefixes, ", s->prefixes);
-	print_string(p, PRINT_ANY, "mac", "mac %s, ", mac);
+	print_status_head(p, s);
+	print_uint(p, PRINT_ANY, "prefixes", "  %llu ", s->prefixes);
+	print_text(p, "%s", s->prefixes == 1 ? "prefix" : "prefixes");
+	print_uint(p, PRINT_ANY, "max_prefixes", " (at most %llu a map), ",
+		   s->max_prefixes);
+	print_uint(p, PRINT_ANY, "log_rate", "log-rate %llu/s, ",
+		   (unsigned long long)s->st.config.events_per_cpu *
+			   (ncpus > 0 ? (unsigned)ncpus : 1));
+	print_string(p, PRINT_ANY, "vlan", "vlan tags %s", vlan_name(s->vlan));
+	print_nl(p);
+	print_string(p, PRINT_ANY, "mac", "  answers from %s, ", mac);
 	print_on_off(p, PRINT_ANY, "router", "router %s, ",
 		     flags & NDPR_CFG_ROUTER);
 	print_string(p, PRINT_ANY, "override", "override %s, ",
 		     override_name(s->st.config.override));
 	print_on_off(p, PRINT_ANY, "dad", "dad %s, ", flags & NDPR_CFG_DAD);
-	print_on_off(p, PRINT_ANY, "unicast", "unicast %s, ",
+	print_on_off(p, PRINT_ANY, "unicast", "unicast %s",
 		     flags & NDPR_CFG_UNICAST);
+	print_nl(p);
+	print_text(p, "  ");
 	print_guard_flags(p, flags);
-	print_uint(p, PRINT_ANY, "nconflicts", ", %llu conflicts",
-		   s->nconflicts);
-	print_text(p, "; pins %s", s->dir);
-	print_uint(p, PRINT_JSON, "attached_at", NULL, s->st.attached_at);
+	print_uint(p, PRINT_ANY, "nconflicts", ", %llu ", s->nconflicts);
+	print_text(p, "%s", s->nconflicts == 1 ? "conflict" : "conflicts");
+	print_nl(p);
+	if (s->run_pid)
+		print_uint(p, PRINT_ANY, "run_pid",
+			   "  served by 'ndpresponder run' (pid %llu)",
+			   (unsigned long long)s->run_pid);
+	else
+		print_text(p, "  no 'ndpresponder run' serves it (attached by "
+			      "attach: prefixes as the commands left them)");
+	print_nl(p);
+	print_text(p, "  pins %s", s->dir);
 	print_nl(p);
 	open_json_array(p, "conflicts");
 	for (size_t i = 0; i < s->nconflicts; i++) {
@@ -617,10 +704,18 @@ static void print_status(struct print_ctx *p, const struct iface_status *s)
 	close_json_object(p);
 }
 
+/* Whether it answers as it should: attached, complete, no cut sync. */
+static bool status_healthy(const struct iface_status *s)
+{
+	return !s->broken && s->link_ok && !s->sync_partial;
+}
+
 struct status_walk {
 	struct print_ctx *p;
-	char ns[32]; /* this network namespace's level */
-	bool others; /* the second pass: the other namespaces */
+	const char *only; /* status IFACE: this one */
+	char ns[32];	  /* this network namespace's level */
+	bool others;	  /* the second pass: the other namespaces */
+	bool unhealthy;	  /* one of this namespace's does not answer */
 	int count;
 };
 
@@ -649,22 +744,27 @@ static void status_one(const char *ns, const char *ifname, void *arg)
 	struct status_walk *w = arg;
 	struct iface_status s;
 
+	if (w->only && strcmp(ifname, w->only))
+		return;
 	if (w->others) {
-		if (strcmp(ns, w->ns))
+		if (strcmp(ns, w->ns) && !w->only)
 			print_foreign(w->p, ns, ifname);
 		return;
 	}
 	if (read_status(ifname, &s))
 		return;
 	w->count++;
+	if (!status_healthy(&s))
+		w->unhealthy = true;
 	print_status(w->p, &s);
 	free(s.conflicts);
 }
 
-/* This namespace's responders, then the others' by name. */
-static int print_statuses(struct print_ctx *p)
+/* This namespace's responders (or only's), then the others' by name: 0,
+ * 1 when one does not answer as it should, or a negative errno. */
+static int print_statuses(struct print_ctx *p, const char *only)
 {
-	struct status_walk w = { .p = p };
+	struct status_walk w = { .p = p, .only = only };
 	int ret;
 
 	ret = pin_netns_id(w.ns, sizeof(w.ns));
@@ -675,12 +775,17 @@ static int print_statuses(struct print_ctx *p)
 	w.others = true;
 	if (!ret)
 		ret = pin_walk(NULL, status_one, &w);
-	if (!w.count && !ret)
+	if (!w.count && !ret && !only)
 		print_text(p, "no responder attached in this network "
 			      "namespace\n");
 	close_json_array(p);
+	if (!w.count && !ret && only) {
+		pr_err("%s: no responder attached in this network namespace",
+		       only);
+		return -ENOENT;
+	}
 	/* What could not be read was said where it was found. */
-	return ret;
+	return ret ? ret : w.unhealthy;
 }
 
 int cmd_status(int argc, char **argv)
@@ -701,10 +806,14 @@ int cmd_status(int argc, char **argv)
 			return -EINVAL;
 		json = true;
 	}
-	if (optind != argc) {
-		pr_err("status: takes no arguments");
+	if (optind + 1 < argc) {
+		pr_err("status: takes one interface at most (ndpresponder "
+		       "status [IFACE])");
+		usage_failed();
 		return -EINVAL;
 	}
+	if (optind < argc && !iface_arg(argv[optind]))
+		return -EINVAL;
 	print_init(&p, json, stdout);
-	return print_statuses(&p);
+	return print_statuses(&p, optind < argc ? argv[optind] : NULL);
 }

@@ -312,6 +312,12 @@ static __u8 live_mode(int ifindex)
 
 int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode)
 {
+	return responder_live_version(link_fd, cfg, mode, NULL, 0);
+}
+
+int responder_live_version(int link_fd, struct ndpr_config *cfg, __u8 *mode,
+			   char *version, size_t vlen)
+{
 	struct ndpresponder_bpf__rodata ro;
 	struct bpf_prog_info prog = {};
 	__u32 len, map_ids[16], n, id = 0;
@@ -346,6 +352,10 @@ int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode)
 		    mi.value_size == sizeof(ro) &&
 		    !bpf_map_lookup_elem(fd, &zero, &ro)) {
 			*cfg = ro.ndpr_cfg;
+			if (version)
+				snprintf(version, vlen, "%.*s",
+					 (int)sizeof(ro.ndpr_version),
+					 (const char *)ro.ndpr_version);
 			ret = 0;
 		}
 		close(fd);
@@ -606,6 +616,8 @@ static int attach_load(struct attach_ctx *c)
 		    (struct ndpr_config *)&skel->rodata->ndpr_cfg);
 	if (c->vlan == NDPR_VLAN_RESTORED)
 		skel->rodata->ndpr_cfg.flags |= NDPR_CFG_RX_VLAN;
+	snprintf((char *)skel->rodata->ndpr_version,
+		 sizeof(skel->rodata->ndpr_version), "%s", NDPR_VERSION);
 	bpf_map__set_max_entries(skel->maps.ndpr_hosts, c->max);
 	bpf_map__set_max_entries(skel->maps.ndpr_prefixes, c->max);
 	ret = ndpresponder_bpf__load(skel);

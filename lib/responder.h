@@ -66,6 +66,10 @@ int responder_link_ifindex(int link_fd, __u32 *prog_id);
 /* The options and mode of the program a pinned link holds, from the
  * kernel (its .rodata and the XDP attach mode). */
 int responder_live(int link_fd, struct ndpr_config *cfg, __u8 *mode);
+/* The same, and the version that loaded it ("" for a program older than
+ * the field, whose .rodata does not match: then -ENOENT, as for cfg). */
+int responder_live_version(int link_fd, struct ndpr_config *cfg, __u8 *mode,
+			   char *version, size_t len);
 
 const char *mode_name(int mode);
 const char *override_name(int override);

@@ -304,4 +304,32 @@ check "journald: info lines are <6>" log_has "$LOG" "^<6>info  attached to $UPLI
 WHY="$(grep -v '^<[0-7]>' "$LOG" | head -n 3 | oneline)"
 check "journald: every line has its priority" not grep -qv '^<[0-7]>' "$LOG"
 bg_stop "$RUN_PID" TERM 10
+
+# --- status [IFACE] ----------------------------------------------------
+
+ok attach "$UPLINK" "$PREFIX" --log-rate 50
+run status "$UPLINK"
+WHY="status $UPLINK: exit $RC: $OUT $ERR"
+check "status IFACE: one block, first line attached with version and uptime" \
+	eval '[ "$RC" = 0 ] &&
+	 grep -Eq "^$UPLINK: attached, (native|generic) mode, program id [0-9]+, version [0-9][^,]*, up [0-9]+m [0-9]+s$" <<<"$OUT"'
+check "status IFACE: \"1 prefix\", the map limit, the log rate" \
+	grep -Eq "^  1 prefix \(at most 65536 a map\), log-rate [0-9]+/s, vlan tags " <<<"$OUT"
+is "status --json: log_rate near --log-rate 50 (per CPU, rounded up)" \
+	"$(ndpr status "$UPLINK" --json | jq '.[0].log_rate >= 50 and .[0].log_rate < 50 + 256')" true
+is "status --json: the version of the build that loaded it" \
+	"$(ndpr status --json | jq -r '.[0].version')" \
+	"$("$NDPR_BIN" --version | awk 'NR == 1 { print $2 }')"
+check "status IFACE: no run serves it" \
+	grep -q "no 'ndpresponder run' serves it" <<<"$OUT"
+check "status of an interface without a responder: exit 1" exits 1 status ct0
+LOG=$WORK_DIR/run-status.log
+start_service status "$LOG" run -i "$UPLINK" -n "$PREFIX" --keep
+run status "$UPLINK"
+WHY="status: $OUT"
+check "status: names the run serving it, by pid" \
+	grep -q "served by 'ndpresponder run' (pid $RUN_PID)" <<<"$OUT"
+is "status --json: run_pid" "$(ndpr status --json | jq '.[0].run_pid')" "$RUN_PID"
+bg_stop "$RUN_PID" TERM 10
+ok detach "$UPLINK"
 finish

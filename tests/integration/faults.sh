@@ -662,8 +662,8 @@ ok "${ATTACH[@]}"
 ip -n "$NS_HOST" link del "$UPLINK" || die "cannot delete $UPLINK"
 run status
 WHY="exit $RC, stdout '$OUT', stderr '$ERR'"
-check "deleted: status says $UPLINK NOT ATTACHED" \
-	eval '[ "$RC" = 0 ] && [[ $OUT == *"$UPLINK: NOT ATTACHED"* ]]'
+check "deleted: status says $UPLINK NOT ATTACHED, and exits 1" \
+	eval '[ "$RC" = 1 ] && [[ $OUT == *"$UPLINK: NOT ATTACHED"* ]]'
 run prefix list "$UPLINK"
 WHY="exit $RC, stdout '$OUT', stderr '$ERR'"
 check "deleted: prefix list still lists the prefixes" \

@@ -171,7 +171,7 @@ check "the node pings the router from $NODE_IP" \
 	ping_from "$NS_NODE" "$NODE_IP" "$ROUTER_IP"
 check "prefix list shows the conflict for $NODE_IP, by $NODE_MAC" \
 	wait_until 2 listed "$NODE_IP" "conflict -      solicited-from by $NODE_MAC"
-check "status shows the conflict" status_has "1 conflicts"
+check "status shows the conflict" status_has "1 conflict$"
 check "prefix list --json and status --json show it too" json_conflict
 check "run logs the conflict at WARN" wait_until 3 warned_once "$NODE_IP"
 
