@@ -8,8 +8,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -478,32 +476,6 @@ struct iface_status {
 	int run_pid; /* the `run` holding the run lock, 0 if none */
 };
 
-/* The pid of the `run` that holds the run lock of dir (its flock on the
- * directory itself, as /proc/locks lists it), or 0. */
-static int run_lock_pid(const char *dir)
-{
-	unsigned int maj, min;
-	unsigned long ino;
-	char line[256];
-	struct stat st;
-	int pid = 0, p;
-	FILE *f;
-
-	if (stat(dir, &st))
-		return 0;
-	f = fopen("/proc/locks", "re");
-	if (!f)
-		return 0;
-	while (!pid && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &p, &maj,
-			   &min, &ino) == 4 &&
-		    maj == major(st.st_dev) && min == minor(st.st_dev) &&
-		    ino == st.st_ino)
-			pid = p;
-	fclose(f);
-	return pid;
-}
-
 static int read_status(const char *ifname, struct iface_status *s)
 {
 	struct ndpr_maps m = NDPR_MAPS_INIT;
@@ -526,7 +498,8 @@ static int read_status(const char *ifname, struct iface_status *s)
 	maps_state_read(&m, &s->st);
 	s->sync_partial = maps_sync_partial(&m);
 	s->max_prefixes = map_capacity(m.hosts);
-	s->run_pid = run_lock_pid(s->dir);
+	/* run's lock is its flock on the directory itself. */
+	s->run_pid = (int)pin_lock_holder(pd.dir_fd);
 	if (!maps_prefix_dump(&m, &set))
 		s->prefixes = set.n;
 	prefix_set_free(&set);

@@ -298,8 +298,7 @@ bool pin_dir_exists(const struct pin_dir *pd)
 	return pd->dir_fd >= 0;
 }
 
-/* The pid holding an flock on fd's inode, from /proc/locks; 0 if none. */
-static long lock_holder(int fd)
+long pin_lock_holder(int fd)
 {
 	unsigned int maj, min;
 	unsigned long ino;
@@ -338,7 +337,7 @@ static int lock_wait(int fd, const char *shown)
 			pr_err("%s is locked by pid %ld for more than %d s (a "
 			       "stopped 'ndpresponder run'?); try again, or "
 			       "resume or end that process",
-			       shown, lock_holder(fd),
+			       shown, pin_lock_holder(fd),
 			       PIN_LOCK_TIMEOUT_MS / 1000);
 			return -ETIMEDOUT;
 		}

@@ -94,4 +94,8 @@ int pin_remove_new(const struct pin_dir *pd, unsigned int before,
 typedef void (*pin_walk_fn)(const char *ns, const char *ifname, void *arg);
 int pin_walk(const char *ns, pin_walk_fn fn, void *arg);
 
+/* The pid holding an flock on fd's inode, from /proc/locks; 0 if none
+ * (status names the run holding a pin directory's run lock so). */
+long pin_lock_holder(int fd);
+
 #endif
