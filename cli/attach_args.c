@@ -59,19 +59,28 @@ static int pick(const char *what, const char *arg, const char *const *names,
 	return -EINVAL;
 }
 
-int attach_add_prefix(struct attach_opts *o, const char *arg, uint8_t action)
+int attach_add_prefix_flags(struct attach_opts *o, const char *arg,
+			    uint8_t action, unsigned int flags)
 {
 	struct prefix p = { .action = action };
-	char err[256];
+	char err[256] = "";
 	int ret;
 
 	/* ::/0 is checked once every option is known (--force). */
-	ret = prefix_parse(arg, PREFIX_ALLOW_DEFAULT, &p, err, sizeof(err));
+	ret = prefix_parse(arg, PREFIX_ALLOW_DEFAULT | flags, &p, err,
+			   sizeof(err));
 	if (ret) {
 		pr_err("%s", err);
 		return ret;
 	}
+	if (err[0]) /* PREFIX_MASK_HOST's note */
+		pr_warn("%s, as the Go ndpresponder does", err);
 	return prefix_set_add(&o->prefixes, &p);
+}
+
+int attach_add_prefix(struct attach_opts *o, const char *arg, uint8_t action)
+{
+	return attach_add_prefix_flags(o, arg, action, 0);
 }
 
 /* --no-guard own|gateway|conflict (repeatable); none turns all back on. */

@@ -47,6 +47,9 @@ int attach_opt(int c, const char *arg, struct attach_opts *o);
 
 /* Adds an answered or excluded PREFIX argument to o. */
 int attach_add_prefix(struct attach_opts *o, const char *arg, uint8_t action);
+/* The same with prefix_parse's flags (PREFIX_MASK_HOST for the Go form). */
+int attach_add_prefix_flags(struct attach_opts *o, const char *arg,
+			    uint8_t action, unsigned int flags);
 
 /* Checks what depends on several options (::/0 needs --force). */
 int attach_opts_finish(struct attach_opts *o);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "service.h"
+#include "slog.h"
 
 static const char run_usage[] =
 	"Usage: ndpresponder run -i IFACE [-n PREFIX]... [-c FILE] [OPTIONS]\n"
@@ -103,6 +104,10 @@ static int set_log_format(struct service_opts *so, const char *arg)
 	return 0;
 }
 
+/* The Go ndpresponder's form: -n takes a prefix with host bits, as the Go
+ * version does, after a warning. */
+static bool go_form_args;
+
 /* Applies option c if it is one of run's own: 1 when taken, 0 when not,
  * a negative errno after a message. */
 static int run_opt(int c, const char *arg, struct service_opts *so)
@@ -112,7 +117,10 @@ static int run_opt(int c, const char *arg, struct service_opts *so)
 		so->attach.ifname = arg;
 		return 1;
 	case 'n':
-		return attach_add_prefix(&so->attach, arg, NDPR_ACT_ANSWER) ?:
+		return attach_add_prefix_flags(&so->attach, arg,
+					       NDPR_ACT_ANSWER,
+					       go_form_args ? PREFIX_MASK_HOST :
+							      0) ?:
 			       1;
 	case 'c':
 		so->config = arg;
@@ -284,15 +292,49 @@ static int parse_run_args(struct service_opts *so, int argc, char **argv,
 	return ret ? ret : run_args_check(so, argc, argv);
 }
 
+/* The --log-format the command line asks for, or NULL. */
+static const char *log_format_arg(int argc, char **argv)
+{
+	const char *fmt = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--log-format") && i + 1 < argc)
+			fmt = argv[++i];
+		else if (!strncmp(argv[i], "--log-format=", 13))
+			fmt = argv[i] + 13;
+	}
+	return fmt;
+}
+
+/*
+ * Reports while the command line is read come in the service's log
+ * format already: with JSON lines, a warning about -n or an error in the
+ * configuration is a JSON line too, never a plain one before the stream.
+ */
+static void parse_reports(int argc, char **argv, bool go_form)
+{
+	static struct slog parse_log;
+	const char *fmt = log_format_arg(argc, argv);
+	bool json = fmt ? !strcmp(fmt, "json") : go_form;
+
+	if (json && !slog_init(&parse_log, true, stderr))
+		slog_take_reports(&parse_log);
+}
+
 static int run(int argc, char **argv, bool go_form)
 {
+	/* The Go form's defaults are the Go version's: its gateway
+	 * pinning, its JSON log lines. */
 	struct service_opts so = {
 		.attach = { .override = NDPR_OVERRIDE_MULTICAST },
 		.pin_gateway = go_form,
+		.log_json = go_form,
 	};
 	static char file_opts[16384]; /* the words of FILE's option lines */
 	int ret;
 
+	go_form_args = go_form;
+	parse_reports(argc, argv, go_form);
 	ret = parse_run_args(&so, argc, argv, file_opts, sizeof(file_opts));
 	if (!ret)
 		ret = service_run(&so);

@@ -111,10 +111,16 @@ int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
 		char a[INET6_ADDRSTRLEN];
 
 		inet_ntop(AF_INET6, &masked, a, sizeof(a));
-		snprintf(err, errlen,
-			 "'%s' has host bits set (did you mean %s/%u?)", s, a,
-			 p->len);
-		return -EINVAL;
+		if (!(flags & PREFIX_MASK_HOST)) {
+			snprintf(err, errlen,
+				 "'%s' has host bits set (did you mean %s/%u?)",
+				 s, a, p->len);
+			return -EINVAL;
+		}
+		/* The note; an error below replaces it. */
+		snprintf(err, errlen, "'%s' has host bits set: answering %s/%u",
+			 s, a, p->len);
+		p->addr = masked;
 	}
 	why = refused_range(&p->addr, p->len);
 	if (why) {

@@ -20,6 +20,9 @@ struct prefix {
 
 /* Parse flags. */
 #define PREFIX_ALLOW_DEFAULT (1u << 0) /* accept ::/0 (--force) */
+/* Host bits are dropped, not refused, with a note in err (the Go
+ * ndpresponder's -n takes 2001:db8::5/64 as 2001:db8::/64). */
+#define PREFIX_MASK_HOST (1u << 1)
 
 /*
  * Parses "ADDR[/LEN]" into p (action and origin left as they are).

@@ -17,6 +17,8 @@ static void default_hook(void *ctx, enum log_level level, const char *fmt,
 
 	if (level == LOG_LEVEL_ERR)
 		fputs("ndpresponder: ", f);
+	else if (level == LOG_LEVEL_WARN)
+		fputs("ndpresponder: warning: ", f);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
 }
@@ -77,6 +79,15 @@ void pr_err(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	hook(hook_ctx, LOG_LEVEL_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hook(hook_ctx, LOG_LEVEL_WARN, fmt, ap);
 	va_end(ap);
 }
 

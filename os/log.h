@@ -28,6 +28,7 @@ void log_set_hook(log_hook_fn fn, void *ctx);
 void log_set_verbose(bool verbose);
 bool log_verbose(void);
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

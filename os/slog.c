@@ -87,8 +87,9 @@ static void emit(const struct slog *l, enum slog_level level, const char *msg,
 					o, keys[i],
 					json_object_new_string(vals[i]));
 		fprintf(l->out, "%s\n",
-			json_object_to_json_string_ext(o,
-						       JSON_C_TO_STRING_PLAIN));
+			json_object_to_json_string_ext(
+				o, JSON_C_TO_STRING_PLAIN |
+					   JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
 		gmtime_r(&ts.tv_sec, &tm);

@@ -226,8 +226,14 @@ check "gone: no pins left" test -z "$(pins)"
 # --- the Go ndpresponder's command line -------------------------------------
 
 LOG=$WORK_DIR/go-form.log
-start_service go-form "$LOG" -i "$UPLINK" -n "$SVC_PREFIX"
+# As the Go version: -n with host bits takes the prefix, JSON log lines.
+start_service go-form "$LOG" -i "$UPLINK" -n "${SVC_PREFIX%::*}::1ab/120"
 check "go-form: answers" ndisc_answers "$CT_IP" "$HOST_MAC"
+check "go-form: -n with host bits: the prefix taken, said once" \
+	eval '[ "$(grep -c "has host bits set: answering $SVC_PREFIX" "$LOG")" = 1 ]'
+WHY="$(grep -v '^{' "$LOG" | head -n 3 | oneline)"
+check "go-form: the log is JSON lines by default, the warning too" \
+	not grep -qv '^{"level":' "$LOG"
 # lib.sh made the host's entry of its router permanent.
 check "go-form: pins the gateway by default (already pinned here)" \
 	wait_until 5 log_has "$LOG" "gateway $ROUTER_IP already pinned"
