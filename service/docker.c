@@ -354,10 +354,11 @@ static void api_down(struct docker *d, const char *what, const char *why)
 
 	if (!d->api_up)
 		return;
+	/* The socket by name: DOCKER_HOST's, or the default one. */
 	slog(d->log, SLOG_WARN,
-	     "Docker API %s: %s; keeping the last known addresses, probing "
-	     "/_ping every %ds",
-	     what, why, PING_EVERY_MS / 1000);
+	     "Docker API at %s %s: %s; keeping the last known addresses, "
+	     "probing /_ping every %ds",
+	     d->sock, what, why, PING_EVERY_MS / 1000);
 	d->api_up = false;
 	d->down_since = now;
 	d->next_ping = now + PING_EVERY_MS;

@@ -332,4 +332,29 @@ check "status: names the run serving it, by pid" \
 is "status --json: run_pid" "$(ndpr status --json | jq '.[0].run_pid')" "$RUN_PID"
 bg_stop "$RUN_PID" TERM 10
 ok detach "$UPLINK"
+
+# --- monitor: what it listens on; it ends when the responder does -------
+
+ok attach "$UPLINK" "$PREFIX"
+MON=$WORK_DIR/monitor.log
+ndpr_bg "$MON" monitor "$UPLINK"
+MON_PID=$(bg_pid "$MON")
+check "monitor: says what it listens on" wait_until 5 \
+	log_has "$MON" "info +listening on the event ring of the responder on $UPLINK"
+ok detach "$UPLINK"
+bg_wait "$MON_PID" 5
+rc=$?
+WHY="monitor exit $(bg_status "$rc" 5): $(oneline <"$MON")"
+check "monitor: exits 1 when the responder is detached" test "$rc" = 1
+check "monitor: with a line saying so" \
+	log_has "$MON" "error +the responder on $UPLINK is gone"
+
+# Docker mode without a reachable socket names the socket it tried.
+LOG=$WORK_DIR/run-nodocker.log
+export DOCKER_HOST=unix://$WORK_DIR/no-docker.sock
+start_service nodocker "$LOG" run -i "$UPLINK" -N ndpr-net
+unset DOCKER_HOST
+check "Docker mode, no engine: the log names the socket it tried" \
+	wait_until 5 log_has "$LOG" "Docker API at $WORK_DIR/no-docker.sock .*: "
+bg_stop "$RUN_PID" TERM 10
 finish
