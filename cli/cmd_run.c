@@ -321,6 +321,37 @@ static void parse_reports(int argc, char **argv, bool go_form)
 		slog_take_reports(&parse_log);
 }
 
+/* The command line, kept for a reload to read the file's options again. */
+static int saved_argc;
+static char **saved_argv;
+
+/* service_opts.reload: the file's option lines read again, the command
+ * line's on top; only what may change in place is taken. */
+static int reload_opts(const struct service_opts *so, bool *log_json,
+		       uint32_t *log_rate, bool *log_rate_set)
+{
+	static char buf[16384];
+	struct service_opts fresh = {
+		.attach = { .override = NDPR_OVERRIDE_MULTICAST },
+		.log_json = go_form_args,
+	};
+	int ret = 0;
+
+	if (so->config)
+		ret = parse_file_options(&fresh, so->config, buf, sizeof(buf));
+	if (!ret)
+		ret = parse_words(&fresh, saved_argc, saved_argv);
+	if (!ret) {
+		*log_json = fresh.log_json;
+		*log_rate = fresh.attach.event_rate_set ?
+				    fresh.attach.event_rate :
+				    NDPR_DEFAULT_EVENT_RATE;
+		*log_rate_set = true;
+	}
+	prefix_set_free(&fresh.attach.prefixes);
+	return ret;
+}
+
 static int run(int argc, char **argv, bool go_form)
 {
 	/* The Go form's defaults are the Go version's: its gateway
@@ -329,11 +360,14 @@ static int run(int argc, char **argv, bool go_form)
 		.attach = { .override = NDPR_OVERRIDE_MULTICAST },
 		.pin_gateway = go_form,
 		.log_json = go_form,
+		.reload = reload_opts,
 	};
 	static char file_opts[16384]; /* the words of FILE's option lines */
 	int ret;
 
 	go_form_args = go_form;
+	saved_argc = argc;
+	saved_argv = argv;
 	parse_reports(argc, argv, go_form);
 	ret = parse_run_args(&so, argc, argv, file_opts, sizeof(file_opts));
 	if (!ret)

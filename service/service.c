@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "caps.h"
 #include "docker_follow.h"
@@ -262,6 +263,30 @@ static int on_tick(struct service *s, unsigned int n)
 	return 0;
 }
 
+/* The log format and rate the configuration now asks for, in place: the
+ * rate is the tokens the reader hands out, the program spends them. */
+static void reload_options(struct service *s)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	bool json = s->log.json, rate_set = false;
+	uint32_t rate = 0;
+	__u64 per_cpu;
+
+	if (!s->so->reload || s->so->reload(s->so, &json, &rate, &rate_set))
+		return;
+	if (json != s->log.json) {
+		s->log.json = json;
+		slog(&s->log, SLOG_INFO, "reload: log format %s",
+		     json ? "json" : "text");
+	}
+	per_cpu = ncpus > 1 ? (rate + (__u64)ncpus - 1) / (__u64)ncpus : rate;
+	if (rate_set && per_cpu != s->ev.per_cpu) {
+		s->ev.per_cpu = per_cpu;
+		slog(&s->log, SLOG_INFO, "reload: log rate %u a second",
+		     (unsigned int)rate);
+	}
+}
+
 /* The service manager's one-line summary, with READY=1. */
 static void notify_ready(const struct service *s)
 {
@@ -293,6 +318,7 @@ static int on_signal(struct service *s)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
 		notify_reloading();
+		reload_options(s);
 		sync_static(s, "reload");
 		notify_ready(s);
 		return 0;

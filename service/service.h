@@ -23,6 +23,13 @@ struct service_opts {
 	const char *metrics_listen; /* ADDR:PORT of the endpoint, or NULL */
 	const char *docker_nets[DOCKER_MAX_NETWORKS];
 	int ndocker;
+	/*
+	 * What SIGHUP may change in place besides the prefixes: the log
+	 * format and the log rate, from the configuration's option lines
+	 * read again (the command line's still win). NULL: nothing.
+	 */
+	int (*reload)(const struct service_opts *so, bool *log_json,
+		      uint32_t *log_rate, bool *log_rate_set);
 };
 
 /* Runs until SIGTERM or SIGINT (0), or until the responder vanishes

@@ -357,4 +357,29 @@ unset DOCKER_HOST
 check "Docker mode, no engine: the log names the socket it tried" \
 	wait_until 5 log_has "$LOG" "Docker API at $WORK_DIR/no-docker.sock .*: "
 bg_stop "$RUN_PID" TERM 10
+
+# --- reload in place: the log format and rate from the option lines -----
+
+CONF=$WORK_DIR/reload.conf
+printf '%s\n' "$PREFIX" >"$CONF"
+LOG=$WORK_DIR/run-reload.log
+start_service reload "$LOG" run -i "$UPLINK" -c "$CONF"
+printf '%s\n' "$PREFIX" "option --log-format json" "option --log-rate 4" \
+	>"$CONF"
+kill -HUP "$RUN_PID"
+check "reload: the log turns JSON in place" wait_until 5 \
+	log_has "$LOG" '^\{"level":"info",.*"msg":"reload: log format json"'
+check "reload: the log rate changes in place" \
+	log_has "$LOG" '"msg":"reload: log rate 4 a second"'
+sleep 1.5 # a refill at the new rate: the tokens of the old one are spent
+before=$(grep -c RESPOND "$LOG")
+send_ns "$CT_IP" 200 100 255 >/dev/null
+sleep 1.5
+n=$(($(grep -c RESPOND "$LOG") - before))
+ncpus=$(nproc --all)
+WHY="$n RESPOND lines for 200 answers in 2 s at --log-rate 4 ($ncpus CPUs)"
+check "reload: the new rate bounds the log (same process, same program)" \
+	test "$n" -ge 1 -a "$n" -le $((ncpus * 3 + 12))
+check "reload: the same run serves on" proc_alive "$RUN_PID"
+bg_stop "$RUN_PID" TERM 10
 finish
