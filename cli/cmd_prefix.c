@@ -464,6 +464,9 @@ static int prefix_parse_opts(int argc, char **argv, struct prefix_args *a)
 			a->dry_run = true;
 			break;
 		case 'r':
+			/* -r=neigh as --route-check=neigh writes it. */
+			if (optarg && optarg[0] == '=')
+				optarg++;
 			if (route_check_parse(optarg, &a->route_flags) ||
 			    !a->route_flags) {
 				pr_err("prefix: --route-check takes no value "

@@ -165,6 +165,11 @@ check "the ambiguity names both" grep -q 'stats, status' <<<"$ERR"
 check "'pre ls' is prefix list" prints "$PREFIX" pre ls "$UPLINK"
 ok prefix delete "$UPLINK" "$EXCL"
 check "prefix delete: the entry is gone" prefix_not_listed "$EXCL"
+ok prefix add "$UPLINK" 2001:db8:1::3:0/112 -r=neigh
+WHY="prefix list: $(prefix_line 2001:db8:1::3:0/112)"
+check "-r=neigh is --route-check=neigh" \
+	eval '[[ $(prefix_line 2001:db8:1::3:0/112) == *" neigh "* ]]'
+ok prefix del "$UPLINK" 2001:db8:1::3:0/112
 ok prefix add "$UPLINK" "$EXCL" --exclude
 ok prefix del "$UPLINK" "$EXCL"
 check "help stats prints stats' usage" prints "ndpresponder stats IFACE" help stats
