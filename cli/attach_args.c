@@ -19,6 +19,9 @@ enum {
 	OPT_FORCE,
 	OPT_ROUTE_CHECK,
 	OPT_NO_GUARD,
+	OPT_ROUTER,
+	OPT_DAD,
+	OPT_UNICAST,
 };
 
 static const struct option shared[] = {
@@ -34,6 +37,9 @@ static const struct option shared[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "route-check", optional_argument, NULL, OPT_ROUTE_CHECK },
 	{ "no-guard", required_argument, NULL, OPT_NO_GUARD },
+	{ "router", no_argument, NULL, OPT_ROUTER },
+	{ "dad", no_argument, NULL, OPT_DAD },
+	{ "unicast", no_argument, NULL, OPT_UNICAST },
 };
 
 _Static_assert(sizeof(shared) / sizeof(shared[0]) <= ATTACH_LONG_OPTS_MAX,
@@ -145,6 +151,15 @@ int attach_opt(int c, const char *arg, struct attach_opts *o)
 		return 1;
 	case OPT_NO_DAD:
 		o->no_dad = true;
+		return 1;
+	case OPT_ROUTER:
+		o->router = true;
+		return 1;
+	case OPT_DAD:
+		o->dad = true;
+		return 1;
+	case OPT_UNICAST:
+		o->unicast = true;
 		return 1;
 	case OPT_NO_UNICAST:
 		o->no_unicast = true;

@@ -20,6 +20,8 @@
 	"                          4861 section 7.2.8 proxy behaviour)\n"      \
 	"      --no-dad            don't answer DAD probes (source ::)\n"      \
 	"      --no-unicast        don't answer unicast NUD probes\n"          \
+	"      --router, --dad, --unicast  back on (an upgrade keeps what\n" \
+	"                          it is not given)\n"                       \
 	"      --max-prefixes N    capacity of each prefix map (default\n"     \
 	"                          65536)\n"                                  \
 	"      --log-rate N        events a second reported to run/monitor\n"  \
@@ -37,7 +39,7 @@
 
 /* Appends the shared long options to opts (room for them + 1 needed). */
 size_t attach_long_opts(struct option *opts);
-#define ATTACH_LONG_OPTS_MAX 12
+#define ATTACH_LONG_OPTS_MAX 15
 
 /*
  * Applies option c, if it is one of the shared ones: returns 1 when taken,

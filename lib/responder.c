@@ -143,6 +143,13 @@ static __u8 answer_flags(const struct attach_opts *o,
 	__u8 on = NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST;
 	__u8 flags = keep ? keep->config.flags & on : on;
 
+	if (o->router)
+		flags |= NDPR_CFG_ROUTER;
+	if (o->dad)
+		flags |= NDPR_CFG_DAD;
+	if (o->unicast)
+		flags |= NDPR_CFG_UNICAST;
+
 	if (o->no_router)
 		flags &= ~NDPR_CFG_ROUTER;
 	if (o->no_dad)

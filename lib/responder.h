@@ -24,6 +24,7 @@ struct attach_opts {
 	uint8_t mac[6];
 	bool mac_set;
 	bool no_router, no_dad, no_unicast;
+	bool router, dad, unicast; /* --router...: back on in an upgrade */
 	enum ndpr_override override;
 	bool override_set;
 	/* attach over a responder: what was not given (R, DAD, unicast,

@@ -260,7 +260,8 @@ sleep 0.5
 upgrades=0
 upgrade_errs=
 prev=
-for flags in --no-router "" --no-router "" --no-router ""; do
+# An upgrade keeps what it is not given: --router turns R back on.
+for flags in --no-router --router --no-router --router --no-router --router; do
 	t0=$EPOCHREALTIME
 	echo "$t_last $t0 $r_last after attach ${prev:-$UPLINK}" >>"$WINDOWS"
 	prev="$UPLINK $flags"
@@ -268,7 +269,7 @@ for flags in --no-router "" --no-router "" --no-router ""; do
 	run attach "$UPLINK" $flags
 	t_last=$EPOCHREALTIME
 	r_last=1
-	[ -n "$flags" ] && r_last=0
+	[ "$flags" = --no-router ] && r_last=0
 	if [ "$RC" = 0 ] && [[ $ERR == *"upgraded"* || $OUT == *"upgraded"* ]]; then
 		upgrades=$((upgrades + 1))
 	else
@@ -397,7 +398,7 @@ r_now=1			# as the last completed attach set it
 t_now=$EPOCHREALTIME	# since when
 
 upgrade_killed_once() { # loop, how, value
-	local loop=$1 flags=() r_new=1 r_claim t_end t_rep p
+	local loop=$1 flags=(--router) r_new=1 r_claim t_end t_rep p
 	if [ "$r_now" = 1 ]; then
 		flags=(--no-router)
 		r_new=0

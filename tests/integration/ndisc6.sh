@@ -111,12 +111,13 @@ solicit mac "$CT_IP"
 check_na "--mac $OTHER_MAC" "$CT_IP" "$ROUTER_LL" "$OTHER_MAC" \
 	"router, solicited, override"
 
-attach --no-router
+# An upgrade keeps what it is not given: the MAC back by name.
+attach --no-router --mac "$HOST_MAC"
 solicit no-router "$CT_IP"
 check_na "--no-router" "$CT_IP" "$ROUTER_LL" "$HOST_MAC" \
 	"solicited, override"
 
-attach --override never
+attach --override never --router
 solicit override-never "$CT_IP"
 check_na "--override never" "$CT_IP" "$ROUTER_LL" "$HOST_MAC" \
 	"router, solicited"
