@@ -282,7 +282,7 @@ WHY="${upgrade_errs}"
 check "upgrade under flood: 6 upgrades in place, each exit 0" \
 	test "$upgrades" = 6
 check "upgrade under flood: $N_UP solicitations sent at $RATE/s" flood_wait "$CAP.flood"
-check "upgrade under flood: the capture lost nothing" capture_stop "$CAP"
+check "upgrade under flood: the capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
 check_summary "upgrade under flood: every solicitation answered exactly once" \
 	all_answered "$CAP.txt" 1 "$N_UP"
@@ -445,7 +445,7 @@ measure "" attach "$UPLINK"
 echo "upgrade: $DUR_US us (median of 3), $CALLS state-changing system calls"
 kill_sweep upgrade upgrade_killed_once "$DUR_US" $(seq "$CALLS")
 check "upgrade killed: the flood's solicitations all sent" flood_stop "$CAP.flood"
-check "upgrade killed: the capture lost nothing" capture_stop "$CAP"
+check "upgrade killed: the capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
 report kill-upgrade.state "upgrade killed at $KILLS random moments: still attached, same link, every prefix"
 report kill-upgrade.repair "upgrade killed at random moments: the next attach repairs (native mode, its options)"
@@ -560,7 +560,7 @@ kill_sweep sync sync_killed_once "$DUR_US" $(seq 1 5) \
 	$(seq $((CALLS / 30)) $((CALLS / 30)) $((CALLS - 6))) \
 	$(seq $((CALLS - 5)) "$CALLS")
 check "prefix sync killed: the flood's solicitations all sent" flood_stop "$CAP.flood"
-check "prefix sync killed: the capture lost nothing" capture_stop "$CAP"
+check "prefix sync killed: the capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 report kill-sync.state "prefix sync killed at $KILLS random moments: old or new set, or a mix status and prefix list report; never without an entry both keep"
 report kill-sync.repair "prefix sync killed at random moments: the next sync makes the set exact, no warning left"
 report sweep-sync.state "prefix sync killed after sampled system calls (of $CALLS): old, new or reported mix; never without an entry both keep"
@@ -723,7 +723,7 @@ if ! ip -n "$NS_HOST" link set dev "$UPLINK" name up2 2>/dev/null; then
 	wait_until 5 eval 'ip -n "$NS_HOST" link show up2 | grep -q LOWER_UP'
 fi
 check "renamed: the flood's solicitations all sent" flood_wait "$CAP.flood"
-check "renamed: the capture lost nothing" capture_stop "$CAP"
+check "renamed: the capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
 if [ "$live" = yes ]; then
 	check_summary "renamed: every solicitation answered across the rename" \

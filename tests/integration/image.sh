@@ -212,7 +212,7 @@ check "after docker restart, the new run adopts the responder" \
 check "after docker restart, it serves" ct_serving ndpr-keep
 sleep 1
 flood_stop "$CAP.flood"
-check "the flood's capture lost nothing" capture_stop "$CAP"
+check "the flood's capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 flood_records "$CAP" >"$CAP.txt"
 check_summary "docker restart under a flood: every solicitation answered once" \
 	all_answered "$CAP.txt" 1

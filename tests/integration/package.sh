@@ -200,7 +200,7 @@ WHY="--version: $version"
 check "the installed binary is $V2" grep -qF "$V2" <<<"$version"
 sleep 1
 flood_stop "$CAP.flood"
-check "the flood's capture lost nothing" capture_stop "$CAP"
+check "the flood's capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 check_summary "install and upgrade over the flood: every solicitation answered once" \
 	flood_answered
 read -r sent _ <"$CAP.flood"

@@ -141,7 +141,7 @@ done
 check "soak: $N solicitations sent at $RATE/s" flood_wait "$CAP.flood"
 read -r sent secs <"$CAP.flood"
 echo "soak: flood of ${sent:-?} in ${secs:-?} s; $n_add adds, $n_del removals, $n_sync syncs ($n_empty to nothing)"
-check "soak: the capture lost nothing" capture_stop "$CAP"
+check "soak: the capture holds every answer given, lost nothing" flood_capture_stop "$CAP"
 after=$(stats_all)
 
 WHY="$(wc -l <"$CMDLOG") failed: $(head -n 3 "$CMDLOG" | oneline)"

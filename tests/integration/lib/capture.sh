@@ -19,18 +19,18 @@ capture_start() { # ns, iface, file, [seconds, tcpdump options...]
 }
 
 # A capture of the router's port large enough for a flood (a big kernel
-# buffer, headers only).
+# buffer, headers only). The uplink responder's answered counter at the
+# start goes to FILE.answered, for flood_capture_stop.
 flood_capture_start() { # file, seconds
+	counter answered >"$1.answered"
 	capture_start "$NS_ROUTER" "$ROUTER_PORT" "$1" "$2" -B 65536 -s 128
 }
 
-# Stops the capture of FILE. Fails, with WHY, when tcpdump lost packets
+# Ends the capture of FILE. Fails, with WHY, when tcpdump lost packets
 # (its "dropped by kernel" or "dropped by interface" count is not 0) or
 # did not report its counts: checks of a flood then mean nothing.
-capture_stop() { # file
+capture_end() { # file
 	local pid dropped
-	# Let tcpdump write what just arrived.
-	sleep 0.3
 	pid=$(bg_pid "$1.err")
 	# SIGTERM: background jobs of a script ignore SIGINT.
 	kill -TERM "$pid" 2>/dev/null
@@ -39,6 +39,60 @@ capture_stop() { # file
 		END { if (n) print s }' "$1.err")
 	WHY="tcpdump: $(oneline <"$1.err")"
 	[ "${dropped:-x}" = 0 ]
+}
+
+# Stops the capture of FILE as capture_end does, once tcpdump has had a
+# moment to write what just arrived.
+capture_stop() { # file
+	sleep 0.3
+	capture_end "$1"
+}
+
+# Whether a flood's capture holds every answer the responder gave since
+# flood_capture_start: its answered counter stopped moving (the same as
+# at the last call, in FLOOD_ANSWERED) and the capture's NAs caught up.
+flood_caught_up() { # file, answered at the start
+	local now na
+	now=$(counter answered)
+	na=$("$TEST_TOOL" pcap "$1" "$FLOOD_SEQ_NET" |
+		awk '$1 == "NA" { n++ } END { print n + 0 }')
+	WHY="the answered counter rose by $((${now:-0} - $2)) (${now:-unreadable} now), the capture holds $na NAs"
+	[ -n "$now" ] && [ "$now" = "$FLOOD_ANSWERED" ] &&
+		[ "$na" -ge $((now - $2)) ]
+	local ret=$?
+	FLOOD_ANSWERED=$now
+	return $ret
+}
+
+# Whether tcpdump wrote every packet its filter took: one it had not
+# read when stopped is lost without a "dropped" count.
+capture_all_written() { # file
+	local n
+	n=$(awk '/packets (captured|received by filter)$/ { print $1 }' "$1.err" |
+		sort -u | wc -l)
+	WHY="tcpdump stopped with packets unwritten: $(oneline <"$1.err")"
+	[ "$n" = 1 ]
+}
+
+# Stops a flood's capture, after the flood, once it holds every answer
+# given: on a loaded machine the last ones may take a while to reach
+# tcpdump, and what it has not read when stopped is lost uncounted.
+# Waits at most 30 s; fails, with WHY, when the capture did not catch up,
+# lost packets or left some unwritten.
+flood_capture_stop() { # file
+	local start end=$((SECONDS + 30)) ok=1 why
+	read -r start <"$1.answered"
+	FLOOD_ANSWERED=
+	WHY="no answered counter at the capture's start"
+	while [ -n "$start" ]; do
+		flood_caught_up "$1" "$start" && ok=0 && break
+		[ "$SECONDS" -lt "$end" ] || break
+		sleep 0.1
+	done
+	why=$WHY
+	capture_end "$1" && capture_all_written "$1" || return 1
+	[ "$ok" = 0 ] || WHY="after 30 s, $why"
+	return $ok
 }
 
 # Decodes a capture, one packet per line (tcpdump -e -vv continuation lines
