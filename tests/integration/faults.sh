@@ -392,7 +392,9 @@ CAP=$WORK_DIR/upgrade-kill.pcap
 WINDOWS=$WORK_DIR/upgrade-kill.windows
 : >"$WINDOWS"
 FIRST=1000001
-flood_capture_start "$CAP" 120
+# A bound far past the flood (200 s at most) and the sweep: a capture
+# that ends by itself cuts the flood short.
+flood_capture_start "$CAP" 600
 flood_start "$CAP.flood" "$FIRST" 1000000 5000 "$TARGET"
 r_now=1			# as the last completed attach set it
 t_now=$EPOCHREALTIME	# since when
@@ -492,7 +494,8 @@ check "prefix sync: the two sets listed (2074 entries each, 24 shared)" \
 # Solicitations for two kept targets (one /128, one in BASE) all along.
 CAP=$WORK_DIR/sync-kill.pcap
 FIRST=3000001
-flood_capture_start "$CAP" 120
+# A bound far past the flood (250 s at most) and the sweep, as above.
+flood_capture_start "$CAP" 600
 flood_start "$CAP.flood" "$FIRST" 1000000 4000 "$KEPT_T" "$TARGET"
 
 sync_killed_once() { # loop, how, value

@@ -77,22 +77,27 @@ capture_all_written() { # file
 # Stops a flood's capture, after the flood, once it holds every answer
 # given: on a loaded machine the last ones may take a while to reach
 # tcpdump, and what it has not read when stopped is lost uncounted.
-# Waits at most 30 s; fails, with WHY, when the capture did not catch up,
-# lost packets or left some unwritten.
+# Waits at most 30 s; fails, with WHY, when the capture ended before
+# (its SECONDS bound: it cut the flood short), did not catch up, lost
+# packets or left some unwritten.
 flood_capture_stop() { # file
-	local start end=$((SECONDS + 30)) ok=1 why
+	local start end=$((SECONDS + 30)) caught=1 why
 	read -r start <"$1.answered"
+	if ! proc_alive "$(bg_pid "$1.err")"; then
+		capture_end "$1"
+		WHY="the capture ended before the flood did (its time bound): $WHY"
+		return 1
+	fi
 	FLOOD_ANSWERED=
 	WHY="no answered counter at the capture's start"
-	while [ -n "$start" ]; do
-		flood_caught_up "$1" "$start" && ok=0 && break
-		[ "$SECONDS" -lt "$end" ] || break
+	while [ -n "$start" ] && [ "$SECONDS" -lt "$end" ]; do
+		flood_caught_up "$1" "$start" && caught=0 && break
 		sleep 0.1
 	done
 	why=$WHY
 	capture_end "$1" && capture_all_written "$1" || return 1
-	[ "$ok" = 0 ] || WHY="after 30 s, $why"
-	return $ok
+	[ "$caught" = 0 ] || WHY="not caught up in 30 s: $why"
+	return $caught
 }
 
 # Decodes a capture, one packet per line (tcpdump -e -vv continuation lines
