@@ -392,9 +392,9 @@ CAP=$WORK_DIR/upgrade-kill.pcap
 WINDOWS=$WORK_DIR/upgrade-kill.windows
 : >"$WINDOWS"
 FIRST=1000001
-# A bound far past the flood (200 s at most) and the sweep: a capture
-# that ends by itself cuts the flood short.
-flood_capture_start "$CAP" 600
+# A bound far past the flood (200 s at most) and the sweep, even on a
+# loaded machine: a capture that ends by itself cuts the flood short.
+flood_capture_start "$CAP" 1800
 flood_start "$CAP.flood" "$FIRST" 1000000 5000 "$TARGET"
 r_now=1			# as the last completed attach set it
 t_now=$EPOCHREALTIME	# since when
@@ -495,7 +495,7 @@ check "prefix sync: the two sets listed (2074 entries each, 24 shared)" \
 CAP=$WORK_DIR/sync-kill.pcap
 FIRST=3000001
 # A bound far past the flood (250 s at most) and the sweep, as above.
-flood_capture_start "$CAP" 600
+flood_capture_start "$CAP" 1800
 flood_start "$CAP.flood" "$FIRST" 1000000 4000 "$KEPT_T" "$TARGET"
 
 sync_killed_once() { # loop, how, value
