@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # make bench: a benchmark, not a test (it reports, it asserts nothing).
 # Needs root; writes $(OUTPUT)/bench/results.json and the plot, and copies
-# the plot to docs/bench.svg for the README.
+# the plot to docs/bench.svg for the README; then the containers' figures
+# (tests/bench/containers.sh: a private dockerd, ndppd) to
+# $(OUTPUT)/bench/containers.txt.
 BENCH_DIR := $(OUTPUT)/bench
 BENCH_BPF := $(BENCH_DIR)/bench.bpf.o
 BENCH_SKEL := $(BENCH_DIR)/bench.skel.h
@@ -10,6 +12,7 @@ BENCH_BINS := $(BENCH_DIR)/bench_prog $(BENCH_DIR)/bench_flood
 .PHONY: bench bench-build
 bench: bench-build
 	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
+	$(Q)OUTPUT=$(OUTPUT) bash tests/bench/containers.sh
 
 bench-build: all $(BENCH_BINS)
 

@@ -38,11 +38,13 @@ docker_api_up() {
 # Starts dockerd in the host namespace (nsenter, not ip netns exec, which
 # remounts /sys and hides the cgroup mounts dockerd needs). live-restore:
 # containers outlive a stopped daemon, as on a production host. timeout
-# ends it should this script be killed outright.
+# ends it should this script be killed outright (after DK_LIFETIME s, 170
+# unless the caller sets it).
 dockerd_start() {
 	rm -f "$DK/dockerd.pid"
 	echo "---- dockerd start" >>"$DK/dockerd.log"
-	timeout -k 5 170 nsenter --net="/run/netns/$NS_HOST" dockerd \
+	timeout -k 5 "${DK_LIFETIME:-170}" \
+		nsenter --net="/run/netns/$NS_HOST" dockerd \
 		--data-root "$DK/data" --exec-root "$DK/exec" \
 		-H "unix://$DK/docker.sock" --pidfile "$DK/dockerd.pid" \
 		--iptables=false --ip6tables=false --bridge=none \
