@@ -672,7 +672,7 @@ run prefix list "$UPLINK"
 WHY="exit $RC, stdout '$OUT', stderr '$ERR'"
 check "deleted: prefix list still lists the prefixes" \
 	eval '[ "$RC" = 0 ] && [[ $OUT == *"$BASE "* ]]'
-run stats "$UPLINK"
+run stats --all "$UPLINK"
 WHY="exit $RC, stderr '$ERR'"
 check "deleted: stats still reads the counters" \
 	eval '[ "$RC" = 0 ] && [[ $OUT == *answered* ]]'
@@ -682,8 +682,8 @@ check "deleted: attach refuses: one line naming $UPLINK" \
 uplink_create || die "cannot create $UPLINK again"
 run status
 WHY="exit $RC, stdout '$OUT', stderr '$ERR'"
-check "back: status still says $UPLINK NOT ATTACHED (a new interface)" \
-	eval '[ "$RC" = 0 ] && [[ $OUT == *"$UPLINK: NOT ATTACHED"* ]]'
+check "back: status still says $UPLINK NOT ATTACHED (a new interface), and exits 1" \
+	eval '[ "$RC" = 1 ] && [[ $OUT == *"$UPLINK: NOT ATTACHED"* ]]'
 check "back: $TARGET not answered" ndisc_unanswered "$TARGET"
 run attach "$UPLINK"
 WHY="exit $RC, stdout '$OUT', stderr '$ERR'"
