@@ -17,10 +17,10 @@ include mk/config.mk
 
 all: check-deps $(OUTPUT)/ndpresponder test-build
 
-# The README's test command: the unit tests, then
+# The README's test command: the formatter's check, the unit tests, then
 # the integration tests over veth in network namespaces. Needs root. The
 # VM test boots the static binary, so that is built too.
-test: all static
+test: all format-check static
 	$(Q)tests/run.sh
 
 unit: all

@@ -30,7 +30,7 @@ struct nd_msg_lla {
 #define ND_OPT_UNIT	 8
 #define ND_OPT_LLA_UNITS (sizeof(struct nd_opt_lladdr) / ND_OPT_UNIT)
 
-#define NS_MIN_LEN ((__u32)sizeof(struct nd_msg)) /* type..target */
+#define NS_MIN_LEN ((__u32)sizeof(struct nd_msg))     /* type..target */
 #define NA_LEN	   ((__u32)sizeof(struct nd_msg_lla)) /* + TLLA */
 
 _Static_assert(__builtin_offsetof(struct icmp6hdr, icmp6_dataun) ==

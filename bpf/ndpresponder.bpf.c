@@ -40,6 +40,11 @@ static __always_inline int count(struct ndpr_counters *c, __u32 outcome,
 	return verdict;
 }
 
+/*
+ * The one entry point. Long on purpose: its checks stand in the order the
+ * packet meets them, each returning its outcome, so that which counter
+ * moves for a packet is decided in one place and reads top to bottom.
+ */
 SEC("xdp")
 int ndpresponder(struct xdp_md *ctx)
 {
@@ -83,15 +88,15 @@ int ndpresponder(struct xdp_md *ctx)
 	ns.icmp_len = bpf_ntohs(ip6->payload_len);
 	ns.dad = addr_is_unspecified(&ip6->saddr);
 	ns.mcast = addr_is_multicast(&ip6->daddr);
-	kind = ns.dad ? NDPR_KIND_DAD :
-	       ns.mcast ? NDPR_KIND_MULTICAST : NDPR_KIND_UNICAST;
+	kind = ns.dad	? NDPR_KIND_DAD :
+	       ns.mcast ? NDPR_KIND_MULTICAST :
+			  NDPR_KIND_UNICAST;
 	outcome = ns_common_valid(ip6, (struct nd_msg_lla *)msg, c.end, &ns) ?
 			  NDPR_C_MAX :
 			  ndpr_validate(ctx, ns.l3off);
 	if (outcome != NDPR_C_MAX) {
 		if (outcome >= NDPR_C_invalid_truncated &&
-		    outcome <= NDPR_C_invalid_checksum &&
-		    event_allowed(cnt)) {
+		    outcome <= NDPR_C_invalid_checksum && event_allowed(cnt)) {
 			event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
 			event_send(&ev, outcome);
 		}

@@ -13,9 +13,8 @@
 #define AF_INET6 10
 
 /* Returns NDPR_C_MAX to answer, else the counter of the refusal. */
-static __always_inline int route_check(struct xdp_md *ctx,
-				       const struct in6_addr *target,
-				       __u8 flags)
+static __always_inline int
+route_check(struct xdp_md *ctx, const struct in6_addr *target, __u8 flags)
 {
 	struct bpf_fib_lookup fib = {};
 	__u32 uplink = ctx->ingress_ifindex;

@@ -30,8 +30,8 @@ __u32 ndpr_test_vlan_set;
 __be16 ndpr_test_vlan_proto;
 __u16 ndpr_test_vlan_tci;
 
-static __always_inline int rx_vlan_tag(const struct xdp_md *ctx,
-				       __be16 *proto, __u16 *tci)
+static __always_inline int rx_vlan_tag(const struct xdp_md *ctx, __be16 *proto,
+				       __u16 *tci)
 {
 	if (!ndpr_test_vlan_set)
 		return -61; /* -ENODATA, as the drivers say it */

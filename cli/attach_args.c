@@ -110,11 +110,13 @@ static int no_guard_opt(const char *arg, struct attach_opts *o)
 	return 1;
 }
 
+/* One case per option, as getopt hands them over: a table in code,
+ * long because the options are many, not because it does much. */
 int attach_opt(int c, const char *arg, struct attach_opts *o)
 {
 	static const char *const modes[] = { "auto", "native", "generic" };
 	static const char *const overrides[] = { "multicast", "always",
-						  "never" };
+						 "never" };
 	unsigned long n;
 	int i;
 

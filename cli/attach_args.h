@@ -8,33 +8,33 @@
 #include "responder.h"
 
 #define ATTACH_SHORT_OPTS "x:m:"
-#define ATTACH_OPTS_HELP                                                      \
-	"  -x, --exclude PREFIX    never answer inside PREFIX (repeatable)\n"  \
-	"  -m, --mode MODE         native, generic or auto (default auto:\n"   \
-	"                          native, else generic)\n"                   \
-	"      --mac MAC           Ethernet source and TLLA of answers\n"      \
-	"                          (default: the interface's MAC)\n"           \
-	"      --no-router         answer with R=0 (default R=1)\n"            \
-	"      --override WHEN     O flag: multicast (default; O=1 when the\n" \
-	"                          NS was multicast), always, never (RFC\n"    \
-	"                          4861 section 7.2.8 proxy behaviour)\n"      \
-	"      --no-dad            don't answer DAD probes (source ::)\n"      \
-	"      --no-unicast        don't answer unicast NUD probes\n"          \
-	"      --router, --dad, --unicast  back on (an upgrade keeps what\n" \
-	"                          it is not given)\n"                       \
-	"      --max-prefixes N    capacity of each prefix map (default\n"     \
-	"                          65536)\n"                                  \
-	"      --log-rate N        events a second reported to run/monitor\n"  \
-	"                          (default 100, 0 for none)\n"                \
-	"      --route-check[=neigh]  answer the given prefixes only where\n" \
-	"                          the host routes the target out of another\n" \
-	"                          interface (=neigh: and has a neighbour\n"   \
-	"                          entry for it)\n"                            \
-	"      --no-guard GUARD    answer even for the uplink's own addresses\n" \
+#define ATTACH_OPTS_HELP                                                          \
+	"  -x, --exclude PREFIX    never answer inside PREFIX (repeatable)\n"     \
+	"  -m, --mode MODE         native, generic or auto (default auto:\n"      \
+	"                          native, else generic)\n"                       \
+	"      --mac MAC           Ethernet source and TLLA of answers\n"         \
+	"                          (default: the interface's MAC)\n"              \
+	"      --no-router         answer with R=0 (default R=1)\n"               \
+	"      --override WHEN     O flag: multicast (default; O=1 when the\n"    \
+	"                          NS was multicast), always, never (RFC\n"       \
+	"                          4861 section 7.2.8 proxy behaviour)\n"         \
+	"      --no-dad            don't answer DAD probes (source ::)\n"         \
+	"      --no-unicast        don't answer unicast NUD probes\n"             \
+	"      --router, --dad, --unicast  back on (an upgrade keeps what\n"      \
+	"                          it is not given)\n"                            \
+	"      --max-prefixes N    capacity of each prefix map (default\n"        \
+	"                          65536)\n"                                      \
+	"      --log-rate N        events a second reported to run/monitor\n"     \
+	"                          (default 100, 0 for none)\n"                   \
+	"      --route-check[=neigh]  answer the given prefixes only where\n"     \
+	"                          the host routes the target out of another\n"   \
+	"                          interface (=neigh: and has a neighbour\n"      \
+	"                          entry for it)\n"                               \
+	"      --no-guard GUARD    answer even for the uplink's own addresses\n"  \
 	"                          (own), its gateways (gateway), or addresses\n" \
-	"                          another node showed it owns (conflict);\n" \
-	"                          repeatable; 'none' turns all back on; an\n" \
-	"                          upgrade without it keeps them as they were\n" \
+	"                          another node showed it owns (conflict);\n"     \
+	"                          repeatable; 'none' turns all back on; an\n"    \
+	"                          upgrade without it keeps them as they were\n"  \
 	"      --force             allow ::/0\n"
 
 /* Appends the shared long options to opts (room for them + 1 needed). */

@@ -20,8 +20,7 @@ static const char attach_usage[] =
 	"--override, --mac, --log-rate, --no-guard, the mode); it says what\n"
 	"changed. A fresh attach (after detach) starts from the defaults.\n"
 	"PREFIX is ADDR/LEN or ADDR (a /128); targets in it are answered.\n"
-	"\n" ATTACH_OPTS_HELP
-	"  -h, --help              this text\n";
+	"\n" ATTACH_OPTS_HELP "  -h, --help              this text\n";
 
 /* One option of a config as text: "dad off", "mac 02:...", ... */
 static void option_text(const struct ndpr_config *cfg, int i, char *buf,
@@ -56,8 +55,9 @@ static void print_upgrade(const char *ifname, const struct attach_result *r)
 		option_text(&r->after, i, a, sizeof(a));
 		if (strcmp(a, b))
 			snprintf(changed + strlen(changed),
-				 sizeof(changed) - strlen(changed), "%s%s -> %s",
-				 changed[0] ? ", " : "", b, strchr(a, ' ') + 1);
+				 sizeof(changed) - strlen(changed),
+				 "%s%s -> %s", changed[0] ? ", " : "", b,
+				 strchr(a, ' ') + 1);
 		else
 			snprintf(kept + strlen(kept),
 				 sizeof(kept) - strlen(kept), "%s%s",

@@ -74,11 +74,11 @@ struct prefix_args {
  * and what it does. */
 struct prefix_verb {
 	const char *name;
-	int nargs;		/* IFACE, and PREFIX or FILE */
-	bool changes;		/* under the pin lock */
-	bool entry_flags;	/* takes --exclude and --route-check */
-	bool syncs;		/* replaces what an interrupted sync left */
-	bool guards;		/* changes the answered set: guards follow */
+	int nargs;	  /* IFACE, and PREFIX or FILE */
+	bool changes;	  /* under the pin lock */
+	bool entry_flags; /* takes --exclude and --route-check */
+	bool syncs;	  /* replaces what an interrupted sync left */
+	bool guards;	  /* changes the answered set: guards follow */
 	bool has_json;
 	int (*check)(struct prefix_args *a);
 	int (*run)(struct print_ctx *out, const struct ndpr_maps *m,
@@ -341,12 +341,14 @@ static int prefix_sync_dry(struct print_ctx *out, const struct ndpr_maps *m,
 		print_step(out, a->ifname, ops[plan.steps[i].op],
 			   &plan.steps[i].p);
 	close_json_array(out);
-	print_text(out, "%s: dry run: %zu to add, %zu to change, %zu to "
+	print_text(out,
+		   "%s: dry run: %zu to add, %zu to change, %zu to "
 		   "remove, %zu kept; nothing changed\n",
 		   a->ifname, plan.count[SYNC_ADD], plan.count[SYNC_CHANGE],
 		   plan.count[SYNC_REMOVE], plan.kept);
 	if (!a->want.n && plan.count[SYNC_REMOVE] && !a->force)
-		print_text(out, "%s: '%s' has no entries: the sync itself "
+		print_text(out,
+			   "%s: '%s' has no entries: the sync itself "
 			   "needs --force\n",
 			   a->ifname, a->arg);
 	sync_plan_free(&plan);
@@ -373,7 +375,8 @@ static int prefix_sync(struct print_ctx *out, const struct ndpr_maps *m,
 	for (size_t i = 0; !ret && i < removed.n; i++)
 		print_step(out, a->ifname, "removed", &removed.v[i]);
 	if (!ret)
-		print_text(out, "%s: %zu added, %zu changed, %zu removed, "
+		print_text(out,
+			   "%s: %zu added, %zu changed, %zu removed, "
 			   "%zu kept\n",
 			   a->ifname, res.added, res.changed, res.removed,
 			   res.kept);
@@ -391,8 +394,10 @@ static int check_clear(struct prefix_args *a)
 		return 0;
 	ret = prefix_parse(a->arg, 0, &a->p, err, sizeof(err));
 	if (!ret && a->p.len != 128) {
-		snprintf(err, sizeof(err), "clear-conflict: '%s' is not one "
-			 "address (or all)", a->arg);
+		snprintf(err, sizeof(err),
+			 "clear-conflict: '%s' is not one "
+			 "address (or all)",
+			 a->arg);
 		ret = -EINVAL;
 	}
 	if (ret)
@@ -413,22 +418,39 @@ static int prefix_clear(struct print_ctx *out, const struct ndpr_maps *m,
 		pr_err("%s: couldn't clear the conflict: %s", a->ifname,
 		       errstr(ret));
 	else
-		print_text(out, "%s: %s forgotten: answered again\n",
-			   a->ifname, all ? "every conflict" : a->arg);
+		print_text(out, "%s: %s forgotten: answered again\n", a->ifname,
+			   all ? "every conflict" : a->arg);
 	return ret;
 }
 
 static const struct prefix_verb prefix_verbs[] = {
-	{ .name = "add", .nargs = 2, .changes = true, .entry_flags = true,
-	  .guards = true, .check = check_add, .run = prefix_add },
-	{ .name = "del", .nargs = 2, .changes = true, .guards = true,
-	  .check = check_del, .run = prefix_del },
+	{ .name = "add",
+	  .nargs = 2,
+	  .changes = true,
+	  .entry_flags = true,
+	  .guards = true,
+	  .check = check_add,
+	  .run = prefix_add },
+	{ .name = "del",
+	  .nargs = 2,
+	  .changes = true,
+	  .guards = true,
+	  .check = check_del,
+	  .run = prefix_del },
 	{ .name = "list", .nargs = 1, .has_json = true, .run = prefix_list },
-	{ .name = "sync", .nargs = 2, .changes = true, .syncs = true,
-	  .guards = true, .has_json = true, .check = check_sync,
+	{ .name = "sync",
+	  .nargs = 2,
+	  .changes = true,
+	  .syncs = true,
+	  .guards = true,
+	  .has_json = true,
+	  .check = check_sync,
 	  .run = prefix_sync },
-	{ .name = "clear-conflict", .nargs = 2, .changes = true,
-	  .check = check_clear, .run = prefix_clear },
+	{ .name = "clear-conflict",
+	  .nargs = 2,
+	  .changes = true,
+	  .check = check_clear,
+	  .run = prefix_clear },
 };
 
 /* 1 for --help, 0 with a filled in up to the sub-verb, or -EINVAL. */
@@ -486,9 +508,10 @@ static const struct prefix_verb *prefix_verb_find(int argc, char **argv,
 						  struct prefix_args *a)
 {
 	/* iproute2's words too: ls and show for list, delete for del. */
-	static const char *const names[] = { "add",  "del",	"delete",
-					     "list", "ls",	"show",
-					     "sync", "clear-conflict" };
+	static const char *const names[] = { "add",    "del",
+					     "delete", "list",
+					     "ls",     "show",
+					     "sync",   "clear-conflict" };
 	static const int canon[] = { 0, 1, 1, 2, 2, 2, 3, 4 };
 	const struct prefix_verb *v;
 	int nargs = argc - optind, i;

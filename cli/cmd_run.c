@@ -69,13 +69,13 @@ static void run_long_opts(struct option *opts)
 	opts[n++] = (struct option){ "ifname", required_argument, NULL, 'i' };
 	opts[n++] = (struct option){ "subnet", required_argument, NULL, 'n' };
 	opts[n++] = (struct option){ "config", required_argument, NULL, 'c' };
-	opts[n++] = (struct option){ "docker-network", required_argument,
-				     NULL, 'N' };
+	opts[n++] = (struct option){ "docker-network", required_argument, NULL,
+				     'N' };
 	opts[n++] = (struct option){ "keep", no_argument, NULL, OPT_KEEP };
 	opts[n++] = (struct option){ "log-format", required_argument, NULL,
 				     OPT_LOG_FORMAT };
-	opts[n++] = (struct option){ "pin-gateway", no_argument, NULL,
-				     OPT_PIN_GW };
+	opts[n++] =
+		(struct option){ "pin-gateway", no_argument, NULL, OPT_PIN_GW };
 	opts[n++] = (struct option){ "no-pin-gateway", no_argument, NULL,
 				     OPT_NO_PIN_GW };
 	opts[n++] = (struct option){ "metrics-listen", required_argument, NULL,
@@ -117,10 +117,7 @@ static int run_opt(int c, const char *arg, struct service_opts *so)
 		so->attach.ifname = arg;
 		return 1;
 	case 'n':
-		return attach_add_prefix_flags(&so->attach, arg,
-					       NDPR_ACT_ANSWER,
-					       go_form_args ? PREFIX_MASK_HOST :
-							      0) ?:
+		return attach_add_prefix_flags(&so->attach, arg, NDPR_ACT_ANSWER, go_form_args ? PREFIX_MASK_HOST : 0) ?:
 			       1;
 	case 'c':
 		so->config = arg;
@@ -187,8 +184,8 @@ static int parse_words(struct service_opts *so, int argc, char **argv)
 
 	run_long_opts(opts);
 	optind = 0;
-	while ((c = verb_getopt(argc, argv, ATTACH_SHORT_OPTS "i:n:c:N:h",
-				opts, run_usage)) != -1) {
+	while ((c = verb_getopt(argc, argv, ATTACH_SHORT_OPTS "i:n:c:N:h", opts,
+				run_usage)) != -1) {
 		if (c == 'h')
 			return 1;
 		ret = run_opt(c, optarg, so);

@@ -70,10 +70,10 @@ struct counter_view {
 static void print_counter(struct print_ctx *p, const struct counter_view *v,
 			  int idx)
 {
-	const char *key = idx < 0	      ? "received" :
+	const char *key = idx < 0	    ? "received" :
 			  idx == NDPR_C_MAX ? "events_suppressed" :
 					      counter_key(idx);
-	const char *label = idx < 0	       ? "received" :
+	const char *label = idx < 0	      ? "received" :
 			    idx == NDPR_C_MAX ? "events-suppressed" :
 						counter_name(idx);
 	__u64 val = idx < 0 ? total(v->c) : ndpr_counter_val(v->c, idx);
@@ -82,13 +82,15 @@ static void print_counter(struct print_ctx *p, const struct counter_view *v,
 	if (v->rate_secs)
 		print_double(p, PRINT_ANY, key, "%14.1f/s", val / v->rate_secs);
 	else
-		print_uint(p, PRINT_ANY, key, "%14llu", (unsigned long long)val);
+		print_uint(p, PRINT_ANY, key, "%14llu",
+			   (unsigned long long)val);
 	for (int cpu = 0; v->pcpu && cpu < v->ncpus; cpu++) {
 		const struct ndpr_counters *c = &v->pcpu[cpu];
 
 		print_text(p, " %15llu",
 			   (unsigned long long)(idx < 0 ? total(c) :
-					    ndpr_counter_val(c, idx)));
+							  ndpr_counter_val(
+								  c, idx)));
 	}
 	print_nl(p);
 }
@@ -164,8 +166,8 @@ static void print_stats_head(struct print_ctx *p, const char *ifname,
 	print_double(p, PRINT_JSON, "timestamp", NULL,
 		     (double)ts.tv_sec + ts.tv_nsec / 1e9);
 	if (interval)
-		print_uint(p, PRINT_ANY, "interval",
-			   ", per second over %llus", interval);
+		print_uint(p, PRINT_ANY, "interval", ", per second over %llus",
+			   interval);
 	print_nl(p);
 }
 
@@ -195,8 +197,7 @@ static void print_counters(struct print_ctx *p, const char *ifname,
 	close_json_object(p);
 }
 
-static void counters_sub(struct ndpr_counters *d,
-			 const struct ndpr_counters *a,
+static void counters_sub(struct ndpr_counters *d, const struct ndpr_counters *a,
 			 const struct ndpr_counters *b)
 {
 	for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */
@@ -312,8 +313,8 @@ static void reads_sub(struct counter_read *d, const struct counter_read *a,
  * terminal each interval redraws the screen; a pipe gets them one after
  * the other.
  */
-static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
-		       int fd, struct counter_read *r)
+static int stats_watch(struct print_ctx *p, const struct stats_opts *o, int fd,
+		       struct counter_read *r)
 {
 	size_t sz = (size_t)r->ncpus * sizeof(struct ndpr_counters);
 	struct counter_read prev = { .ncpus = r->ncpus };
@@ -334,19 +335,20 @@ static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
 		if (r->pcpu)
 			memcpy(prev.pcpu, r->pcpu, sz);
 		sleep((unsigned int)o->watch);
-		ret = read_counters(fd, o->ifname, &r->sum, r->pcpu,
-				    &r->ncpus);
+		ret = read_counters(fd, o->ifname, &r->sum, r->pcpu, &r->ncpus);
 		if (ret)
 			break;
 		reads_sub(&d, r, &prev);
 		if (redraw)
 			fputs("\033[H\033[2J", stdout);
-		print_counters(p, o->ifname,
-			       &(struct counter_view){
-				       .c = &d.sum, .pcpu = d.pcpu,
-				       .ncpus = d.ncpus, .all = o->all,
-				       .rate_secs = (double)o->watch },
-			       o->watch);
+		print_counters(
+			p, o->ifname,
+			&(struct counter_view){ .c = &d.sum,
+						.pcpu = d.pcpu,
+						.ncpus = d.ncpus,
+						.all = o->all,
+						.rate_secs = (double)o->watch },
+			o->watch);
 		fflush(stdout);
 	}
 out:
@@ -528,14 +530,16 @@ static void print_status_notes(struct print_ctx *p,
 {
 	char now[IF_NAMESIZE];
 
-	if (s->link_ok && s->st.ifindex &&
-	    if_indextoname(s->st.ifindex, now) && strcmp(now, s->ifname))
-		print_text(p, "%s: note: the interface is now named %s; "
+	if (s->link_ok && s->st.ifindex && if_indextoname(s->st.ifindex, now) &&
+	    strcmp(now, s->ifname))
+		print_text(p,
+			   "%s: note: the interface is now named %s; "
 			   "'ndpresponder detach %s' and attach it again "
 			   "under its new name\n",
 			   s->ifname, now, s->ifname);
 	if (s->sync_partial)
-		print_text(p, "%s: warning: a prefix sync was cut short; run "
+		print_text(p,
+			   "%s: warning: a prefix sync was cut short; run "
 			   "it again\n",
 			   s->ifname);
 }
@@ -580,8 +584,8 @@ static void print_guard_flags(struct print_ctx *p, __u32 flags)
 /* "3d 4h", "12m 5s": how long ago it was attached. */
 static void print_uptime(struct print_ctx *p, __u64 attached_at)
 {
-	__u64 now = (__u64)time(NULL), up = now > attached_at ?
-						   now - attached_at : 0;
+	__u64 now = (__u64)time(NULL),
+	      up = now > attached_at ? now - attached_at : 0;
 	char buf[32];
 
 	if (up >= 86400)
@@ -598,16 +602,14 @@ static void print_uptime(struct print_ctx *p, __u64 attached_at)
 }
 
 /* The first line: what it is, and whether it answers. */
-static void print_status_head(struct print_ctx *p,
-			      const struct iface_status *s)
+static void print_status_head(struct print_ctx *p, const struct iface_status *s)
 {
 	print_text(p, "%s: ", s->ifname);
 	print_bool_as(p, PRINT_ANY, "attached", "%s, ", s->link_ok, "attached",
 		      "NOT ATTACHED (attach repairs, once the interface "
 		      "exists)");
 	print_string(p, PRINT_ANY, "mode", "%s mode, ", mode_name(s->st.mode));
-	print_uint(p, PRINT_ANY, "program_id", "program id %llu, ",
-		   s->prog_id);
+	print_uint(p, PRINT_ANY, "program_id", "program id %llu, ", s->prog_id);
 	print_string(p, PRINT_ANY, "version", "version %s, ",
 		     s->version[0] ? s->version : "unknown");
 	print_uptime(p, s->st.attached_at);

@@ -22,7 +22,8 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "attach", cmd_attach, "load and attach the responder (or upgrade it)" },
+	{ "attach", cmd_attach,
+	  "load and attach the responder (or upgrade it)" },
 	{ "detach", cmd_detach, "detach the responder and remove its pins" },
 	{ "prefix", cmd_prefix, "add, delete, list or sync answered prefixes" },
 	{ "stats", cmd_stats, "show the outcome counters" },
@@ -36,9 +37,9 @@ static const struct verb verbs[] = {
 /* The Go ndpresponder's flags, which mean `run` when no verb is given. */
 static bool is_go_form(const char *arg)
 {
-	static const char *const flags[] = { "-i", "--ifname", "-n",
-					     "--subnet", "-N",
-					     "--docker-network" };
+	static const char *const flags[] = { "-i", "--ifname",
+					     "-n", "--subnet",
+					     "-N", "--docker-network" };
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		size_t len = strlen(flags[i]);
@@ -109,13 +110,14 @@ static void usage(FILE *f)
 		   "solicited address.\n\nVerbs (a unique prefix will do):\n");
 	for (size_t i = 0; i < NVERBS; i++)
 		fprintf(f, "  %-9s  %s\n", verbs[i].name, verbs[i].summary);
-	fprintf(f, "\nOptions:\n"
-		   "  -j, --json     JSON output, from every verb that prints\n"
-		   "  -p, --pretty   JSON, indented\n"
-		   "  -v, --verbose  show libbpf's messages and details\n"
-		   "  -V, --version  print the version, the build and libbpf's\n"
-		   "  -h, --help     this text\n\n"
-		   "Exit codes: 0 done, 1 failed or refused, 2 usage error.\n");
+	fprintf(f,
+		"\nOptions:\n"
+		"  -j, --json     JSON output, from every verb that prints\n"
+		"  -p, --pretty   JSON, indented\n"
+		"  -v, --verbose  show libbpf's messages and details\n"
+		"  -V, --version  print the version, the build and libbpf's\n"
+		"  -h, --help     this text\n\n"
+		"Exit codes: 0 done, 1 failed or refused, 2 usage error.\n");
 }
 
 /* `help` or `help VERB`: the verb's own --help. */
@@ -157,8 +159,7 @@ static void version(void)
 	       "%s\n",
 	       docker_supported() ? "yes" : "no",
 	       metrics_http_supported() ? "yes" : "no",
-	       nft_supported() ? "yes" : "no",
-	       dynamic ? "dynamic" : "static");
+	       nft_supported() ? "yes" : "no", dynamic ? "dynamic" : "static");
 }
 
 /* -v anywhere before the verb; the Go form's flags mean `run`. */

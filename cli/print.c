@@ -176,7 +176,8 @@ static void close_json(struct print_ctx *p)
 	}
 	if (p->json)
 		fprintf(p->out, "%s\n",
-			json_object_to_json_string_ext(v, json_flags(p->pretty)));
+			json_object_to_json_string_ext(v,
+						       json_flags(p->pretty)));
 	json_object_put(v);
 	fflush(p->out);
 }

@@ -13,9 +13,9 @@
 #include <stdio.h>
 
 enum print_type {
-	PRINT_ANY,	/* text and JSON */
-	PRINT_FP,	/* text only */
-	PRINT_JSON,	/* JSON only */
+	PRINT_ANY,  /* text and JSON */
+	PRINT_FP,   /* text only */
+	PRINT_JSON, /* JSON only */
 };
 
 #define PRINT_DEPTH 4

@@ -56,8 +56,8 @@ enum ndpr_override {
 	NDPR_OVERRIDE_NEVER = 2,
 };
 
-#define NDPR_CFG_ROUTER  (1u << 0) /* R=1 in answers */
-#define NDPR_CFG_DAD     (1u << 1) /* answer DAD probes (source ::) */
+#define NDPR_CFG_ROUTER	 (1u << 0) /* R=1 in answers */
+#define NDPR_CFG_DAD	 (1u << 1) /* answer DAD probes (source ::) */
 #define NDPR_CFG_UNICAST (1u << 2) /* answer unicast NUD probes */
 /* Put back the VLAN tag the driver stripped: only in the build with
  * NDPR_RX_VLAN_META, loaded bound to the device (bpf/vlan.h). */
@@ -69,7 +69,7 @@ enum ndpr_override {
 #define NDPR_CFG_GUARD_OWN	(1u << 4)
 #define NDPR_CFG_GUARD_GATEWAY	(1u << 5)
 #define NDPR_CFG_GUARD_CONFLICT (1u << 6)
-#define NDPR_CFG_GUARDS                                                        \
+#define NDPR_CFG_GUARDS \
 	(NDPR_CFG_GUARD_OWN | NDPR_CFG_GUARD_GATEWAY | NDPR_CFG_GUARD_CONFLICT)
 
 /* Load-time configuration, placed in the program's .rodata. */
@@ -81,8 +81,8 @@ struct ndpr_config {
 };
 
 /* Events: answers and invalid solicitations, as the program saw them. */
-#define NDPR_EVENTS_RING_SIZE	  (256 * 1024)
-#define NDPR_DEFAULT_EVENT_RATE	  100 /* a second, all CPUs together */
+#define NDPR_EVENTS_RING_SIZE	(256 * 1024)
+#define NDPR_DEFAULT_EVENT_RATE 100 /* a second, all CPUs together */
 
 enum ndpr_ns_kind {
 	NDPR_KIND_MULTICAST = 0, /* address resolution */
@@ -115,35 +115,35 @@ struct ndpr_event {
  * of the per-CPU counter map is this struct, so that bpftool prints the
  * names; code indexes it through ndpr_counter().
  */
-#define NDPR_COUNTERS(X)                      \
-	X(answered)                           \
-	X(answered_dad)                       \
-	X(passed_not_ns)                      \
-	X(passed_no_match)                    \
-	X(passed_excluded)                    \
-	X(passed_own_address)                 \
-	X(passed_gateway)                     \
-	X(passed_conflict)                    \
-	X(passed_dad_off)                     \
-	X(passed_unicast_off)                 \
-	X(passed_too_long)                    \
-	X(passed_route_uplink)                \
-	X(passed_route_local)                 \
-	X(passed_route_unreachable)           \
-	X(passed_route_blackhole)             \
-	X(passed_route_fwd_off)               \
-	X(passed_route_no_neigh)              \
-	X(passed_route_other)                 \
-	X(invalid_truncated)                  \
-	X(invalid_hop_limit)                  \
-	X(invalid_code)                       \
-	X(invalid_length)                     \
-	X(invalid_source_multicast)           \
-	X(invalid_target_multicast)           \
-	X(invalid_dad_destination)            \
-	X(invalid_option_length)              \
-	X(invalid_dad_slla)                   \
-	X(invalid_checksum)                   \
+#define NDPR_COUNTERS(X)            \
+	X(answered)                 \
+	X(answered_dad)             \
+	X(passed_not_ns)            \
+	X(passed_no_match)          \
+	X(passed_excluded)          \
+	X(passed_own_address)       \
+	X(passed_gateway)           \
+	X(passed_conflict)          \
+	X(passed_dad_off)           \
+	X(passed_unicast_off)       \
+	X(passed_too_long)          \
+	X(passed_route_uplink)      \
+	X(passed_route_local)       \
+	X(passed_route_unreachable) \
+	X(passed_route_blackhole)   \
+	X(passed_route_fwd_off)     \
+	X(passed_route_no_neigh)    \
+	X(passed_route_other)       \
+	X(invalid_truncated)        \
+	X(invalid_hop_limit)        \
+	X(invalid_code)             \
+	X(invalid_length)           \
+	X(invalid_source_multicast) \
+	X(invalid_target_multicast) \
+	X(invalid_dad_destination)  \
+	X(invalid_option_length)    \
+	X(invalid_dad_slla)         \
+	X(invalid_checksum)         \
 	X(error_resize)
 
 #define NDPR_COUNTER_FIELD(name) __u64 name;
@@ -163,7 +163,7 @@ enum ndpr_counter {
 /* The struct is an array of __u64 in enum order, events_suppressed last
  * (at index NDPR_C_MAX): what ndpr_counter() relies on. */
 _Static_assert(sizeof(struct ndpr_counters) ==
-		       (NDPR_C_MAX + 1) * sizeof(__u64) &&
+			       (NDPR_C_MAX + 1) * sizeof(__u64) &&
 		       __builtin_offsetof(struct ndpr_counters,
 					  events_suppressed) ==
 			       NDPR_C_MAX * sizeof(__u64),
@@ -215,9 +215,9 @@ enum ndpr_conflict_how {
 
 /* Value of ndpr_conflicts, keyed by the address (struct ndpr_host_key). */
 struct ndpr_conflict {
-	__u8 mac[6];  /* Ethernet source of the frame */
-	__u8 how;     /* enum ndpr_conflict_how */
-	__u8 logged;  /* set by run once it has logged it */
+	__u8 mac[6];	/* Ethernet source of the frame */
+	__u8 how;	/* enum ndpr_conflict_how */
+	__u8 logged;	/* set by run once it has logged it */
 	__u64 first_ns; /* CLOCK_MONOTONIC, when first seen */
 	__u64 last_ns;	/* ... and last seen, to about a second */
 };
@@ -237,18 +237,18 @@ struct ndpr_origin {
  * command on an attached interface opens (maps_open), READER for those
  * only the event readers of run and monitor open.
  */
-#define NDPR_MAPS(X)                                                           \
-	X(hosts, VERBS) /* /128 entries, hash, looked up first */              \
-	X(prefixes, VERBS) /* shorter prefixes, LPM trie */                    \
-	X(empty, VERBS) /* which prefix map the program may skip */            \
-	X(counters, VERBS) /* per-CPU outcome counters, suppressed events */   \
-	X(events, READER) /* ring of events for run's log */                   \
-	X(monitor, READER) /* ring of the same events for monitor */           \
-	X(evtokens, READER) /* per-CPU event tokens, refilled by readers */    \
-	X(origins, VERBS) /* names of the owners of dynamic entries */         \
-	X(guards, VERBS) /* own addresses and gateways never answered */       \
+#define NDPR_MAPS(X)                                                          \
+	X(hosts, VERBS)	    /* /128 entries, hash, looked up first */         \
+	X(prefixes, VERBS)  /* shorter prefixes, LPM trie */                  \
+	X(empty, VERBS)	    /* which prefix map the program may skip */       \
+	X(counters, VERBS)  /* per-CPU outcome counters, suppressed events */ \
+	X(events, READER)   /* ring of events for run's log */                \
+	X(monitor, READER)  /* ring of the same events for monitor */         \
+	X(evtokens, READER) /* per-CPU event tokens, refilled by readers */   \
+	X(origins, VERBS)   /* names of the owners of dynamic entries */      \
+	X(guards, VERBS)    /* own addresses and gateways never answered */   \
 	X(conflicts, VERBS) /* addresses other nodes showed they own */       \
-	X(state, VERBS) /* the attach record */
+	X(state, VERBS)	    /* the attach record */
 
 #define NDPR_PIN(name) "ndpr_" #name
 

@@ -70,8 +70,8 @@ int announce_addr(const struct announcer *a, const struct in6_addr *addr)
 	uint8_t f[NDP_FRAME_LEN];
 	int ret;
 
-	ret = send_frame(a, f, ndp_build_unsolicited_na(f, a->mac, addr,
-							a->router));
+	ret = send_frame(a, f,
+			 ndp_build_unsolicited_na(f, a->mac, addr, a->router));
 	if (ret || !a->have_gw)
 		return ret;
 	return send_frame(a, f, ndp_build_ns(f, a->mac, addr, &a->gw));

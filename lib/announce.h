@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 struct announcer {
-	int fd;	     /* AF_PACKET socket bound to the interface */
+	int fd; /* AF_PACKET socket bound to the interface */
 	int ifindex;
 	uint8_t mac[6];
 	bool router;

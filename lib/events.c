@@ -18,8 +18,9 @@ static const char *const kind_names[] = { "multicast", "unicast", "dad" };
 void event_log(const struct slog *log, const char *ifname,
 	       const struct ndpr_event *ev)
 {
-	static const char *const keys[] = { "ns",  "iface", "kind",  "target",
-					    "source", "mac", "reason" };
+	static const char *const keys[] = { "ns",     "iface",	"kind",
+					    "target", "source", "mac",
+					    "reason" };
 	char target[INET6_ADDRSTRLEN], source[INET6_ADDRSTRLEN], mac[18];
 	char ns[2 * INET6_ADDRSTRLEN + 32];
 	const char *vals[7];
@@ -45,8 +46,9 @@ void event_log(const struct slog *log, const char *ifname,
 	vals[5] = mac;
 	vals[6] = answer ? NULL : counter_name(ev->outcome);
 	slog_fields(log, answer ? SLOG_INFO : SLOG_DEBUG,
-		    answer ? "RESPOND" :
-		    ev->outcome == NDPR_C_error_resize ? "ERROR" : "INVALID",
+		    answer			       ? "RESPOND" :
+		    ev->outcome == NDPR_C_error_resize ? "ERROR" :
+							 "INVALID",
 		    keys, vals, 7);
 }
 
@@ -198,7 +200,8 @@ static void report_suppressed(struct event_reader *r)
 
 	if (now <= r->suppressed)
 		return;
-	snprintf(n, sizeof(n), "%llu", (unsigned long long)(now - r->suppressed));
+	snprintf(n, sizeof(n), "%llu",
+		 (unsigned long long)(now - r->suppressed));
 	r->suppressed = now;
 	slog_fields(r->log, SLOG_WARN, "events suppressed by the rate limit",
 		    keys, vals, 2);

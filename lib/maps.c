@@ -17,8 +17,8 @@ static int open_one(const struct pin_dir *pd, const char *name, int *fd)
 	return *fd < 0 ? *fd : 0;
 }
 
-#define OPEN_VERBS(name)                                                       \
-	if (!ret)                                                              \
+#define OPEN_VERBS(name) \
+	if (!ret)        \
 		ret = open_one(pd, NDPR_PIN(name), &m->name);
 #define OPEN_READER(name)
 #define OPEN(name, opener) OPEN_##opener(name)
@@ -65,16 +65,14 @@ const char *maps_foreign(const struct pin_dir *pd)
 }
 #undef FOREIGN
 
-int maps_open_iface(const char *ifname, struct pin_dir *pd,
-		    struct ndpr_maps *m)
+int maps_open_iface(const char *ifname, struct pin_dir *pd, struct ndpr_maps *m)
 {
 	int ret = pin_dir_init(pd, ifname, 0);
 
 	return ret ?: maps_open(pd, ifname, m);
 }
 
-int maps_open(const struct pin_dir *pd, const char *ifname,
-	      struct ndpr_maps *m)
+int maps_open(const struct pin_dir *pd, const char *ifname, struct ndpr_maps *m)
 {
 	int ret = maps_open_quiet(pd, m);
 
@@ -90,9 +88,9 @@ int maps_open(const struct pin_dir *pd, const char *ifname,
 	return ret;
 }
 
-#define CLOSE(name, opener)                                                    \
-	if (m->name >= 0)                                                      \
-		close(m->name);                                                \
+#define CLOSE(name, opener)     \
+	if (m->name >= 0)       \
+		close(m->name); \
 	m->name = -1;
 
 void maps_close(struct ndpr_maps *m)
@@ -217,7 +215,7 @@ int maps_prefix_update(const struct ndpr_maps *m, const char *ifname,
 		       const struct prefix *p)
 {
 	int ret = maps_empty_clear(m, p->len == 128 ? EMPTY_HOSTS :
-							   EMPTY_PREFIXES);
+						      EMPTY_PREFIXES);
 
 	if (ret) {
 		pr_err("%s: couldn't update ndpr_empty: %s", ifname,
@@ -476,8 +474,7 @@ int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
 			    struct prefix_set *want, bool may_remove,
 			    struct sync_result *res, struct prefix_set *removed)
 {
-	return sync_origin(m, ifname, want, 0, may_remove, res, NULL,
-			   removed);
+	return sync_origin(m, ifname, want, 0, may_remove, res, NULL, removed);
 }
 
 int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,

@@ -15,19 +15,19 @@ struct ndpr_maps {
 #undef NDPR_MAP_FD
 
 #define NDPR_MAP_CLOSED(name, opener) .name = -1,
-#define NDPR_MAPS_INIT                                                         \
-	{                                                                      \
-		NDPR_MAPS(NDPR_MAP_CLOSED)                                     \
+#define NDPR_MAPS_INIT                     \
+	{                                  \
+		NDPR_MAPS(NDPR_MAP_CLOSED) \
 	}
 
 /* The fds of a loaded skeleton's maps, which it owns: not to be closed. */
-#define NDPR_MAP_OF_SKEL(name, opener)                                         \
+#define NDPR_MAP_OF_SKEL(name, opener) \
 	maps_m__->name = bpf_map__fd(maps_skel__->maps.ndpr_##name);
-#define maps_of_skel(m, skel)                                                  \
-	do {                                                                   \
-		struct ndpr_maps *maps_m__ = (m);                              \
-		__typeof__(skel) maps_skel__ = (skel);                         \
-		NDPR_MAPS(NDPR_MAP_OF_SKEL)                                    \
+#define maps_of_skel(m, skel)                          \
+	do {                                           \
+		struct ndpr_maps *maps_m__ = (m);      \
+		__typeof__(skel) maps_skel__ = (skel); \
+		NDPR_MAPS(NDPR_MAP_OF_SKEL)            \
 	} while (0)
 
 /* Opens the VERBS maps of pd; -ENOENT with "IFACE: not attached" when
@@ -88,7 +88,8 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
  */
 int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
 			    struct prefix_set *want, bool may_remove,
-			    struct sync_result *res, struct prefix_set *removed);
+			    struct sync_result *res,
+			    struct prefix_set *removed);
 /* The plan of that sync, carried out by nothing (prefix sync --dry-run);
  * sync_plan_free() it after a success. */
 struct sync_plan;

@@ -63,8 +63,10 @@ static const char *broad_range(const struct in6_addr *a, unsigned int len)
 	return NULL;
 }
 
-int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
-		 char *err, size_t errlen)
+/* Each refusal names its reason in err: the steps stand together so that
+ * the order of the rules, which decides the message, reads at a glance. */
+int prefix_parse(const char *s, unsigned int flags, struct prefix *p, char *err,
+		 size_t errlen)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
 	struct in6_addr masked;
@@ -81,7 +83,8 @@ int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
 		*slash++ = '\0';
 		errno = 0;
 		len = strtoul(slash, &end, 10);
-		if (!*slash || *end || errno || !isdigit((unsigned char)*slash)) {
+		if (!*slash || *end || errno ||
+		    !isdigit((unsigned char)*slash)) {
 			snprintf(err, errlen,
 				 "'%s': prefix length must be a number", s);
 			return -EINVAL;
@@ -124,8 +127,8 @@ int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
 	}
 	why = refused_range(&p->addr, p->len);
 	if (why) {
-		snprintf(err, errlen, "'%s' %s: no neighbour is solicited there",
-			 s, why);
+		snprintf(err, errlen,
+			 "'%s' %s: no neighbour is solicited there", s, why);
 		return -EINVAL;
 	}
 	if (p->len == 0 && !(flags & PREFIX_ALLOW_DEFAULT)) {

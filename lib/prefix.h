@@ -28,8 +28,8 @@ struct prefix {
  * Parses "ADDR[/LEN]" into p (action and origin left as they are).
  * Returns 0, or -EINVAL with a reason in err (one line, no newline).
  */
-int prefix_parse(const char *s, unsigned int flags, struct prefix *p,
-		 char *err, size_t errlen);
+int prefix_parse(const char *s, unsigned int flags, struct prefix *p, char *err,
+		 size_t errlen);
 void prefix_format(const struct prefix *p, char *buf, size_t len);
 int prefix_cmp(const void *a, const void *b);
 /* Whether every address of inner is inside outer. */

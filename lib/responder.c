@@ -76,8 +76,7 @@ int responder_link_ifindex(int link_fd, __u32 *prog_id)
  * took its name) is that interface's responder, and one that is not ours
  * is nobody's to replace: both refused.
  */
-static int open_link(const struct pin_dir *pd, const char *ifname,
-		     int ifindex)
+static int open_link(const struct pin_dir *pd, const char *ifname, int ifindex)
 {
 	char path[PATH_MAX], now[IF_NAMESIZE];
 	int fd, held;
@@ -173,9 +172,8 @@ static void fill_config(const struct attach_opts *o, const uint8_t mac[6],
 	cfg->override = (__u8)o->override;
 	if (keep && !o->override_set)
 		cfg->override = keep->config.override;
-	cfg->events_per_cpu = events_per_cpu(o->event_rate_set ?
-						     o->event_rate :
-						     NDPR_DEFAULT_EVENT_RATE);
+	cfg->events_per_cpu = events_per_cpu(
+		o->event_rate_set ? o->event_rate : NDPR_DEFAULT_EVENT_RATE);
 	if (keep && !o->event_rate_set)
 		cfg->events_per_cpu = keep->config.events_per_cpu;
 }
@@ -228,14 +226,14 @@ static int check_no_other_xdp(const struct pin_dir *pd, const char *ifname,
 
 	ret = bpf_xdp_query(ifindex, 0, &q);
 	if (ret) {
-		pr_err("%s: couldn't query XDP state: %s", ifname,
-		       errstr(ret));
+		pr_err("%s: couldn't query XDP state: %s", ifname, errstr(ret));
 		return ret;
 	}
 	if (q.prog_id || q.drv_prog_id || q.skb_prog_id || q.hw_prog_id) {
-		__u32 id = q.prog_id ? q.prog_id :
+		__u32 id = q.prog_id	 ? q.prog_id :
 			   q.drv_prog_id ? q.drv_prog_id :
-			   q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+			   q.skb_prog_id ? q.skb_prog_id :
+					   q.hw_prog_id;
 
 		if (pinned_as(pd, ifindex, old, sizeof(old)))
 			pr_err("%s: already has the responder pinned as '%s' "
@@ -355,8 +353,7 @@ int responder_live_version(int link_fd, struct ndpr_config *cfg, __u8 *mode,
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
-		    strstr(mi.name, ".rodata") &&
-		    mi.value_size == sizeof(ro) &&
+		    strstr(mi.name, ".rodata") && mi.value_size == sizeof(ro) &&
 		    !bpf_map_lookup_elem(fd, &zero, &ro)) {
 			*cfg = ro.ndpr_cfg;
 			if (version)
@@ -383,8 +380,8 @@ struct attach_ctx {
 	bool had_maps; /* maps were pinned before: never removed here */
 	bool had_dir;  /* the directory was there before */
 	unsigned int before; /* pin_present before this attach */
-	bool loading;  /* from here, what this attach pinned is undone */
-	__u32 max;     /* capacity of each prefix map */
+	bool loading;	     /* from here, what this attach pinned is undone */
+	__u32 max;	     /* capacity of each prefix map */
 	struct ndpr_maps old, m;
 	struct ndpresponder_bpf *skel;
 	int prog_fd;
@@ -410,7 +407,8 @@ static int attach_check(struct attach_ctx *c)
 	else if ((ret = iface_mac(o->ifname, c->mac)))
 		return ret;
 	return pin_dir_init(&c->pd, o->ifname,
-			    PIN_CREATE | (o->ephemeral_ok ? PIN_EPHEMERAL_OK : 0));
+			    PIN_CREATE |
+				    (o->ephemeral_ok ? PIN_EPHEMERAL_OK : 0));
 }
 
 /* The pinned link (an upgrade) or none; a stale one is removed. */
@@ -558,8 +556,8 @@ static int attach_plan_vlan(struct attach_ctx *c)
 	if (c->want == ATTACH_NATIVE) {
 		pr_err("%s: native mode would answer VLAN-tagged solicitations "
 		       "untagged: %s; %s in generic mode",
-		       ifname, why, c->r->upgraded ? "detach, then attach" :
-						    "attach");
+		       ifname, why,
+		       c->r->upgraded ? "detach, then attach" : "attach");
 		return -EOPNOTSUPP;
 	}
 	pr_info("%s: using generic mode, which keeps VLAN tags: native mode "
@@ -833,8 +831,7 @@ static int detach_link(const struct pin_dir *pd, const char *ifname)
 		return 0;
 	if (bpf_link_detach(fd) && errno != ENOLINK) {
 		ret = -errno;
-		pr_err("%s: couldn't detach the link: %s", ifname,
-		       errstr(ret));
+		pr_err("%s: couldn't detach the link: %s", ifname, errstr(ret));
 	}
 	close(fd);
 	return ret;

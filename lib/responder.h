@@ -34,13 +34,13 @@ struct attach_opts {
 	uint32_t max_prefixes; /* 0: keep the pinned maps' or default */
 	uint32_t event_rate;   /* events a second, all CPUs together */
 	bool event_rate_set;
-	bool force;	       /* ::/0 allowed */
-	bool only_adds;	       /* no sync follows: refuse what an exclude
+	bool force;	     /* ::/0 allowed */
+	bool only_adds;	     /* no sync follows: refuse what an exclude
 				* there would hide, or what a new one would */
-	uint8_t route_flags;   /* NDPR_PF_ROUTE_* for the given prefixes */
-	bool ephemeral_ok;     /* pins may die with us: run holds the link */
-	uint8_t no_guard;      /* NDPR_CFG_GUARD_* turned off */
-	bool guard_set;	       /* --no-guard given; else an upgrade keeps
+	uint8_t route_flags; /* NDPR_PF_ROUTE_* for the given prefixes */
+	bool ephemeral_ok;   /* pins may die with us: run holds the link */
+	uint8_t no_guard;    /* NDPR_CFG_GUARD_* turned off */
+	bool guard_set;	     /* --no-guard given; else an upgrade keeps
 				* the guards as they were */
 };
 

@@ -52,8 +52,7 @@ enum ndpr_vlan rx_vlan_choose(bool kfunc, bool driver_reports, bool may_strip,
 	return NDPR_VLAN_NONE;
 }
 
-enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex,
-			      const char **why)
+enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex, const char **why)
 {
 	bool kfunc = kernel_has_rx_vlan_kfunc();
 	bool reports = false, may_strip = true;
@@ -115,6 +114,6 @@ enum ndpr_vlan rx_vlan_live(const struct ndpr_config *cfg, int mode)
 		return NDPR_VLAN_SKB;
 	if (mode != NDPR_MODE_NATIVE)
 		return NDPR_VLAN_NONE;
-	return cfg->flags & NDPR_CFG_RX_VLAN ? NDPR_VLAN_RESTORED
-					     : NDPR_VLAN_IN_FRAME;
+	return cfg->flags & NDPR_CFG_RX_VLAN ? NDPR_VLAN_RESTORED :
+					       NDPR_VLAN_IN_FRAME;
 }

@@ -12,10 +12,10 @@
 #include "ndpresponder.skel.h"
 
 enum ndpr_vlan {
-	NDPR_VLAN_NONE = 0, /* native mode would answer on a wrong VLAN */
+	NDPR_VLAN_NONE = 0,	/* native mode would answer on a wrong VLAN */
 	NDPR_VLAN_RESTORED = 1, /* native: the stripped tag read and put back */
 	NDPR_VLAN_IN_FRAME =
-		2, /* native: the device leaves tags in the frame */
+		2,	   /* native: the device leaves tags in the frame */
 	NDPR_VLAN_SKB = 3, /* generic: the skb keeps the stripped tag */
 };
 

@@ -15,7 +15,7 @@
 #include "prefix.h"
 
 enum sync_op {
-	SYNC_ADD, /* a new entry */
+	SYNC_ADD,    /* a new entry */
 	SYNC_CHANGE, /* an entry of this origin, with a new action or flags */
 	SYNC_REMOVE, /* an entry of this origin that is not wanted */
 	SYNC_OPS
@@ -27,14 +27,18 @@ struct sync_step {
 };
 
 /* The prefix map an entry goes in: the /128 hash, or the LPM trie. */
-enum sync_map { SYNC_MAP_PREFIXES, SYNC_MAP_HOSTS, SYNC_MAPS };
+enum sync_map {
+	SYNC_MAP_PREFIXES,
+	SYNC_MAP_HOSTS,
+	SYNC_MAPS
+};
 
 struct sync_plan {
 	struct sync_step *steps; /* in the order to carry them out */
 	size_t n, cap;
 	size_t count[SYNC_OPS]; /* steps of each kind */
-	size_t kept; /* wanted and already there (or static's) */
-	bool removals_first; /* else every removal comes last */
+	size_t kept;		/* wanted and already there (or static's) */
+	bool removals_first;	/* else every removal comes last */
 	bool writes[SYNC_MAPS]; /* the map gets an add or a change */
 
 	/* Answered entries inside an exclude: never installed, and removed
@@ -44,8 +48,8 @@ struct sync_plan {
 
 	/* Why sync_plan_make failed. */
 	struct prefix conflict; /* -EINVAL: wanted twice, differently */
-	enum sync_map full; /* -ENOSPC: the map that would overflow */
-	size_t need; /* -ENOSPC: the entries it would need */
+	enum sync_map full;	/* -ENOSPC: the map that would overflow */
+	size_t need;		/* -ENOSPC: the entries it would need */
 };
 
 static inline enum sync_map sync_map_of(const struct prefix *p)

@@ -28,8 +28,7 @@ int iface_index(const char *ifname)
 	return (int)idx;
 }
 
-static int ifreq_ioctl(const char *ifname, unsigned long req,
-		       struct ifreq *ifr)
+static int ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 {
 	int fd, ret = 0;
 

@@ -57,7 +57,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	if (len && msg[len - 1] == '\n')
 		msg[len - 1] = '\0';
 	report(level == LIBBPF_WARN ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, "%s",
-		msg);
+	       msg);
 	free(msg);
 	return len;
 }

@@ -25,7 +25,7 @@ struct ndp_frame {
 	struct ip6_hdr ip6;
 	union {
 		struct nd_neighbor_solicit ns; /* §4.3 */
-		struct nd_neighbor_advert na; /* §4.4 */
+		struct nd_neighbor_advert na;  /* §4.4 */
 	} msg;
 	struct nd_opt_lladdr opt;
 } __attribute__((packed));
@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct nd_neighbor_solicit) ==
 		       sizeof(struct nd_neighbor_advert),
 	       "NS and NA bodies");
 
-#define ND_MSG_LEN                                                             \
+#define ND_MSG_LEN \
 	(sizeof(struct nd_neighbor_advert) + sizeof(struct nd_opt_lladdr))
 
 static uint32_t csum_add(uint32_t sum, const uint8_t *b, size_t len)
@@ -108,7 +108,9 @@ size_t ndp_build_unsolicited_na(uint8_t *frame, const uint8_t mac[6],
 				const struct in6_addr *addr, int router)
 {
 	/* ff02::1 and its MAC (RFC 4291 §2.7.1, RFC 2464 §7) */
-	static const uint8_t all_nodes_mac[ETH_ALEN] = {0x33, 0x33, 0, 0, 0, 1};
+	static const uint8_t all_nodes_mac[ETH_ALEN] = {
+		0x33, 0x33, 0, 0, 0, 1
+	};
 	struct in6_addr all_nodes;
 	uint32_t flags = ND_NA_FLAG_OVERRIDE;
 
@@ -123,7 +125,7 @@ size_t ndp_build_unsolicited_na(uint8_t *frame, const uint8_t mac[6],
 size_t ndp_build_ns(uint8_t *frame, const uint8_t mac[6],
 		    const struct in6_addr *src, const struct in6_addr *target)
 {
-	uint8_t dmac[ETH_ALEN] = {0x33, 0x33, 0xff};
+	uint8_t dmac[ETH_ALEN] = { 0x33, 0x33, 0xff };
 	struct in6_addr snm;
 
 	/* ff02::1:ffXX:XXXX and 33:33:ff:XX:XX:XX, RFC 4291 §2.7.1 */

@@ -25,7 +25,7 @@ size_t ndp_build_ns(uint8_t *frame, const uint8_t mac[6],
 		    const struct in6_addr *src, const struct in6_addr *target);
 
 /* An ICMPv6 echo request from src to dst in its frame, for doctor's probe. */
-#define ECHO_DATA_LEN 20
+#define ECHO_DATA_LEN  20
 #define ECHO_FRAME_LEN (14 + 40 + 8 + ECHO_DATA_LEN)
 size_t ndp_build_echo(uint8_t *frame, const uint8_t dmac[6],
 		      const uint8_t smac[6], const struct in6_addr *src,

@@ -194,8 +194,8 @@ out_addr:
 	return ret;
 }
 
-int nl_neigh_set(int ifindex, const struct in6_addr *addr,
-		 const uint8_t mac[6], uint16_t state)
+int nl_neigh_set(int ifindex, const struct in6_addr *addr, const uint8_t mac[6],
+		 uint16_t state)
 {
 	struct nl_addr *dst = NULL, *ll = NULL;
 	struct rtnl_neigh *n;
@@ -458,9 +458,8 @@ int nl_uplink_guards(int ifindex, bool own, bool gateways, nl_guard_fn fn,
 	/* Every table: a policy route out of the uplink has a gateway the
 	 * host needs as much as the main table's. */
 	if (!ret && gateways) {
-		ret = nle_errno(rtnl_route_alloc_cache(sk, AF_INET6,
-						       ROUTE_CACHE_CONTENT,
-						       &c));
+		ret = nle_errno(rtnl_route_alloc_cache(
+			sk, AF_INET6, ROUTE_CACHE_CONTENT, &c));
 		if (!ret)
 			nl_cache_foreach(c, guard_route, &q);
 		nl_cache_free(c);

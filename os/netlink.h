@@ -15,15 +15,15 @@ int nl_neigh_get(int ifindex, const struct in6_addr *addr, uint16_t *state,
 		 uint8_t mac[6]);
 
 /* Creates or replaces a neighbour entry with the given state. */
-int nl_neigh_set(int ifindex, const struct in6_addr *addr,
-		 const uint8_t mac[6], uint16_t state);
+int nl_neigh_set(int ifindex, const struct in6_addr *addr, const uint8_t mac[6],
+		 uint16_t state);
 
 /* What the kernel's FIB says of a destination (RTM_GETROUTE). */
 struct nl_route_info {
-	int oif;		/* 0 if none */
-	uint8_t type;		/* RTN_UNICAST, RTN_LOCAL, RTN_UNREACHABLE... */
-	uint8_t protocol;	/* RTPROT_KERNEL, RTPROT_RA, RTPROT_BOOT... */
-	uint8_t dst_len;	/* of the route that matched (defaults: 0) */
+	int oif;	  /* 0 if none */
+	uint8_t type;	  /* RTN_UNICAST, RTN_LOCAL, RTN_UNREACHABLE... */
+	uint8_t protocol; /* RTPROT_KERNEL, RTPROT_RA, RTPROT_BOOT... */
+	uint8_t dst_len;  /* of the route that matched (defaults: 0) */
 	int has_gw;
 	struct in6_addr gw;
 };

@@ -113,7 +113,7 @@ static int ethtool_ioctl(int fd, const char *ifname, void *cmd)
 
 static int is_veth(int fd, const char *ifname, bool *veth)
 {
-	struct ethtool_drvinfo di = {.cmd = ETHTOOL_GDRVINFO};
+	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
 	int ret = ethtool_ioctl(fd, ifname, &di);
 
 	*veth = !ret && !strcmp(di.driver, "veth");
@@ -127,8 +127,8 @@ static struct ethtool_gstrings *feature_names(int fd, const char *ifname,
 	struct {
 		struct ethtool_sset_info hdr;
 		__u32 count;
-	} si = {.hdr = {.cmd = ETHTOOL_GSSET_INFO,
-			.sset_mask = 1ull << ETH_SS_FEATURES}};
+	} si = { .hdr = { .cmd = ETHTOOL_GSSET_INFO,
+			  .sset_mask = 1ull << ETH_SS_FEATURES } };
 	struct ethtool_gstrings *gs;
 
 	*err = ethtool_ioctl(fd, ifname, &si);

@@ -74,8 +74,8 @@ static void emit(const struct slog *l, enum slog_level level, const char *msg,
 	if (l->json) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "level",
-				       json_object_new_string(level_names[level]));
+		json_object_object_add(
+			o, "level", json_object_new_string(level_names[level]));
 		json_object_object_add(
 			o, "ts",
 			json_object_new_double((double)ts.tv_sec +

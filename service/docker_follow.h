@@ -32,8 +32,7 @@ struct docker_follow {
 
 /* Nothing is opened yet: docker_follow_stop may be called after this. */
 void docker_follow_init(struct docker_follow *f, struct pin_dir *pd,
-			const struct slog *log, const char *const *nets,
-			int n);
+			const struct slog *log, const char *const *nets, int n);
 /* Opens the maps and a packet socket, then connects to Docker. */
 int docker_follow_start(struct docker_follow *f, const char *ifname,
 			int ifindex);

@@ -25,7 +25,7 @@ struct http_conn {
 	size_t req_len, req_off;
 	http_parser parser;
 	uint64_t deadline; /* CLOCK_MONOTONIC ms; 0 = none */
-	int status; /* the HTTP status, once the headers are in */
+	int status;	   /* the HTTP status, once the headers are in */
 	bool headers_done, done;
 	int err; /* the callbacks' refusal */
 	char *body;
@@ -34,7 +34,10 @@ struct http_conn {
 	void *ctx;
 };
 
-enum { HTTP_MORE = 0, HTTP_DONE = 1 };
+enum {
+	HTTP_MORE = 0,
+	HTTP_DONE = 1
+};
 
 void http_conn_init(struct http_conn *c);
 /*

@@ -69,8 +69,8 @@ static int wanted_set(const struct service *s, struct prefix_set *want,
 	/* No file is no entries (a Docker-only unit has none); an empty
 	 * file's rule applies: nothing is removed because of it. */
 	else if (so->config && access(so->config, F_OK) && errno == ENOENT)
-		slog(&s->log, SLOG_WARN, "%s does not exist: no entries from it",
-		     so->config);
+		slog(&s->log, SLOG_WARN,
+		     "%s does not exist: no entries from it", so->config);
 	else if (so->config)
 		ret = prefix_file_load(so->config, flags, want, err, errlen);
 	*from_file = want->n - so->attach.prefixes.n;
@@ -165,8 +165,8 @@ static int take_run_lock(struct service *s)
 		return ret;
 	s->made_dir = !had_dir;
 	/* An open file of its own: pin_lock's flock is on another one. */
-	s->run_lock_fd = openat(s->pd.dir_fd, ".",
-				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s->run_lock_fd =
+		openat(s->pd.dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->run_lock_fd < 0)
 		return -errno;
 	if (flock(s->run_lock_fd, LOCK_EX | LOCK_NB)) {

@@ -62,8 +62,8 @@
 
 /* Frames per BPF_PROG_TEST_RUN call of the flood: more than it can send
  * before the alarm stops it. */
-#define FLOOD_REPEAT (1U << 31)
-#define FLOOD_BATCH 64
+#define FLOOD_REPEAT  (1U << 31)
+#define FLOOD_BATCH   64
 #define WARMUP_FRAMES 65536
 
 struct opts {
@@ -73,9 +73,9 @@ struct opts {
 	int runs;
 	double seconds;
 	uint32_t targets;
-	long rate; /* frames a second; 0: as fast as possible */
+	long rate;    /* frames a second; 0: as fast as possible */
 	int resp_cpu; /* the responder's CPU, for its CPU time */
-	int count; /* latency: probes a run */
+	int count;    /* latency: probes a run */
 	int cpu;      /* the generator's (and prober's) CPU, -1: any */
 };
 
@@ -118,7 +118,8 @@ static double responder_cpu_s(int resp_cpu)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
 		/* cpuN user nice system idle iowait irq softirq steal */
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu",
+		if (sscanf(line,
+			   "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu",
 			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
 			   &v[6], &v[7]) != 9)
 			continue;
@@ -150,8 +151,7 @@ static void router_close(struct router *r)
 
 /* Loads bench.bpf.c and attaches count_na to the router's veth: it counts
  * the NAs, and lets native XDP_TX frames of the peer reach this veth. */
-static int router_open(struct router *r, const struct opts *o,
-		       __u32 na_verdict)
+static int router_open(struct router *r, const struct opts *o, __u32 na_verdict)
 {
 	int err;
 
@@ -171,8 +171,8 @@ static int router_open(struct router *r, const struct opts *o,
 				     bpf_program__fd(r->skel->progs.count_na),
 				     XDP_FLAGS_DRV_MODE, NULL);
 	if (err) {
-		fprintf(stderr, "bench_flood: count_na on %s: %s\n",
-			o->ifname, strerror(-err));
+		fprintf(stderr, "bench_flood: count_na on %s: %s\n", o->ifname,
+			strerror(-err));
 		router_close(r);
 		return -1;
 	}
@@ -339,7 +339,8 @@ static int open_packet_socket(int ifindex)
 static double ts_diff_us(const struct timespec *a, const struct timespec *b)
 {
 	return (double)((long long)(a->tv_sec - b->tv_sec) * 1000000000LL +
-			(a->tv_nsec - b->tv_nsec)) / 1e3;
+			(a->tv_nsec - b->tv_nsec)) /
+	       1e3;
 }
 
 /*

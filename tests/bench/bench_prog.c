@@ -57,7 +57,7 @@
 #include "skel_fixture.h"
 #include "stats.h"
 
-#define MAX_SIZES 8
+#define MAX_SIZES  8
 #define FILL_CHUNK 65536
 
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
@@ -92,7 +92,7 @@ struct setup {
 	struct bench_bpf *bench;
 	int ndpr_fd, empty_fd, reset_fd, minimal_fd;
 	int hosts_fd, prefixes_fd, counters_fd, target_fd;
-	int known_empty_fd;	/* ndpr_empty */
+	int known_empty_fd; /* ndpr_empty */
 	size_t empty_words; /* its value's size, in words of 4 octets */
 	size_t entries;
 	double fill_s; /* time to load the /128 entries */
@@ -163,14 +163,15 @@ static int fill_maps(struct setup *s, size_t n)
 		vals[i].action = NDPR_ACT_ANSWER;
 	t0 = now_s();
 	for (done = 0; done < n;) {
-		__u32 cnt = (__u32)(n - done < FILL_CHUNK ? n - done :
-							     FILL_CHUNK);
+		__u32 cnt =
+			(__u32)(n - done < FILL_CHUNK ? n - done : FILL_CHUNK);
 
 		for (i = 0; i < cnt; i++)
 			bench_host_addr(done + i, keys[i].addr);
 		if (bpf_map_update_batch(hosts, keys, vals, &cnt, &bo)) {
-			fprintf(stderr, "bench_prog: batch update of %zu "
-					"entries: %s\n",
+			fprintf(stderr,
+				"bench_prog: batch update of %zu "
+				"entries: %s\n",
 				n, strerror(errno));
 			goto out;
 		}
@@ -251,8 +252,8 @@ static int setup_fds(struct setup *s)
 	s->minimal_fd = bpf_program__fd(s->bench->progs.minimal);
 	s->target_fd = bpf_map__fd(s->bench->maps.reset_target);
 	if (s->ndpr_fd < 0 || s->hosts_fd < 0 || s->prefixes_fd < 0 ||
-	    s->counters_fd < 0 || s->known_empty_fd < 0 ||
-	    s->empty_words < 2 || s->empty_words > 16) {
+	    s->counters_fd < 0 || s->known_empty_fd < 0 || s->empty_words < 2 ||
+	    s->empty_words > 16) {
 		fprintf(stderr, "bench_prog: the object lacks the program "
 				"ndpresponder or its maps\n");
 		return -1;
@@ -384,8 +385,8 @@ struct bcase {
 	enum how how;
 	enum which prog;
 	__u32 verdict;
-	int counter;	/* -1: not the responder */
-	bool hosts_off; /* the responder skips its /128 hash, known empty */
+	int counter;	 /* -1: not the responder */
+	bool hosts_off;	 /* the responder skips its /128 hash, known empty */
 	struct frame f;	 /* DIRECT */
 	struct ns_gen g; /* RESET */
 	struct figure ns;
@@ -446,8 +447,9 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 	if (c->counter >= 0) {
 		after = counter(s, c->counter);
 		if (after - before != (long long)repeat) {
-			fprintf(stderr, "bench_prog: %s: outcome counter rose "
-					"by %lld, expected %u\n",
+			fprintf(stderr,
+				"bench_prog: %s: outcome counter rose "
+				"by %lld, expected %u\n",
 				c->name, after - before, repeat);
 			return -1;
 		}
@@ -581,14 +583,14 @@ static void cases_init(struct bcase cs[C_MAX], size_t n)
 	 * trie; targets of the hosts' /64 that no entry holds. */
 	ns_gen_init(&cs[C_MATCH].g, asker_mac, src, net_hosts, 0, ~0ULL, 0,
 		    (uint32_t)n);
-	ns_gen_init(&cs[C_MATCH_HOT].g, asker_mac, src, net_hosts, 0, ~0ULL,
-		    0, 1);
+	ns_gen_init(&cs[C_MATCH_HOT].g, asker_mac, src, net_hosts, 0, ~0ULL, 0,
+		    1);
 	ns_gen_init(&cs[C_MATCH_PREFIX].g, asker_mac, src, net_prefix, 0,
 		    0xffff, 0, 65536);
-	ns_gen_init(&cs[C_MATCH_ROUTE].g, asker_mac, src, net_routed, 0,
-		    0xffff, 0, 65536);
-	ns_gen_init(&cs[C_NOMATCH].g, asker_mac, src, net_hosts,
-		    NOMATCH_SEED, ~0ULL, 0, NOMATCH_N);
+	ns_gen_init(&cs[C_MATCH_ROUTE].g, asker_mac, src, net_routed, 0, 0xffff,
+		    0, 65536);
+	ns_gen_init(&cs[C_NOMATCH].g, asker_mac, src, net_hosts, NOMATCH_SEED,
+		    ~0ULL, 0, NOMATCH_N);
 	cs[C_RESET_EMPTY].g = cs[C_MATCH].g;
 	ns_gen_init(&cs[C_TRIE].g, asker_mac, src, net_trie, 0, ~0ULL, 0,
 		    65536);
@@ -676,8 +678,7 @@ static int prog_info(void)
 	}
 	fig_print_one("verifier", "verified-insns", "-", "insns",
 		      info.verified_insns);
-	fig_print_one("verifier", "xlated", "-", "bytes",
-		      info.xlated_prog_len);
+	fig_print_one("verifier", "xlated", "-", "bytes", info.xlated_prog_len);
 	fig_print_one("verifier", "jited", "-", "bytes", info.jited_prog_len);
 	setup_destroy(&s);
 	return 0;
@@ -696,7 +697,8 @@ static void print_entries(size_t n)
 	for (i = 0; i < BENCH_N_PREFIXES; i++)
 		printf("%s%s/%u\n",
 		       bench_prefixes[i].action == NDPR_ACT_EXCLUDE ?
-			       "exclude " : "",
+			       "exclude " :
+			       "",
 		       bench_prefixes[i].addr, bench_prefixes[i].len);
 }
 

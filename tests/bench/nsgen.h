@@ -23,7 +23,8 @@ static inline void ns_gen_target(const struct ns_gen *g, uint64_t i,
 	int b;
 
 	iid = (bench_splitmix64(g->seed + (g->n ? i % g->n : 0)) &
-	       g->iid_mask) | g->iid_base;
+	       g->iid_mask) |
+	      g->iid_base;
 	memcpy(t, g->frame + BENCH_OFF_TARGET_IID - 8, 8);
 	for (b = 0; b < 8; b++)
 		t[8 + b] = (uint8_t)(iid >> (56 - 8 * b));

@@ -9,7 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-__u64 tagged;	  /* 802.1Q or 802.1ad ethertype after the MACs */
+__u64 tagged;	   /* 802.1Q or 802.1ad ethertype after the MACs */
 __u64 untagged_ns; /* IPv6, then ICMPv6 type 135, after the MACs */
 
 SEC("xdp")

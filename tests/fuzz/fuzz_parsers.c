@@ -138,24 +138,27 @@ static void check_prefix(const char *s, unsigned int flags)
 		broken("prefix_parse('%s') returned %d", s, ret);
 	if (!ret != want)
 		broken("prefix_parse('%s', flags %u) %s it; the rules %s "
-		       "it%s%s", s, flags, ret ? "refused" : "accepted",
+		       "it%s%s",
+		       s, flags, ret ? "refused" : "accepted",
 		       want ? "accept" : "refuse", ret ? ": " : "",
 		       ret ? err : "");
 	if (ret) {
 		if (!memchr(err, '\0', sizeof(err)) || !err[0])
 			broken("prefix_parse('%s'): no reason given", s);
 		if (!strchr(s, '\n') && strchr(err, '\n'))
-			broken("prefix_parse('%s'): reason of two lines: %s",
-			       s, err);
+			broken("prefix_parse('%s'): reason of two lines: %s", s,
+			       err);
 		return;
 	}
 	if (p.len != len || memcmp(&p.addr, addr, 16))
 		broken("prefix_parse('%s') gave /%u, want /%u or another "
-		       "address", s, p.len, len);
+		       "address",
+		       s, p.len, len);
 	prefix_format(&p, text, sizeof(text));
 	if (prefix_parse(text, flags, &q, err2, sizeof(err2)))
 		broken("prefix_parse('%s') accepts, but not its own "
-		       "prefix_format '%s': %s", s, text, err2);
+		       "prefix_format '%s': %s",
+		       s, text, err2);
 	if (q.len != p.len || memcmp(&q.addr, &p.addr, 16))
 		broken("'%s' -> '%s' reads back as another prefix", s, text);
 }
@@ -244,18 +247,20 @@ static void check_file(const uint8_t *data, size_t size, unsigned int flags)
 	int ret, ref;
 	size_t i;
 
-	if (ftruncate(file_fd, 0) || pwrite(file_fd, data, size, 0) !=
-					     (ssize_t)size)
+	if (ftruncate(file_fd, 0) ||
+	    pwrite(file_fd, data, size, 0) != (ssize_t)size)
 		broken("writing the memfd: %s", strerror(errno));
 	ret = prefix_file_read(file_path, flags, &got);
 	ref = ref_file(data, size, flags, &want);
 	if (ret != ref)
 		broken("prefix_file_read returned %d, the format says %d "
-		       "(input %zu octets)", ret, ref, size);
+		       "(input %zu octets)",
+		       ret, ref, size);
 	if (!ret) {
 		if (got.n != want.n)
 			broken("prefix_file_read read %zu entries, the format "
-			       "says %zu", got.n, want.n);
+			       "says %zu",
+			       got.n, want.n);
 		for (i = 0; i < got.n; i++) {
 			check_entry(&got.v[i], "prefix file");
 			if (memcmp(&got.v[i].addr, &want.v[i].addr, 16) ||
@@ -386,7 +391,8 @@ static void check_small(const char *s)
 			digit |= isdigit((unsigned char)*d);
 		for (d = s; *d; d++)
 			digit &= isdigit((unsigned char)*d) != 0;
-		if (v < 1 || v > 1u << 24 || !digit || !isdigit((unsigned char)*s))
+		if (v < 1 || v > 1u << 24 || !digit ||
+		    !isdigit((unsigned char)*s))
 			broken("parse_uint('%s') accepted %lu", s, v);
 	}
 	if (!mac_parse(s, mac)) {
@@ -402,8 +408,8 @@ static void check_small(const char *s)
 		if (strcasecmp(s, text))
 			broken("mac_parse('%s') is not aa:bb:cc:dd:ee:ff", s);
 		if (mac_parse(text, mac2) || memcmp(mac, mac2, 6))
-			broken("mac_parse('%s') -> '%s' does not read back",
-			       s, text);
+			broken("mac_parse('%s') -> '%s' does not read back", s,
+			       text);
 	}
 	if (!route_check_parse(s, &rc) && strcmp(s, "route") &&
 	    strcmp(s, "neigh") && strcmp(s, "off"))

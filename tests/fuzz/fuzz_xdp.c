@@ -46,20 +46,30 @@ static const struct {
 	struct ndpr_config cfg;
 } cfgs[] = {
 	{ "default",
-	  { { 0x02, 0, 0, 0, 0, 0x01 }, ALL_FLAGS, NDPR_OVERRIDE_MULTICAST,
+	  { { 0x02, 0, 0, 0, 0, 0x01 },
+	    ALL_FLAGS,
+	    NDPR_OVERRIDE_MULTICAST,
 	    NDPR_DEFAULT_EVENT_RATE } },
 	{ "no-router, override never",
-	  { { 0x02, 0, 0, 0, 0, 0x01 }, NDPR_CFG_DAD | NDPR_CFG_UNICAST,
-	    NDPR_OVERRIDE_NEVER, 0 } },
+	  { { 0x02, 0, 0, 0, 0, 0x01 },
+	    NDPR_CFG_DAD | NDPR_CFG_UNICAST,
+	    NDPR_OVERRIDE_NEVER,
+	    0 } },
 	{ "DAD and unicast off, override always",
-	  { { 0x02, 0, 0, 0, 0, 0x01 }, NDPR_CFG_ROUTER,
-	    NDPR_OVERRIDE_ALWAYS, 1 } },
+	  { { 0x02, 0, 0, 0, 0, 0x01 },
+	    NDPR_CFG_ROUTER,
+	    NDPR_OVERRIDE_ALWAYS,
+	    1 } },
 	{ "other MAC",
-	  { { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f }, ALL_FLAGS,
-	    NDPR_OVERRIDE_MULTICAST, 1000000 } },
+	  { { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f },
+	    ALL_FLAGS,
+	    NDPR_OVERRIDE_MULTICAST,
+	    1000000 } },
 	{ "conflicts recorded",
-	  { { 0x02, 0, 0, 0, 0, 0x01 }, ALL_FLAGS | NDPR_CFG_GUARDS,
-	    NDPR_OVERRIDE_MULTICAST, 0 } },
+	  { { 0x02, 0, 0, 0, 0, 0x01 },
+	    ALL_FLAGS | NDPR_CFG_GUARDS,
+	    NDPR_OVERRIDE_MULTICAST,
+	    0 } },
 };
 
 #define NCFG (sizeof(cfgs) / sizeof(cfgs[0]))
@@ -121,8 +131,8 @@ static unsigned long long outcomes[NCFG][NDPR_C_MAX];
 
 /* What the kernel reported, as libFuzzer features: config x outcome x
  * verdict. Cleared by libFuzzer before each input. */
-__attribute__((section("__libfuzzer_extra_counters"), used))
-static uint8_t seen[NCFG][NDPR_C_MAX][2];
+__attribute__((section("__libfuzzer_extra_counters"),
+	       used)) static uint8_t seen[NCFG][NDPR_C_MAX][2];
 
 /* A set-up that failed: no input's fault. */
 #define die(...) fuzz_fail(stderr, "fuzz_xdp", false, __VA_ARGS__)
@@ -151,13 +161,15 @@ static void load(struct skel_fixture *fx, const struct ndpr_config *cfg)
 	for (i = 0; i < guards_in(cfg); i++) {
 		struct ndpr_conflict rec = { .how = NDPR_CONFLICT_NA };
 		struct ndpr_guard g = { .kind = (__u8)guards[i].kind };
-		int err = guards[i].kind ?
-				  bpf_map_update_elem(
-					  bpf_map__fd(fx->skel->maps.ndpr_guards),
-					  guards[i].addr, &g, BPF_NOEXIST) :
-				  bpf_map_update_elem(
-					  bpf_map__fd(fx->skel->maps.ndpr_conflicts),
-					  guards[i].addr, &rec, BPF_NOEXIST);
+		int err =
+			guards[i].kind ?
+				bpf_map_update_elem(
+					bpf_map__fd(fx->skel->maps.ndpr_guards),
+					guards[i].addr, &g, BPF_NOEXIST) :
+				bpf_map_update_elem(
+					bpf_map__fd(
+						fx->skel->maps.ndpr_conflicts),
+					guards[i].addr, &rec, BPF_NOEXIST);
 
 		if (err)
 			die("adding guard %s: %s", guard_entries[i].addr,
@@ -186,8 +198,7 @@ static bool conflicts_ok(const struct skel_fixture *fx,
 		cur = &key;
 		if (want->recorded && !memcmp(key.addr, want->rec_addr, 16) &&
 		    !bpf_map_lookup_elem(fd, &key, &v) &&
-		    !memcmp(v.mac, want->rec_mac, 6) &&
-		    v.how == want->rec_how)
+		    !memcmp(v.mac, want->rec_mac, 6) && v.how == want->rec_how)
 			found = true;
 		else
 			ok = false;
@@ -242,8 +253,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void read_counters(const struct skel_fixture *fx,
-			  __u64 sum[NDPR_C_MAX])
+static void read_counters(const struct skel_fixture *fx, __u64 sum[NDPR_C_MAX])
 {
 	if (counters_sum(fx->counters_fd, sum))
 		die("reading counters: %s", strerror(errno));

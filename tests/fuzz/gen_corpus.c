@@ -59,8 +59,10 @@ static void raw_ns(const char *name, const char *src, const char *dst,
 {
 	static const struct fr_vlan tags[2] = { { 0x88a8, 200 },
 						{ 0x8100, 100 } };
-	struct fr_ns ns = { .vtcfl = 0x60000000, .hlim = 255,
-			    .nexthdr = FR_IPPROTO_ICMPV6, .type = FR_ND_NS };
+	struct fr_ns ns = { .vtcfl = 0x60000000,
+			    .hlim = 255,
+			    .nexthdr = FR_IPPROTO_ICMPV6,
+			    .type = FR_ND_NS };
 	struct frame f;
 
 	fr_ip6(src, ns.src);
@@ -100,8 +102,7 @@ static void gen_xdp_raw(void)
 	raw_ns("raw-ns-qinq", "fe80::1", NULL, "2001:db8:4::1", slla, 8, 2);
 	raw_ns("raw-ns-excluded", "fe80::1", NULL, "2001:db8:1::bad", slla, 8,
 	       0);
-	raw_ns("raw-ns-nomatch", "fe80::1", NULL, "2001:db8:3::1", slla, 8,
-	       0);
+	raw_ns("raw-ns-nomatch", "fe80::1", NULL, "2001:db8:3::1", slla, 8, 0);
 
 	fr_build_ipv4_udp(&f, xin_host_mac, xin_asker_mac);
 	put_xdp("raw-ipv4-udp", 0, XIN_RAW, f.b, f.len);
@@ -115,24 +116,24 @@ static void gen_xdp_raw(void)
 
 /* ---- XDP: NS descriptions (xdp_input.c), per configuration ---- */
 
-#define DESC(name, cfg, mode, ...)                                \
-	do {                                                      \
-		static const uint8_t b[] = { __VA_ARGS__ };        \
-		put_xdp(name, cfg, mode, b, sizeof(b));            \
+#define DESC(name, cfg, mode, ...)                          \
+	do {                                                \
+		static const uint8_t b[] = { __VA_ARGS__ }; \
+		put_xdp(name, cfg, mode, b, sizeof(b));     \
 	} while (0)
 
 /* Address bytes: table index xor'ed with the field's default. */
-#define T(i)   (i)
-#define S(i)   ((i) ^ 22)
-#define D(i)   ((i) ^ 60)
-#define OPT_SLLA   0
-#define OPT_NONCE  1
-#define OPT_TLLA   2
-#define OPT_UNKN   3
-#define OPT_RAW    4
-#define OPT_ZERO   5
-#define OPT_STRAY  6
-#define OPT_LONG   7
+#define T(i)	  (i)
+#define S(i)	  ((i) ^ 22)
+#define D(i)	  ((i) ^ 60)
+#define OPT_SLLA  0
+#define OPT_NONCE 1
+#define OPT_TLLA  2
+#define OPT_UNKN  3
+#define OPT_RAW	  4
+#define OPT_ZERO  5
+#define OPT_STRAY 6
+#define OPT_LONG  7
 
 /* A seed for configuration c, named after it. */
 static void put_cfg(const char *name, uint8_t c, const uint8_t *b, size_t n)
@@ -152,9 +153,8 @@ static void gen_xdp_desc_cfgs(void)
 	static const uint8_t dad[] = {
 		0, 0, 0, T(9), S(24), D(60), 1, OPT_NONCE
 	};
-	static const uint8_t unicast[] = {
-		0, 0, 8, T(6), S(27), D(61), 1, OPT_SLLA
-	};
+	static const uint8_t unicast[] = { 0,	  0,	 8, T(6),
+					   S(27), D(61), 1, OPT_SLLA };
 	uint8_t c;
 
 	for (c = 0; c < 4; c++) {
@@ -178,12 +178,12 @@ static void gen_xdp_desc(void)
 	DESC("ns-prefix-49", 3, XIN_NS, 0, 0, 0, T(15), S(27), D(60), 1,
 	     OPT_SLLA);
 	DESC("ns-ula", 1, XIN_NS, 0, 0, 0, T(20), S(22), D(60), 1, OPT_SLLA);
-	DESC("ns-too-long", 0, XIN_NS, 0, 0, 0, T(0), S(22), D(60), 2,
-	     OPT_SLLA, OPT_LONG | 2 << 3);
-	DESC("ns-max-len", 0, XIN_NS, 0, 0, 0, T(0), S(22), D(60), 2,
-	     OPT_SLLA, OPT_LONG | 1 << 3);
-	DESC("ns-hop-limit", 0, XIN_NS, 0x10, 0, 254, 0, T(0), S(22), D(60),
-	     1, OPT_SLLA);
+	DESC("ns-too-long", 0, XIN_NS, 0, 0, 0, T(0), S(22), D(60), 2, OPT_SLLA,
+	     OPT_LONG | 2 << 3);
+	DESC("ns-max-len", 0, XIN_NS, 0, 0, 0, T(0), S(22), D(60), 2, OPT_SLLA,
+	     OPT_LONG | 1 << 3);
+	DESC("ns-hop-limit", 0, XIN_NS, 0x10, 0, 254, 0, T(0), S(22), D(60), 1,
+	     OPT_SLLA);
 	DESC("ns-code", 0, XIN_NS, 0x20, 0, 1, 0, T(0), S(22), D(60), 1,
 	     OPT_SLLA);
 	DESC("ns-bad-csum", 0, XIN_NS, 0, 0x08, 0x01, 0x00, 0, T(0), S(22),
@@ -196,8 +196,7 @@ static void gen_xdp_desc(void)
 	     OPT_SLLA);
 	DESC("ns-dad-allnodes", 0, XIN_NS, 0, 0, 0, T(0), S(24), D(28), 0);
 	DESC("ns-src-multicast", 0, XIN_NS, 0, 0, 0, T(0), S(28), D(60), 0);
-	DESC("ns-target-multicast", 0, XIN_NS, 0, 0, 0, T(35), S(22), D(60),
-	     0);
+	DESC("ns-target-multicast", 0, XIN_NS, 0, 0, 0, T(35), S(22), D(60), 0);
 	DESC("ns-short-plen", 0, XIN_NS, 0, 0x10, 0, T(0), S(22), D(60), 1,
 	     OPT_SLLA, 0xf0);
 	DESC("ns-long-plen", 0, XIN_NS, 0, 0x10, 0, T(0), S(22), D(60), 1,
@@ -208,8 +207,8 @@ static void gen_xdp_desc(void)
 	     0, 60);
 	DESC("ns-fragment-hdr", 0, XIN_NS, 0, 0x01, 44, 0, T(0), S(22), D(60),
 	     0);
-	DESC("ns-raw-target", 0, XIN_NS, 0, 0, 0, 62, 0x20, 0x01, 0x0d, 0xb8,
-	     0, 0x07, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 1, S(22), D(60), 0);
+	DESC("ns-raw-target", 0, XIN_NS, 0, 0, 0, 62, 0x20, 0x01, 0x0d, 0xb8, 0,
+	     0x07, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 1, S(22), D(60), 0);
 	DESC("ns-raw-option", 2, XIN_NS, 0, 0, 0, T(0), S(27), D(61), 1,
 	     OPT_RAW, 1, 2, 0x02, 0, 0, 0, 0, 0xaa, 1, 2, 3, 4, 5, 6, 7, 8);
 	DESC("ns-patch-type", 0, XIN_NS_PATCH, 0, 0, 0, T(0), S(22), D(60), 1,
@@ -240,8 +239,8 @@ static void gen_pcap(const char *file, const char *name)
 		exit(1);
 	}
 	memcpy(&magic, hdr, 4);
-	if (magic != 0xa1b2c3d4 && magic != 0xd4c3b2a1 &&
-	    magic != 0xa1b23c4d && magic != 0x4d3cb2a1) {
+	if (magic != 0xa1b2c3d4 && magic != 0xd4c3b2a1 && magic != 0xa1b23c4d &&
+	    magic != 0x4d3cb2a1) {
 		fprintf(stderr, "gen_corpus: %s: not a pcap file\n", file);
 		exit(1);
 	}
@@ -256,7 +255,7 @@ static void gen_pcap(const char *file, const char *name)
 			break;
 		snprintf(fname, sizeof(fname), "%s-%u", name, n++);
 		put_xdp(fname, 0, XIN_RAW, pkt,
-			 caplen < XIN_MAX_FRAME ? caplen : XIN_MAX_FRAME);
+			caplen < XIN_MAX_FRAME ? caplen : XIN_MAX_FRAME);
 	}
 	fclose(f);
 }
@@ -271,7 +270,10 @@ struct text_seed {
 	size_t len;
 };
 
-#define SEED(name, which, s) { name, which, s, sizeof(s) - 1 }
+#define SEED(name, which, s)                  \
+	{                                     \
+		name, which, s, sizeof(s) - 1 \
+	}
 
 static const struct text_seed text_seeds[] = {
 	SEED("prefix-64", 0, "2001:db8:1::/64"),
@@ -298,14 +300,32 @@ static const struct text_seed text_seeds[] = {
 	SEED("file-three-words", 1, "exclude 2001:db8::/64 route-check\n"),
 	SEED("file-bad-prefix", 1, "2001:db8::/64\nfe80::1\n"),
 	SEED("argv-full", 2,
-	     "eth0\0" "2001:db8:1::/64\0" "-x\0" "2001:db8:1::1\0"
-	     "--mac\0" "02:00:00:00:00:01\0" "--override\0" "never\0"
-	     "--no-dad\0" "--no-unicast\0" "--no-router\0" "-m\0" "generic\0"
-	     "--max-prefixes\0" "1024\0" "--log-rate=0\0"
+	     "eth0\0"
+	     "2001:db8:1::/64\0"
+	     "-x\0"
+	     "2001:db8:1::1\0"
+	     "--mac\0"
+	     "02:00:00:00:00:01\0"
+	     "--override\0"
+	     "never\0"
+	     "--no-dad\0"
+	     "--no-unicast\0"
+	     "--no-router\0"
+	     "-m\0"
+	     "generic\0"
+	     "--max-prefixes\0"
+	     "1024\0"
+	     "--log-rate=0\0"
 	     "--route-check=neigh"),
-	SEED("argv-force", 2, "eth0\0" "::/0\0" "--force"),
+	SEED("argv-force", 2,
+	     "eth0\0"
+	     "::/0\0"
+	     "--force"),
 	SEED("argv-help", 2, "--help"),
-	SEED("argv-bad", 2, "--mode\0" "fast\0" "eth0"),
+	SEED("argv-bad", 2,
+	     "--mode\0"
+	     "fast\0"
+	     "eth0"),
 	SEED("small-uint", 3, "65536"),
 	SEED("small-mac", 3, "02:00:00:00:00:01"),
 	SEED("small-neigh", 3, "neigh"),

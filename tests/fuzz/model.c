@@ -14,12 +14,12 @@
 #define TPID_8021AD  0x88a8
 #define MAX_TAGS     2 /* the README: up to two, 802.1Q/802.1ad */
 
-#define ND_NS_TYPE   135
-#define ND_NA_TYPE   136
-#define NA_FLAG_S    0x40
-#define ND_MIN_LEN   24  /* type, code, checksum, reserved, target */
-#define ND_MAX_LEN   256 /* NDPR_MAX_ICMP_LEN: longer NS (SEND) pass */
-#define ND_OPT_SLLA  1
+#define ND_NS_TYPE  135
+#define ND_NA_TYPE  136
+#define NA_FLAG_S   0x40
+#define ND_MIN_LEN  24	/* type, code, checksum, reserved, target */
+#define ND_MAX_LEN  256 /* NDPR_MAX_ICMP_LEN: longer NS (SEND) pass */
+#define ND_OPT_SLLA 1
 
 static bool is_unspecified(const uint8_t *a)
 {
@@ -36,7 +36,7 @@ static bool is_multicast(const uint8_t *a)
 /* ff02::1:ffXX:XXXX, RFC 4291 §2.7.1: the whole /104 */
 static bool is_solicited_node(const uint8_t *a)
 {
-	static const uint8_t pfx[13] = { 0xff, 0x02, 0, 0, 0, 0, 0,
+	static const uint8_t pfx[13] = { 0xff, 0x02, 0, 0, 0, 0,   0,
 					 0,    0,    0, 0, 1, 0xff };
 
 	return !memcmp(a, pfx, sizeof(pfx));
@@ -181,9 +181,8 @@ static bool na_valid(const uint8_t *f, size_t len, size_t l3)
 }
 
 /* The guard counter for target t, or NDPR_C_MAX to answer. */
-static int guarded(const struct ndpr_config *cfg,
-		   const struct model_guard *g, size_t ng, const uint8_t *t,
-		   const struct model_result *r)
+static int guarded(const struct ndpr_config *cfg, const struct model_guard *g,
+		   size_t ng, const uint8_t *t, const struct model_result *r)
 {
 	bool conflict = false;
 
@@ -205,8 +204,8 @@ static int guarded(const struct ndpr_config *cfg,
 }
 
 /* RFC 4861 §7.2.4 with the README's deviations (source = the target). */
-static void build_na(const struct ndpr_config *cfg, const uint8_t *f,
-		     size_t l3, bool dad, bool mcast, struct frame *out)
+static void build_na(const struct ndpr_config *cfg, const uint8_t *f, size_t l3,
+		     bool dad, bool mcast, struct frame *out)
 {
 	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
 	const uint8_t *ip6 = f + l3, *target = ip6 + FR_IP6_HLEN + 8;
@@ -265,8 +264,8 @@ static int classify(const struct ndpr_config *cfg,
 		return NDPR_C_invalid_truncated;
 	if (msg[0] != ND_NS_TYPE) {
 		if (msg[0] == ND_NA_TYPE && na_valid(f, len, l3))
-			note_owner(cfg, tab, ntab, f, msg + 8,
-				   NDPR_CONFLICT_NA, r);
+			note_owner(cfg, tab, ntab, f, msg + 8, NDPR_CONFLICT_NA,
+				   r);
 		return NDPR_C_passed_not_ns;
 	}
 

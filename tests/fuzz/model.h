@@ -40,9 +40,9 @@ struct model_guard {
 };
 
 struct model_result {
-	int verdict; /* XDP_PASS or XDP_TX */
-	int counter; /* enum ndpr_counter */
-	bool dad, mcast; /* what kind of NS it was, when it was one */
+	int verdict;	  /* XDP_PASS or XDP_TX */
+	int counter;	  /* enum ndpr_counter */
+	bool dad, mcast;  /* what kind of NS it was, when it was one */
 	struct frame out; /* the NA for XDP_TX, else the frame unchanged */
 	/* The conflict the frame shows, with NDPR_CFG_GUARD_CONFLICT: an
 	 * answered address another MAC advertised or solicited from. */

@@ -40,48 +40,48 @@ const uint8_t xin_asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
  * edge, in nested excludes, and the special ranges of RFC 4291.
  */
 const char *const xin_addrs[] = {
-	"2001:db8:1::10",		  /* 0: answered /64 */
-	"2001:db8:1::",			  /* first of the /64 */
+	"2001:db8:1::10",		   /* 0: answered /64 */
+	"2001:db8:1::",			   /* first of the /64 */
 	"2001:db8:1::ffff:ffff:ffff:ffff", /* last of the /64 */
-	"2001:db8:1::bad",		  /* excluded /128 */
-	"2001:db8:1::bac",		  /* next to it */
-	"2001:db8:1:0:dead:beef:0:1",	  /* excluded /96 */
-	"2001:db8:1:0:dead:beef:cafe:5",  /* answered /112 in it */
-	"2001:db8:1:0:dead:beef:cafe:1",  /* excluded /128 in that */
-	"2001:db8:1:0:dead:bef0::1",	  /* just past the /96 */
-	"2001:db8:2::42",		  /* answered /128 alone */
-	"2001:db8:2::43",		  /* next to it: no match */
-	"2001:db8:3::1",		  /* no match */
-	"2001:db8:4::1",		  /* answered /127 */
-	"2001:db8:4::2",		  /* just past it */
-	"2001:db8:5::1",		  /* exclude with nothing around */
-	"2001:db8:6:8000::1",		  /* answered /49 */
-	"2001:db8:6:7fff::1",		  /* just before it */
-	"2001:db8:7:5::1",		  /* answered /61 */
-	"2001:db8:7:6::1",		  /* excluded /63 in it */
-	"2001:db8:7:8::1",		  /* just past the /61 */
-	"fd00::1",			  /* answered /8 */
-	"fdff::1",			  /* excluded /16 in it */
-	"fe80::1",			  /* link-local asker */
+	"2001:db8:1::bad",		   /* excluded /128 */
+	"2001:db8:1::bac",		   /* next to it */
+	"2001:db8:1:0:dead:beef:0:1",	   /* excluded /96 */
+	"2001:db8:1:0:dead:beef:cafe:5",   /* answered /112 in it */
+	"2001:db8:1:0:dead:beef:cafe:1",   /* excluded /128 in that */
+	"2001:db8:1:0:dead:bef0::1",	   /* just past the /96 */
+	"2001:db8:2::42",		   /* answered /128 alone */
+	"2001:db8:2::43",		   /* next to it: no match */
+	"2001:db8:3::1",		   /* no match */
+	"2001:db8:4::1",		   /* answered /127 */
+	"2001:db8:4::2",		   /* just past it */
+	"2001:db8:5::1",		   /* exclude with nothing around */
+	"2001:db8:6:8000::1",		   /* answered /49 */
+	"2001:db8:6:7fff::1",		   /* just before it */
+	"2001:db8:7:5::1",		   /* answered /61 */
+	"2001:db8:7:6::1",		   /* excluded /63 in it */
+	"2001:db8:7:8::1",		   /* just past the /61 */
+	"fd00::1",			   /* answered /8 */
+	"fdff::1",			   /* excluded /16 in it */
+	"fe80::1",			   /* link-local asker */
 	"fe80::2:3",
-	"::",				  /* DAD source */
+	"::", /* DAD source */
 	"::1",
 	"::ffff:192.0.2.1",
-	"2001:db8:1::1",		  /* the router */
-	"ff02::1",			  /* all-nodes */
+	"2001:db8:1::1", /* the router */
+	"ff02::1",	 /* all-nodes */
 	"ff02::2",
-	"ff02::1:ff00:10",		  /* group of 0 */
+	"ff02::1:ff00:10", /* group of 0 */
 	"ff02::1:ff00:0",
-	"ff02::1:fe00:10",		  /* off by one octet */
-	"ff12::1:ff00:10",		  /* other flags */
-	"ff02::1:0:1:ff00:10",		  /* non-zero middle */
+	"ff02::1:fe00:10",     /* off by one octet */
+	"ff12::1:ff00:10",     /* other flags */
+	"ff02::1:0:1:ff00:10", /* non-zero middle */
 	"ff05::2",
 	"ff02::1:ffff:ffff",
 };
 
 const size_t xin_naddrs = sizeof(xin_addrs) / sizeof(xin_addrs[0]);
 
-#define SRC_DEFAULT 22		   /* fe80::1 */
+#define SRC_DEFAULT 22 /* fe80::1 */
 #define DST_DEFAULT XIN_ADDR_SOLNODE
 
 /* Never more: keeps the frame under XIN_MAX_FRAME with tags and trailer. */
@@ -161,8 +161,7 @@ static void read_addr(struct reader *r, uint8_t deflt, const uint8_t *target,
 static void read_mac(struct reader *r, uint8_t choice, const uint8_t *group,
 		     uint8_t mac[6])
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff,
-					  0xff, 0xff, 0xff };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t zero[6];
 	const uint8_t *m;
 
@@ -265,8 +264,7 @@ void xin_fix_csum(struct frame *f)
 	size_t l3 = model_l3_offset(f->b, f->len), plen;
 	uint8_t *ip6 = f->b + l3, *msg = ip6 + FR_IP6_HLEN;
 
-	if (!l3 || f->len < l3 + FR_IP6_HLEN + 4 ||
-	    ip6[6] != FR_IPPROTO_ICMPV6)
+	if (!l3 || f->len < l3 + FR_IP6_HLEN + 4 || ip6[6] != FR_IPPROTO_ICMPV6)
 		return;
 	plen = fr_get16(ip6 + 4);
 	if (plen < 4 || l3 + FR_IP6_HLEN + plen > f->len)

@@ -375,7 +375,7 @@ static inline void fr_build_arp(struct frame *f, const uint8_t src[6])
 
 	f->len = 0;
 	fr_eth(f, bcast, src, NULL, 0, FR_ETH_P_ARP);
-	fr_put16(f, 1); /* Ethernet */
+	fr_put16(f, 1);		    /* Ethernet */
 	fr_put16(f, FR_ETH_P_IPV4); /* IPv4 */
 	fr_put8(f, 6);
 	fr_put8(f, 4);

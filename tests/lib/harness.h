@@ -33,12 +33,12 @@ harness_result(int ok, const char *name, const char *fmt, ...)
 }
 
 /* Checks a condition inside a named test; false marks the test failed. */
-#define CHECK(name, cond, ...)                                          \
-	({                                                              \
-		int __ok = !!(cond);                                    \
-		if (!__ok)                                              \
-			harness_result(0, name, __VA_ARGS__);           \
-		__ok;                                                   \
+#define CHECK(name, cond, ...)                                \
+	({                                                    \
+		int __ok = !!(cond);                          \
+		if (!__ok)                                    \
+			harness_result(0, name, __VA_ARGS__); \
+		__ok;                                         \
 	})
 
 static inline void hexdump_diff(const unsigned char *got, size_t glen,

@@ -24,8 +24,7 @@
 #include "ndpresponder.skel.h"
 #include "frames.h"
 
-_Static_assert(sizeof(struct ndpr_counters) ==
-		       (NDPR_C_MAX + 1) * sizeof(__u64),
+_Static_assert(sizeof(struct ndpr_counters) == (NDPR_C_MAX + 1) * sizeof(__u64),
 	       "the outcomes are read as an array of __u64, then one more");
 
 /* lo: a device that always exists, as a real receive names one. */
@@ -43,7 +42,8 @@ static inline int skel_unpin_maps(struct bpf_object *obj, char *why,
 	struct bpf_map *map;
 	int err;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		err = bpf_map__set_pin_path(map, NULL);
 		if (err) {
 			if (why)
@@ -87,7 +87,8 @@ static inline int skel_load_unpinned_from(skel_open_fn open,
 		snprintf(why, whylen, "load: %s", strerror(-err));
 		goto fail;
 	}
-	bpf_object__for_each_map(map, skel->obj) {
+	bpf_object__for_each_map(map, skel->obj)
+	{
 		if (bpf_map__is_pinned(map) || bpf_map__pin_path(map)) {
 			snprintf(why, whylen, "map %s is pinned",
 				 bpf_map__name(map));
@@ -191,10 +192,10 @@ static inline int xdp_run_repeat(int prog_fd, __u32 ifindex, const void *in,
 		.data_end = len,
 		.ingress_ifindex = ifindex,
 	};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
-		    .data_size_in = len, .data_out = out,
-		    .data_size_out = out ? *out_len : 0, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
+		    .data_out = out, .data_size_out = out ? *out_len : 0,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .repeat = repeat);
 	int err = 0;
 
 	if (bpf_prog_test_run_opts(prog_fd, &opts))
@@ -264,9 +265,8 @@ static inline int counters_sum(int fd, __u64 sum[NDPR_C_MAX])
 static inline const char *counter_id(int i)
 {
 #define COUNTER_ID(name) #name,
-	static const char *const ids[NDPR_C_MAX] = {
-		NDPR_COUNTERS(COUNTER_ID)
-	};
+	static const char *const ids[NDPR_C_MAX] = { NDPR_COUNTERS(
+		COUNTER_ID) };
 #undef COUNTER_ID
 
 	return i >= 0 && i < NDPR_C_MAX ? ids[i] : "?";

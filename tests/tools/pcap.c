@@ -10,10 +10,10 @@
 #include "frames.h"
 #include "tool.h"
 
-#define PCAP_MAGIC_US 0xa1b2c3d4
-#define PCAP_MAGIC_NS 0xa1b23c4d
+#define PCAP_MAGIC_US  0xa1b2c3d4
+#define PCAP_MAGIC_NS  0xa1b23c4d
 #define PCAP_FILE_HLEN 24
-#define PCAP_REC_HLEN 16
+#define PCAP_REC_HLEN  16
 
 /* The sequence number a flood gave ADDR, -1 if outside SEQ_NET. */
 static long seq_of(const uint8_t *addr, const uint8_t net[16])
@@ -33,24 +33,23 @@ static void print_nd(const uint8_t *pkt, uint32_t caplen, uint32_t sec,
 	bool is_ns;
 
 	if (caplen < FR_ETH_HLEN + FR_IP6_HLEN + 24 ||
-	    fr_get16(pkt + 12) != FR_ETH_P_IPV6 ||
-	    ip[6] != FR_IPPROTO_ICMPV6 ||
+	    fr_get16(pkt + 12) != FR_ETH_P_IPV6 || ip[6] != FR_IPPROTO_ICMPV6 ||
 	    (ic[0] != FR_ND_NS && ic[0] != FR_ND_NA))
 		return;
 	is_ns = ic[0] == FR_ND_NS;
 	inet_ntop(AF_INET6, ic + 8, target, sizeof(target));
 	/* An NS numbered by its source, the NA answering it by its
 	 * destination. */
-	printf("%s %u.%0*u %ld %s %d\n", is_ns ? "NS" : "NA", sec,
-	       nsec ? 9 : 6, frac, seq_of(is_ns ? ip + 8 : ip + 24, net),
-	       target, !is_ns && (ic[4] & FR_NA_R));
+	printf("%s %u.%0*u %ld %s %d\n", is_ns ? "NS" : "NA", sec, nsec ? 9 : 6,
+	       frac, seq_of(is_ns ? ip + 8 : ip + 24, net), target,
+	       !is_ns && (ic[4] & FR_NA_R));
 }
 
 /* Calls each(frame, caplen, sec, frac, nsec, arg) for every frame of
  * FILE; 0, or 2 with a line on stderr when FILE is no pcap file. */
 static int pcap_each(const char *file,
-		     void (*each)(const uint8_t *, uint32_t, uint32_t,
-				  uint32_t, int, const void *),
+		     void (*each)(const uint8_t *, uint32_t, uint32_t, uint32_t,
+				  int, const void *),
 		     const void *arg)
 {
 	static uint8_t pkt[262144];

@@ -138,15 +138,16 @@ int cmd_ns(int argc, char **argv)
 	int hlim = atoi(argv[6]);
 
 	if (parse_mac(argv[1], mac) || parse_ip6(argv[2], p.ns.src) ||
-	    parse_ip6(argv[3], target) || count <= 0 || rate <= 0 ||
-	    hlim < 0 || hlim > 255) {
+	    parse_ip6(argv[3], target) || count <= 0 || rate <= 0 || hlim < 0 ||
+	    hlim > 255) {
 		fprintf(stderr, "ns: bad arguments\n");
 		return 2;
 	}
 	plan_init(&p, mac, (uint8_t)hlim);
 	if (argc > 7) {
-		p.ns.ntags = parse_tags(argv[7], p.ns.tags,
-					sizeof(p.ns.tags) / sizeof(p.ns.tags[0]));
+		p.ns.ntags =
+			parse_tags(argv[7], p.ns.tags,
+				   sizeof(p.ns.tags) / sizeof(p.ns.tags[0]));
 		if (p.ns.ntags < 0) {
 			fprintf(stderr, "ns: bad tags %s\n", argv[7]);
 			return 2;

@@ -84,7 +84,9 @@ static const struct {
 int parse_mac(const char *s, uint8_t mac[6])
 {
 	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ?
+		       0 :
+		       -1;
 }
 
 int parse_ip6(const char *s, uint8_t a[16])

@@ -12,17 +12,17 @@
 /* A subcommand: its arguments after its name; returns the exit status. */
 #define TOOL_CMD(name) int cmd_##name(int argc, char **argv)
 
-TOOL_CMD(ns);	   /* send.c */
-TOOL_CMD(flood);   /* send.c */
-TOOL_CMD(pcap);	   /* pcap.c */
-TOOL_CMD(frames);  /* pcap.c */
-TOOL_CMD(na);	   /* na.c */
-TOOL_CMD(runkill); /* kill.c */
-TOOL_CMD(killsys); /* kill.c */
-TOOL_CMD(json);	   /* json.c */
-TOOL_CMD(xdplink); /* xdplink.c */
+TOOL_CMD(ns);	      /* send.c */
+TOOL_CMD(flood);      /* send.c */
+TOOL_CMD(pcap);	      /* pcap.c */
+TOOL_CMD(frames);     /* pcap.c */
+TOOL_CMD(na);	      /* na.c */
+TOOL_CMD(runkill);    /* kill.c */
+TOOL_CMD(killsys);    /* kill.c */
+TOOL_CMD(json);	      /* json.c */
+TOOL_CMD(xdplink);    /* xdplink.c */
 TOOL_CMD(fakedocker); /* fake_docker.c */
-TOOL_CMD(notify);  /* notify.c */
+TOOL_CMD(notify);     /* notify.c */
 
 /* 0, or -1 when S is no MAC or IPv6 address. */
 int parse_mac(const char *s, uint8_t mac[6]);

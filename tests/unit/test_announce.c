@@ -75,8 +75,8 @@ static bool same_frame(const char *name, const uint8_t *got, size_t glen,
 		size_t end = nd_fields[i].off + nd_fields[i].len;
 
 		if (n >= sizeof(why) || end > glen || end > want->len ||
-		    !memcmp(got + nd_fields[i].off,
-			    want->b + nd_fields[i].off, nd_fields[i].len))
+		    !memcmp(got + nd_fields[i].off, want->b + nd_fields[i].off,
+			    nd_fields[i].len))
 			continue;
 		n += snprintf(why + n, sizeof(why) - n, " %s;",
 			      nd_fields[i].name);
@@ -166,8 +166,8 @@ static void test_ns(const uint8_t mac[6], const char *src, const char *target)
 	size_t len;
 
 	fmt_mac(mac, m, sizeof(m));
-	snprintf(name, sizeof(name), "announce: NS from %s for %s, mac %s",
-		 src, target, m);
+	snprintf(name, sizeof(name), "announce: NS from %s for %s, mac %s", src,
+		 target, m);
 	fr_ip6(src, s.s6_addr);
 	fr_ip6(target, t.s6_addr);
 	memcpy(slla + 2, mac, 6);
@@ -189,8 +189,9 @@ static void test_ns(const uint8_t mac[6], const char *src, const char *target)
 	if (!same_frame(name, got, len, &want))
 		return;
 	/* Spelled out once more, without frames.h's helpers. */
-	if (!CHECK(name, got[0] == 0x33 && got[1] == 0x33 && got[2] == 0xff &&
-		   !memcmp(got + 3, t.s6_addr + 13, 3),
+	if (!CHECK(name,
+		   got[0] == 0x33 && got[1] == 0x33 && got[2] == 0xff &&
+			   !memcmp(got + 3, t.s6_addr + 13, 3),
 		   "eth dst is not 33:33:ff and the target's low 24 bits"))
 		return;
 	if (!CHECK(name, csum_verifies(got, len),
@@ -206,8 +207,7 @@ static void test_ns(const uint8_t mac[6], const char *src, const char *target)
 
 /* Loads unpinned with cfg and adds the answered prefix. */
 static int load_responder(struct skel_fixture *fx,
-			  const struct ndpr_config *cfg, char *why,
-			  size_t len)
+			  const struct ndpr_config *cfg, char *why, size_t len)
 {
 	struct ndpr_prefix_val val = { .action = NDPR_ACT_ANSWER };
 

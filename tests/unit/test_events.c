@@ -181,8 +181,8 @@ static void rings_close(struct rings *rs)
  * For the test name: loads with the event limit, a check of its own, and
  * opens both rings. On failure name has failed and nothing is left open.
  */
-static bool fixture_open(struct skel_fixture *fx, struct rings *rs,
-			 __u32 limit, const char *name)
+static bool fixture_open(struct skel_fixture *fx, struct rings *rs, __u32 limit,
+			 const char *name)
 {
 	char lname[64], why[256] = "";
 	int err;
@@ -215,19 +215,20 @@ static bool rings_check(struct rings *rs, int want, const char *name)
 	int i;
 
 	if (!CHECK(name, ne == want && !rs->events.badlen,
-		   "ndpr_events: %d records (%d of a wrong size), want %d",
-		   ne, rs->events.badlen, want))
+		   "ndpr_events: %d records (%d of a wrong size), want %d", ne,
+		   rs->events.badlen, want))
 		return false;
 	if (!CHECK(name, nm == want && !rs->monitor.badlen,
-		   "ndpr_monitor: %d records (%d of a wrong size), want %d",
-		   nm, rs->monitor.badlen, want))
+		   "ndpr_monitor: %d records (%d of a wrong size), want %d", nm,
+		   rs->monitor.badlen, want))
 		return false;
 	for (i = 0; i < want && i < RING_MAX; i++)
 		if (!CHECK(name,
 			   !memcmp(&rs->events.ev[i], &rs->monitor.ev[i],
 				   sizeof(struct ndpr_event)),
 			   "event %d differs between ndpr_events and "
-			   "ndpr_monitor", i))
+			   "ndpr_monitor",
+			   i))
 			return false;
 	return true;
 }
@@ -271,10 +272,10 @@ static bool event_ok(const struct ndpr_event *got, const struct want_event *w,
 	fr_ip6(w->source, src);
 	fr_ip6(w->target, tgt);
 	why[0] = 0;
-#define WHY(...)                                                        \
-	do {                                                            \
-		if (n < len)                                            \
-			n += snprintf(why + n, len - n, __VA_ARGS__);   \
+#define WHY(...)                                                      \
+	do {                                                          \
+		if (n < len)                                          \
+			n += snprintf(why + n, len - n, __VA_ARGS__); \
 	} while (0)
 	if (got->ifindex != TEST_IFINDEX)
 		WHY(" ifindex %u, want %d;", got->ifindex, TEST_IFINDEX);
@@ -286,8 +287,9 @@ static bool event_ok(const struct ndpr_event *got, const struct want_event *w,
 		    kind_name(w->kind));
 	if (memcmp(got->mac, asker_mac, 6))
 		WHY(" mac %02x:%02x:%02x:%02x:%02x:%02x, want the NS's "
-		    "Ethernet source;", got->mac[0], got->mac[1], got->mac[2],
-		    got->mac[3], got->mac[4], got->mac[5]);
+		    "Ethernet source;",
+		    got->mac[0], got->mac[1], got->mac[2], got->mac[3],
+		    got->mac[4], got->mac[5]);
 	if (memcmp(got->source, src, 16))
 		WHY(" source %s, want %s;",
 		    inet_ntop(AF_INET6, got->source, a, sizeof(a)), w->source);
@@ -304,7 +306,11 @@ static bool event_ok(const struct ndpr_event *got, const struct want_event *w,
 
 /* ---- frames ---- */
 
-enum ns_mode { NS_MCAST, NS_UNICAST, NS_DAD };
+enum ns_mode {
+	NS_MCAST,
+	NS_UNICAST,
+	NS_DAD
+};
 
 /*
  * A valid NS as a host sends it: multicast to the target's solicited-node
@@ -314,8 +320,8 @@ enum ns_mode { NS_MCAST, NS_UNICAST, NS_DAD };
 static void ns_init(struct fr_ns *ns, enum ns_mode mode, const char *src,
 		    const char *target)
 {
-	static const uint8_t slla[8] = { FR_ND_OPT_SLLA, 1, 0x02, 0x00,
-					 0x00, 0x00, 0x00, 0xaa };
+	static const uint8_t slla[8] = { FR_ND_OPT_SLLA, 1,    0x02, 0x00,
+					 0x00,		 0x00, 0x00, 0xaa };
 
 	memset(ns, 0, sizeof(*ns));
 	memcpy(ns->eth_src, asker_mac, 6);
@@ -411,9 +417,8 @@ static __u64 *read_tokens(const struct skel_fixture *fx, int ncpu)
  * tokens spent and `suppressed` refused, and on every other CPU none of
  * either. cpu -1: every CPU as wanted.
  */
-static bool evlimit_check(const struct skel_fixture *fx, int cpu,
-			  __u64 given, __u64 sent, __u64 suppressed,
-			  const char *name)
+static bool evlimit_check(const struct skel_fixture *fx, int cpu, __u64 given,
+			  __u64 sent, __u64 suppressed, const char *name)
 {
 	struct ndpr_counters *lim;
 	__u64 *tokens = NULL;
@@ -430,20 +435,24 @@ static bool evlimit_check(const struct skel_fixture *fx, int cpu,
 		goto out;
 	for (i = 0; i < ncpu; i++) {
 		if (cpu >= 0 && i != cpu) {
-			if (!CHECK(name, !lim[i].events_suppressed && tokens[i] == given,
+			if (!CHECK(name,
+				   !lim[i].events_suppressed &&
+					   tokens[i] == given,
 				   "CPU %d, where nothing ran: suppressed %llu, "
 				   "tokens %llu of %llu",
-				   i, (unsigned long long)lim[i].events_suppressed,
+				   i,
+				   (unsigned long long)lim[i].events_suppressed,
 				   (unsigned long long)tokens[i],
 				   (unsigned long long)given))
 				goto out;
 			continue;
 		}
-		if (!CHECK(name, lim[i].events_suppressed == suppressed &&
-			   given - tokens[i] == sent,
+		if (!CHECK(name,
+			   lim[i].events_suppressed == suppressed &&
+				   given - tokens[i] == sent,
 			   "CPU %d: sent %llu, suppressed %llu; "
-			   "want %llu, %llu", i,
-			   (unsigned long long)(given - tokens[i]),
+			   "want %llu, %llu",
+			   i, (unsigned long long)(given - tokens[i]),
 			   (unsigned long long)lim[i].events_suppressed,
 			   (unsigned long long)sent,
 			   (unsigned long long)suppressed))
@@ -529,8 +538,8 @@ static void check_json_line(const char *name, const char *line,
 	if (!CHECK(name, line, "open_memstream: %s", strerror(errno)))
 		return;
 	len = strlen(line);
-	if (!CHECK(name, len && line[len - 1] == '\n' &&
-		   !memchr(line, '\n', len - 1),
+	if (!CHECK(name,
+		   len && line[len - 1] == '\n' && !memchr(line, '\n', len - 1),
 		   "want exactly one line, got \"%s\"", line))
 		return;
 	o = json_tokener_parse(line);
@@ -541,20 +550,21 @@ static void check_json_line(const char *name, const char *line,
 	}
 	for (i = 0; w[i].key; i++) {
 		const char *got = json_str(o, w[i].key);
-		bool ok = w[i].val ? got && !strcmp(got, w[i].val) :
-				     !json_object_object_get_ex(o, w[i].key,
-								NULL);
+		bool ok = w[i].val ?
+				  got && !strcmp(got, w[i].val) :
+				  !json_object_object_get_ex(o, w[i].key, NULL);
 
 		if (!CHECK(name, ok, "%s: got %s%s%s, want %s%s%s in %s",
 			   w[i].key, got ? "\"" : "", got ? got : "(none)",
 			   got ? "\"" : "", w[i].val ? "\"" : "",
-			   w[i].val ? w[i].val : "(none)",
-			   w[i].val ? "\"" : "", line))
+			   w[i].val ? w[i].val : "(none)", w[i].val ? "\"" : "",
+			   line))
 			goto out;
 	}
 	/* zap puts the time in every line; log readers sort by it. */
-	if (!CHECK(name, json_object_object_get_ex(o, "ts", &ts) &&
-		   json_object_is_type(ts, json_type_double),
+	if (!CHECK(name,
+		   json_object_object_get_ex(o, "ts", &ts) &&
+			   json_object_is_type(ts, json_type_double),
 		   "no numeric ts in %s", line))
 		goto out;
 	harness_result(1, name, "%s", "");
@@ -592,8 +602,14 @@ struct log_case {
 #define T "2001:db8:1::10"
 
 static const struct log_case log_cases[] = {
-	{ "events: event_log answered multicast -> info RESPOND", SLOG_DEBUG,
-	  NDPR_KIND_MULTICAST, NDPR_C_answered, "fe80::1", T, false, {
+	{ "events: event_log answered multicast -> info RESPOND",
+	  SLOG_DEBUG,
+	  NDPR_KIND_MULTICAST,
+	  NDPR_C_answered,
+	  "fe80::1",
+	  T,
+	  false,
+	  {
 		  { "level", "info" },
 		  { "msg", "RESPOND" },
 		  { "ns", "who-has " T " tell fe80::1" },
@@ -604,15 +620,27 @@ static const struct log_case log_cases[] = {
 		  { "mac", "02:00:00:00:00:aa" },
 		  { "reason", NULL }, /* answers have none */
 	  } },
-	{ "events: event_log answered unicast -> is-alive", SLOG_DEBUG,
-	  NDPR_KIND_UNICAST, NDPR_C_answered, "2001:db8:1::1", T, false, {
+	{ "events: event_log answered unicast -> is-alive",
+	  SLOG_DEBUG,
+	  NDPR_KIND_UNICAST,
+	  NDPR_C_answered,
+	  "2001:db8:1::1",
+	  T,
+	  false,
+	  {
 		  { "level", "info" },
 		  { "msg", "RESPOND" },
 		  { "ns", "is-alive " T " tell 2001:db8:1::1" },
 		  { "kind", "unicast" },
 	  } },
-	{ "events: event_log answered DAD -> info RESPOND dad", SLOG_DEBUG,
-	  NDPR_KIND_DAD, NDPR_C_answered_dad, "::", T, false, {
+	{ "events: event_log answered DAD -> info RESPOND dad",
+	  SLOG_DEBUG,
+	  NDPR_KIND_DAD,
+	  NDPR_C_answered_dad,
+	  "::",
+	  T,
+	  false,
+	  {
 		  { "level", "info" },
 		  { "msg", "RESPOND" },
 		  { "ns", "dad " T },
@@ -620,8 +648,14 @@ static const struct log_case log_cases[] = {
 		  { "source", "::" },
 		  { "reason", NULL },
 	  } },
-	{ "events: event_log invalid checksum -> debug INVALID", SLOG_DEBUG,
-	  NDPR_KIND_MULTICAST, NDPR_C_invalid_checksum, "fe80::1", T, false, {
+	{ "events: event_log invalid checksum -> debug INVALID",
+	  SLOG_DEBUG,
+	  NDPR_KIND_MULTICAST,
+	  NDPR_C_invalid_checksum,
+	  "fe80::1",
+	  T,
+	  false,
+	  {
 		  { "level", "debug" },
 		  { "msg", "INVALID" },
 		  { "reason", "invalid-checksum" },
@@ -629,11 +663,22 @@ static const struct log_case log_cases[] = {
 		  { "target", T },
 	  } },
 	/* The default level: invalid NS are debug noise, answers are not. */
-	{ "events: event_log at level info drops an invalid event", SLOG_INFO,
-	  NDPR_KIND_MULTICAST, NDPR_C_invalid_checksum, "fe80::1", T, true,
+	{ "events: event_log at level info drops an invalid event",
+	  SLOG_INFO,
+	  NDPR_KIND_MULTICAST,
+	  NDPR_C_invalid_checksum,
+	  "fe80::1",
+	  T,
+	  true,
 	  { { NULL, NULL } } },
-	{ "events: event_log at level info keeps an answer", SLOG_INFO,
-	  NDPR_KIND_MULTICAST, NDPR_C_answered, "fe80::1", T, false, {
+	{ "events: event_log at level info keeps an answer",
+	  SLOG_INFO,
+	  NDPR_KIND_MULTICAST,
+	  NDPR_C_answered,
+	  "fe80::1",
+	  T,
+	  false,
+	  {
 		  { "level", "info" },
 		  { "msg", "RESPOND" },
 	  } },
@@ -781,9 +826,9 @@ struct ev_case {
 	enum ns_mode mode;
 	const char *src;
 	const char *target;
-	uint8_t hlim;	  /* 0: 255 */
+	uint8_t hlim; /* 0: 255 */
 	bool bad_csum;
-	bool dad_slla;	  /* a DAD probe with an SLLA: invalid */
+	bool dad_slla; /* a DAD probe with an SLLA: invalid */
 	__u32 verdict;
 	bool event;
 	__u8 kind;
@@ -800,9 +845,9 @@ static const struct ev_case ev_cases[] = {
 	{ "events: unicast NS -> kind unicast, answered", NULL, NS_UNICAST,
 	  "2001:db8:1::1", "2001:db8:1::22", 0, false, false, XDP_TX, true,
 	  NDPR_KIND_UNICAST, NDPR_C_answered },
-	{ "events: bad checksum -> invalid_checksum", NULL, NS_MCAST,
-	  "fe80::1", "2001:db8:1::23", 0, true, false, XDP_PASS, true,
-	  NDPR_KIND_MULTICAST, NDPR_C_invalid_checksum },
+	{ "events: bad checksum -> invalid_checksum", NULL, NS_MCAST, "fe80::1",
+	  "2001:db8:1::23", 0, true, false, XDP_PASS, true, NDPR_KIND_MULTICAST,
+	  NDPR_C_invalid_checksum },
 	{ "events: hop limit 254 -> invalid_hop_limit", NULL, NS_MCAST,
 	  "fe80::1", "2001:db8:1::24", 254, false, false, XDP_PASS, true,
 	  NDPR_KIND_MULTICAST, NDPR_C_invalid_hop_limit },
@@ -813,15 +858,15 @@ static const struct ev_case ev_cases[] = {
 	  NS_DAD, "::", "2001:db8:1::26", 0, false, true, XDP_PASS, true,
 	  NDPR_KIND_DAD, NDPR_C_invalid_dad_slla },
 	/* Invalid is reported whether or not the target is ours. */
-	{ "events: bad checksum for no-match target -> invalid_checksum",
-	  NULL, NS_MCAST, "fe80::1", "2001:db8:9::1", 0, true, false, XDP_PASS,
-	  true, NDPR_KIND_MULTICAST, NDPR_C_invalid_checksum },
+	{ "events: bad checksum for no-match target -> invalid_checksum", NULL,
+	  NS_MCAST, "fe80::1", "2001:db8:9::1", 0, true, false, XDP_PASS, true,
+	  NDPR_KIND_MULTICAST, NDPR_C_invalid_checksum },
 	{ "events: no-match NS -> no event", NULL, NS_MCAST, "fe80::1",
 	  "2001:db8:9::1", 0, false, false, XDP_PASS, false, 0, 0 },
 	{ "events: IPv6 TCP -> no event", build_tcp, 0, NULL, NULL, 0, false,
 	  false, XDP_PASS, false, 0, 0 },
-	{ "events: ARP -> no event", build_arp, 0, NULL, NULL, 0, false,
-	  false, XDP_PASS, false, 0, 0 },
+	{ "events: ARP -> no event", build_arp, 0, NULL, NULL, 0, false, false,
+	  XDP_PASS, false, 0, 0 },
 	{ "events: NA for an answered target -> no event", build_na, 0, NULL,
 	  NULL, 0, false, false, XDP_PASS, false, 0, 0 },
 };
@@ -829,8 +874,8 @@ static const struct ev_case ev_cases[] = {
 static void run_ev_case(const struct skel_fixture *fx, struct rings *rs,
 			const struct ev_case *c)
 {
-	static const uint8_t dad_slla[8] = { FR_ND_OPT_SLLA, 1, 0x02, 0x00,
-					     0x00, 0x00, 0x00, 0xaa };
+	static const uint8_t dad_slla[8] = { FR_ND_OPT_SLLA, 1,	   0x02, 0x00,
+					     0x00,	     0x00, 0x00, 0xaa };
 	struct want_event w = {
 		.source = c->src,
 		.target = c->target,
@@ -862,14 +907,15 @@ static void run_ev_case(const struct skel_fixture *fx, struct rings *rs,
 	t1 = now_ns();
 	if (!CHECK(c->name, !err, "bpf_prog_test_run_opts: %s", strerror(err)))
 		return;
-	if (!CHECK(c->name, retval == c->verdict, "verdict %u, want %u",
-		   retval, c->verdict))
+	if (!CHECK(c->name, retval == c->verdict, "verdict %u, want %u", retval,
+		   c->verdict))
 		return;
 	if (!rings_check(rs, c->event, c->name))
 		return;
-	if (c->event && !CHECK(c->name, event_ok(&rs->events.ev[0], &w, t0,
-						 t1, why, sizeof(why)),
-			       "event:%s", why))
+	if (c->event &&
+	    !CHECK(c->name,
+		   event_ok(&rs->events.ev[0], &w, t0, t1, why, sizeof(why)),
+		   "event:%s", why))
 		return;
 	harness_result(1, c->name, "%s", "");
 }

@@ -31,22 +31,25 @@
 #include "guards.h"
 #include "maps.h"
 
-#define HOST_MAC  { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
-#define ALL_FLAGS                                                            \
+#define HOST_MAC                                   \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x01 \
+	}
+#define ALL_FLAGS \
 	(NDPR_CFG_ROUTER | NDPR_CFG_DAD | NDPR_CFG_UNICAST | NDPR_CFG_GUARDS)
 
 static const uint8_t host_mac[6] = HOST_MAC;
 /* The router asking, and a third node on the link owning addresses. */
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
 static const uint8_t owner_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x77 };
-static const uint8_t slla[8] = { FR_ND_OPT_SLLA, 1, 0x02, 0x00, 0x00,
-				 0x00, 0x00, 0xaa };
+static const uint8_t slla[8] = { FR_ND_OPT_SLLA, 1,    0x02, 0x00,
+				 0x00,		 0x00, 0x00, 0xaa };
 
 static const struct ndpr_config cfg_on = { .mac = HOST_MAC,
 					   .flags = ALL_FLAGS };
-static const struct ndpr_config cfg_off = {
-	.mac = HOST_MAC, .flags = ALL_FLAGS & ~NDPR_CFG_GUARD_CONFLICT
-};
+static const struct ndpr_config cfg_off = { .mac = HOST_MAC,
+					    .flags = ALL_FLAGS &
+						     ~NDPR_CFG_GUARD_CONFLICT };
 
 #define PREFIX	"2001:db8:1::"
 #define OUTSIDE "2001:db8:9::40"
@@ -57,9 +60,12 @@ static struct ndpr_maps maps = NDPR_MAPS_INIT;
 /* The multicast NS the router sends for target, from src. */
 static void build_ns(struct frame *f, const char *src, const char *target)
 {
-	struct fr_ns ns = { .vtcfl = 0x60000000, .hlim = 255,
-			    .nexthdr = FR_IPPROTO_ICMPV6, .type = FR_ND_NS,
-			    .opts = slla, .opts_len = sizeof(slla) };
+	struct fr_ns ns = { .vtcfl = 0x60000000,
+			    .hlim = 255,
+			    .nexthdr = FR_IPPROTO_ICMPV6,
+			    .type = FR_ND_NS,
+			    .opts = slla,
+			    .opts_len = sizeof(slla) };
 
 	fr_ip6(src, ns.src);
 	fr_ip6(target, ns.target);
@@ -79,8 +85,8 @@ static void build_ns_from(struct frame *f, const char *src,
 
 /* An unsolicited NA (O=1, to all-nodes) for target from mac, as a node
  * announces its address (RFC 4861 §7.2.6). */
-static void build_na(struct frame *f, const char *target,
-		     const uint8_t mac[6], uint8_t flags)
+static void build_na(struct frame *f, const char *target, const uint8_t mac[6],
+		     uint8_t flags)
 {
 	struct fr_na na = { .eth_dst = { 0x33, 0x33, 0, 0, 0, 1 },
 			    .flags = flags };
@@ -124,19 +130,20 @@ static bool run(const char *name, const struct frame *in, bool want_tx,
 	if (!CHECK(name, !err, "test run: %s", strerror(err)) ||
 	    !CHECK(name, !counters_sum(fx.counters_fd, after), "counters"))
 		return false;
-	if (!CHECK(name, retval == (want_tx ? XDP_TX : XDP_PASS),
-		   "verdict %s", verdict_name(retval)))
+	if (!CHECK(name, retval == (want_tx ? XDP_TX : XDP_PASS), "verdict %s",
+		   verdict_name(retval)))
 		return false;
-	if (want_tx && !CHECK(name, got.len == want->len &&
-				    !memcmp(got.b, want->b, got.len),
-			      "the NA differs from the expected one")) {
+	if (want_tx &&
+	    !CHECK(name,
+		   got.len == want->len && !memcmp(got.b, want->b, got.len),
+		   "the NA differs from the expected one")) {
 		hexdump_diff(got.b, got.len, want->b, want->len);
 		return false;
 	}
 	if (!want_tx && !passed_unchanged(name, in->b, in->len, got.b, got.len))
 		return false;
-	return CHECK(name, counters_ok(before, after, counter, why,
-				       sizeof(why)),
+	return CHECK(name,
+		     counters_ok(before, after, counter, why, sizeof(why)),
 		     "counters: %s", why);
 }
 
@@ -187,10 +194,11 @@ static void note(const char *name, const struct frame *in, int counter,
 	}
 	if (!CHECK(name, have, "no conflict recorded for %s", addr))
 		return;
-	harness_result(!memcmp(c.mac, mac, 6) && c.how == how &&
-			       c.first_ns && c.last_ns >= c.first_ns &&
+	harness_result(!memcmp(c.mac, mac, 6) && c.how == how && c.first_ns &&
+			       c.last_ns >= c.first_ns &&
 			       !empty_flags().conflicts,
-		       name, "record: how %u, first %llu, last %llu, map "
+		       name,
+		       "record: how %u, first %llu, last %llu, map "
 		       "still marked empty %u",
 		       c.how, (unsigned long long)c.first_ns,
 		       (unsigned long long)c.last_ns, empty_flags().conflicts);
@@ -236,8 +244,10 @@ static void conflict_cases(void)
 {
 	struct frame in;
 
-	harness_result(empty_flags().conflicts, "conflicts: none yet, the "
-		       "map is marked known-empty", "%s", "not marked");
+	harness_result(empty_flags().conflicts,
+		       "conflicts: none yet, the "
+		       "map is marked known-empty",
+		       "%s", "not marked");
 	solicit("conflicts: ::20 answered before any conflict", PREFIX "20",
 		NDPR_C_answered);
 
@@ -250,8 +260,7 @@ static void conflict_cases(void)
 	build_na(&in, PREFIX "21", host_mac, FR_NA_O);
 	note("conflicts: NA for ::21 from our own MAC: not recorded", &in,
 	     NDPR_C_passed_not_ns, PREFIX "21", NULL, 0);
-	solicit("conflicts: ::21 still answered", PREFIX "21",
-		NDPR_C_answered);
+	solicit("conflicts: ::21 still answered", PREFIX "21", NDPR_C_answered);
 
 	build_na(&in, PREFIX "22", owner_mac, FR_NA_O);
 	in.b[FR_ETH_HLEN + FR_IP6_HLEN + 2] ^= 1;
@@ -259,20 +268,19 @@ static void conflict_cases(void)
 	     NDPR_C_passed_not_ns, PREFIX "22", NULL, 0);
 	build_na(&in, PREFIX "22", owner_mac, FR_NA_O);
 	in.b[FR_ETH_HLEN + 7] = 254;
-	note("conflicts: NA with hop limit 254 (off-link): not recorded",
-	     &in, NDPR_C_passed_not_ns, PREFIX "22", NULL, 0);
+	note("conflicts: NA with hop limit 254 (off-link): not recorded", &in,
+	     NDPR_C_passed_not_ns, PREFIX "22", NULL, 0);
 	build_na(&in, PREFIX "22", owner_mac, FR_NA_S);
 	note("conflicts: solicited NA to a multicast group (invalid, "
 	     "RFC 4861 §7.1.2): not recorded",
 	     &in, NDPR_C_passed_not_ns, PREFIX "22", NULL, 0);
 	build_na(&in, OUTSIDE, owner_mac, FR_NA_O);
-	note("conflicts: NA for a target we do not answer: not recorded",
-	     &in, NDPR_C_passed_not_ns, OUTSIDE, NULL, 0);
+	note("conflicts: NA for a target we do not answer: not recorded", &in,
+	     NDPR_C_passed_not_ns, OUTSIDE, NULL, 0);
 
 	build_ns_from(&in, PREFIX "30", owner_mac);
-	note("conflicts: NS sourced from ::30 from another MAC, recorded",
-	     &in, NDPR_C_passed_gateway, PREFIX "30", owner_mac,
-	     NDPR_CONFLICT_NS);
+	note("conflicts: NS sourced from ::30 from another MAC, recorded", &in,
+	     NDPR_C_passed_gateway, PREFIX "30", owner_mac, NDPR_CONFLICT_NS);
 	solicit("conflicts: the next NS for ::30 -> passed_conflict",
 		PREFIX "30", NDPR_C_passed_conflict);
 	build_ns_from(&in, "fe80::77", owner_mac);
@@ -316,8 +324,8 @@ static int load(const struct ndpr_config *cfg, const char *name)
 	int err;
 
 	err = skel_fixture_load(&fx, cfg, why, sizeof(why));
-	if (!err && skel_add_entry(fx.skel, PREFIX, 64, &val, why,
-				   sizeof(why))) {
+	if (!err &&
+	    skel_add_entry(fx.skel, PREFIX, 64, &val, why, sizeof(why))) {
 		skel_fixture_destroy(&fx);
 		err = -1;
 	}

@@ -62,20 +62,21 @@ static void check_one_object(const char *name, const char *out,
 	const char *got_level = o ? field(o, "level") : NULL;
 	const char *got_msg = o ? field(o, "msg") : NULL;
 
-	harness_result(nl && !nl[1] && o &&
-			       json_object_is_type(o, json_type_object) &&
-			       got_level && !strcmp(got_level, level) &&
-			       got_msg && !strcmp(got_msg, msg) &&
-			       field(o, "ts"),
-		       name, "expected one line {\"level\":\"%s\", \"ts\", "
-		       "\"msg\":\"%s\"}, got '%s'", level, msg, out);
+	harness_result(
+		nl && !nl[1] && o && json_object_is_type(o, json_type_object) &&
+			got_level && !strcmp(got_level, level) && got_msg &&
+			!strcmp(got_msg, msg) && field(o, "ts"),
+		name,
+		"expected one line {\"level\":\"%s\", \"ts\", "
+		"\"msg\":\"%s\"}, got '%s'",
+		level, msg, out);
 	json_object_put(o);
 }
 
 static void native_unavailable(void)
 {
-	pr_info("%s: native XDP not available (%s); using generic mode",
-		"eth0", "Operation not supported");
+	pr_info("%s: native XDP not available (%s); using generic mode", "eth0",
+		"Operation not supported");
 }
 
 static void quoted_error(void)
@@ -99,12 +100,12 @@ struct log_case {
 };
 
 static const struct log_case log_cases[] = {
-	{ "log: pr_info through the hook is one JSON object", SLOG_INFO,
-	  false, native_unavailable, "info",
+	{ "log: pr_info through the hook is one JSON object", SLOG_INFO, false,
+	  native_unavailable, "info",
 	  "eth0: native XDP not available (Operation not supported); using "
 	  "generic mode" },
-	{ "log: pr_err is level error, escaped", SLOG_INFO, false,
-	  quoted_error, "error", "couldn't attach \"quoted\"\n" },
+	{ "log: pr_err is level error, escaped", SLOG_INFO, false, quoted_error,
+	  "error", "couldn't attach \"quoted\"\n" },
 	{ "log: the level drops pr_info under ERROR", SLOG_ERROR, false,
 	  native_unavailable, NULL, NULL },
 	{ "log: pr_debug without -v prints nothing", SLOG_INFO, false,
@@ -171,11 +172,11 @@ static void test_text_and_reset(void)
 		return;
 	pr_info("plain %d", 1);
 	out = capture_stop(&c);
-	harness_result(strlen(out) > 16 && !strcmp(out + strlen(out) - 14,
-						  "info  plain 1\n") &&
-			       !strchr(out, '{'),
-		       "log: text format gives the slog text line",
-		       "got '%s'", out);
+	harness_result(
+		strlen(out) > 16 &&
+			!strcmp(out + strlen(out) - 14, "info  plain 1\n") &&
+			!strchr(out, '{'),
+		"log: text format gives the slog text line", "got '%s'", out);
 	free(out);
 
 	if (capture_start(&c, true, SLOG_INFO))
@@ -183,8 +184,9 @@ static void test_text_and_reset(void)
 	log_set_hook(NULL, NULL);
 	err = stderr_of_pr_err("back on stderr");
 	fflush(c.log.out);
-	harness_result(!c.len && err && !strcmp(err, "ndpresponder: back on "
-						      "stderr\n"),
+	harness_result(!c.len && err &&
+			       !strcmp(err, "ndpresponder: back on "
+					    "stderr\n"),
 		       "log: log_set_hook(NULL) restores stderr's line",
 		       "the removed hook got '%s', stderr '%s'", c.buf,
 		       err ? err : "(no tmpfile)");
@@ -227,8 +229,8 @@ static void test_journal(void)
 		harness_result(false, "log: journal stream", "no tmpfile");
 		return;
 	}
-	snprintf(env, sizeof(env), "%llu:%llu",
-		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
 	setenv("JOURNAL_STREAM", env, 1);
 	got = journal_lines(f, false);
 	harness_result(got && !strcmp(got, "<4>warn  gateway fe80::1 gone\n"

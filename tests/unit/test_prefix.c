@@ -80,11 +80,11 @@ static void test_parse(void)
 		ret = prefix_parse(c->in, c->flags, &p, err, sizeof(err));
 		if (c->ok) {
 			inet_pton(AF_INET6, c->addr, &want);
-			harness_result(!ret && !memcmp(&want, &p.addr,
-						       sizeof(want)) &&
-					       p.len == c->len,
-				       name, "ret %d len %u err '%s'", ret,
-				       p.len, err);
+			harness_result(
+				!ret && !memcmp(&want, &p.addr, sizeof(want)) &&
+					p.len == c->len,
+				name, "ret %d len %u err '%s'", ret, p.len,
+				err);
 		} else {
 			harness_result(ret && strstr(err, c->why) &&
 					       !strchr(err, '\n'),
@@ -139,13 +139,12 @@ static void test_file(void)
 	}
 	ret = prefix_file_read(path, 0, &s);
 	unlink(path);
-	harness_result(!ret && s.n == 3 && s.v[0].len == 64 &&
-			       s.v[0].action == NDPR_ACT_ANSWER &&
-			       s.v[1].len == 128 &&
-			       s.v[1].action == NDPR_ACT_EXCLUDE &&
-			       s.v[2].action == NDPR_ACT_ANSWER,
-		       "file: entries, comments, excludes", "ret %d n %zu", ret,
-		       s.n);
+	harness_result(
+		!ret && s.n == 3 && s.v[0].len == 64 &&
+			s.v[0].action == NDPR_ACT_ANSWER && s.v[1].len == 128 &&
+			s.v[1].action == NDPR_ACT_EXCLUDE &&
+			s.v[2].action == NDPR_ACT_ANSWER,
+		"file: entries, comments, excludes", "ret %d n %zu", ret, s.n);
 	prefix_set_free(&s);
 
 	const char *bad[] = { "2001:db8::/64 extra\n", "exclude\n",
@@ -263,20 +262,20 @@ static void test_mac_and_numbers(void)
 		const char *in;
 		int ok;
 	} macs[] = {
-		{ "02:00:00:00:00:01", 1 }, { "0A:1b:2C:3d:4E:5f", 1 },
-		{ "02:-1:00:00:00:01", 0 }, { "02:00:00:00:00:0x", 0 },
-		{ "02:+f:00:00:00:01", 0 }, { "02:00:00:00:00", 0 },
+		{ "02:00:00:00:00:01", 1 },  { "0A:1b:2C:3d:4E:5f", 1 },
+		{ "02:-1:00:00:00:01", 0 },  { "02:00:00:00:00:0x", 0 },
+		{ "02:+f:00:00:00:01", 0 },  { "02:00:00:00:00", 0 },
 		{ "02:00:00:00:00:01:", 0 }, { "03:00:00:00:00:01", 0 },
-		{ "00:00:00:00:00:00", 0 }, { "02-00-00-00-00-01", 0 },
+		{ "00:00:00:00:00:00", 0 },  { "02-00-00-00-00-01", 0 },
 		{ " 2:00:00:00:00:01", 0 },
 	};
 	static const struct {
 		const char *in;
 		int ok;
 	} nums[] = {
-		{ "5", 1 },  { "65536", 1 }, { " 5", 0 }, { "+5", 0 },
-		{ "-1", 0 }, { "5x", 0 },    { "", 0 },   { "0", 0 },
-		{ "99999999999999999999", 0 },
+		{ "5", 1 },  { "65536", 1 }, { " 5", 0 },
+		{ "+5", 0 }, { "-1", 0 },    { "5x", 0 },
+		{ "", 0 },   { "0", 0 },     { "99999999999999999999", 0 },
 	};
 	uint8_t mac[6];
 	unsigned long n;
@@ -285,8 +284,8 @@ static void test_mac_and_numbers(void)
 	for (size_t i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
 		snprintf(name, sizeof(name), "mac '%s' %s", macs[i].in,
 			 macs[i].ok ? "accepted" : "refused");
-		harness_result((mac_parse(macs[i].in, mac) == 0) == macs[i].ok, name,
-			       "wrong verdict");
+		harness_result((mac_parse(macs[i].in, mac) == 0) == macs[i].ok,
+			       name, "wrong verdict");
 	}
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		snprintf(name, sizeof(name), "number '%s' %s", nums[i].in,

@@ -42,18 +42,18 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define UPLINK	 "up0"
-#define FWD_ALL	 "/proc/sys/net/ipv6/conf/all/forwarding"
-#define FWD_UP0	 "/proc/sys/net/ipv6/conf/" UPLINK "/forwarding"
-#define CMD_MAX	 256
-#define WHY_MAX	 512
+#define UPLINK	     "up0"
+#define FWD_ALL	     "/proc/sys/net/ipv6/conf/all/forwarding"
+#define FWD_UP0	     "/proc/sys/net/ipv6/conf/" UPLINK "/forwarding"
+#define CMD_MAX	     256
+#define WHY_MAX	     512
 #define NAME_MAX_LEN 160
 
 /* The router on the uplink asking, and the MAC the responder answers with. */
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
 static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t slla[8] = { FR_ND_OPT_SLLA, 1, 0x02, 0x00, 0x00,
-				 0x00, 0x00, 0xaa };
+static const uint8_t slla[8] = { FR_ND_OPT_SLLA, 1,    0x02, 0x00,
+				 0x00,		 0x00, 0x00, 0xaa };
 
 #define CHECK_ROUTE NDPR_PF_ROUTE_CHECK
 #define CHECK_NEIGH (NDPR_PF_ROUTE_CHECK | NDPR_PF_ROUTE_NEIGH)
@@ -64,10 +64,10 @@ static const struct {
 	unsigned int plen;
 	uint8_t flags;
 } entries[] = {
-	{ "2001:db8:1::", 64, CHECK_ROUTE },   /* on the uplink's /64 */
+	{ "2001:db8:1::", 64, CHECK_ROUTE },	/* on the uplink's /64 */
 	{ "2001:db8:1::77", 128, CHECK_NEIGH }, /* needs a neighbour too */
-	{ "2001:db8:5::", 64, CHECK_ROUTE },   /* matches no route */
-	{ "2001:db8:9::", 64, 0 },	       /* answered whatever the FIB */
+	{ "2001:db8:5::", 64, CHECK_ROUTE },	/* matches no route */
+	{ "2001:db8:9::", 64, 0 },		/* answered whatever the FIB */
 };
 
 /* The namespace before the first case; each command is run as `ip ...`. */
@@ -86,7 +86,11 @@ static const char *const topology[] = {
 
 /* ---- the cases, in order: each builds on the state the last one left ---- */
 
-enum fwd_change { FWD_KEEP, FWD_OFF, FWD_ON };
+enum fwd_change {
+	FWD_KEEP,
+	FWD_OFF,
+	FWD_ON
+};
 
 #define CMDS(...) .cmds = { __VA_ARGS__ }
 #define TX	  .verdict = XDP_TX, .counter = NDPR_C_answered
@@ -114,8 +118,8 @@ static const struct step steps[] = {
 	  .target = "2001:db8:1::101", TX },
 	{ "local address on dn0 -> passed_route_local",
 	  CMDS("-6 addr add 2001:db8:1::102/128 dev dn0 nodad"),
-	  .local = "2001:db8:1::102",
-	  .target = "2001:db8:1::102", PASSED(passed_route_local) },
+	  .local = "2001:db8:1::102", .target = "2001:db8:1::102",
+	  PASSED(passed_route_local) },
 	/*
 	 * With the default route gone nothing matches 2001:db8:5::1. The
 	 * FIB reports "not forwarded" both for a local address and for no
@@ -139,8 +143,8 @@ static const struct step steps[] = {
 	{ "route dev dn0, forwarding off on the uplink -> passed_route_fwd_off",
 	  CMDS("-6 route add 2001:db8:1::100/128 dev dn0"), .up0_fwd = FWD_OFF,
 	  .target = "2001:db8:1::100", PASSED(passed_route_fwd_off) },
-	{ "same target, forwarding back on -> answered",
-	  .up0_fwd = FWD_ON, .target = "2001:db8:1::100", TX },
+	{ "same target, forwarding back on -> answered", .up0_fwd = FWD_ON,
+	  .target = "2001:db8:1::100", TX },
 	{ "neigh mode: route dev dn0, no neighbour -> passed_route_no_neigh",
 	  CMDS("-6 route add 2001:db8:1::77/128 dev dn0"),
 	  .target = "2001:db8:1::77", PASSED(passed_route_no_neigh) },
@@ -408,8 +412,8 @@ static void run_step(const struct skel_fixture *fx, int uplink,
 	cnt_ok = counters_ok(before, after, st->counter, why, sizeof(why));
 	if (!CHECK(name, retval == (__u32)st->verdict,
 		   "verdict %s, want %s%s%s", verdict_name(retval),
-		   verdict_name(st->verdict), cnt_ok ? "" : "; counters: ",
-		   cnt_ok ? "" : why))
+		   verdict_name(st->verdict),
+		   cnt_ok ? "" : "; counters: ", cnt_ok ? "" : why))
 		goto dump;
 
 	if (st->verdict == XDP_TX) {

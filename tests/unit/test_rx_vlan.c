@@ -51,8 +51,7 @@ static void check_choices(void)
 	}
 }
 
-static void check_device(const char *ifname, bool want_strip,
-			 bool want_reports)
+static void check_device(const char *ifname, bool want_strip, bool want_reports)
 {
 	bool strip = !want_strip, reports = !want_reports;
 	char name[128];
@@ -61,13 +60,13 @@ static void check_device(const char *ifname, bool want_strip,
 	snprintf(name, sizeof(name), "rx_vlan: %s %s strip tags", ifname,
 		 want_strip ? "may" : "does not");
 	ret = iface_may_strip_vlan(ifname, &strip);
-	harness_result(!ret && strip == want_strip, name, "ret %d, got %d",
-		       ret, strip);
-	snprintf(name, sizeof(name), "rx_vlan: %s's driver %s the tag",
-		 ifname, want_reports ? "reports" : "does not report");
+	harness_result(!ret && strip == want_strip, name, "ret %d, got %d", ret,
+		       strip);
+	snprintf(name, sizeof(name), "rx_vlan: %s's driver %s the tag", ifname,
+		 want_reports ? "reports" : "does not report");
 	ret = driver_reports_rx_vlan((int)if_nametoindex(ifname), &reports);
-	harness_result(!ret && reports == want_reports, name,
-		       "ret %d, got %d", ret, reports);
+	harness_result(!ret && reports == want_reports, name, "ret %d, got %d",
+		       ret, reports);
 }
 
 int main(void)

@@ -18,13 +18,13 @@
 #define BIG    1000
 #define DOCKER 5 /* a dynamic origin */
 
-static const uint32_t roomy[SYNC_MAPS] = {BIG, BIG};
+static const uint32_t roomy[SYNC_MAPS] = { BIG, BIG };
 
 /* "2001:db8::/64", or "x 2001:db8::/64" for an exclude, or with a
  * trailing " r" for a route-checked entry. */
 static struct prefix entry(const char *s, uint16_t origin)
 {
-	struct prefix p = {.action = NDPR_ACT_ANSWER, .origin = origin};
+	struct prefix p = { .action = NDPR_ACT_ANSWER, .origin = origin };
 	char buf[64], err[128], *r;
 
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -123,9 +123,9 @@ static bool never_missing(const struct prefix_set *have,
 struct plan_case {
 	const char *name;
 	const char *have[8]; /* static entries in the maps */
-	const char *dyn[8]; /* entries of DOCKER in the maps */
+	const char *dyn[8];  /* entries of DOCKER in the maps */
 	const char *want[8];
-	uint16_t origin; /* whose entries want sets */
+	uint16_t origin;	 /* whose entries want sets */
 	uint32_t cap[SYNC_MAPS]; /* 0: roomy */
 	int ret;
 	const char *steps; /* the plan, in order */
@@ -135,88 +135,90 @@ struct plan_case {
 };
 
 static const struct plan_case cases[] = {
-	{"empty to full",
-	 .want = {"2001:db8:1::/64", "x 2001:db8:1::1", "2001:db8:2::/96 r"},
-	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::1/128, "
-		  "add 2001:db8:2::/96"},
-	{"full to empty",
-	 .have = {"2001:db8:1::/64", "x 2001:db8:1::1", "2001:db8:2::/96"},
-	 .steps = "remove 2001:db8:1::/64, remove 2001:db8:1::1/128, "
-		  "remove 2001:db8:2::/96"},
-	{"nothing to do", .have = {"2001:db8:1::/64", "2001:db8:2::/96 r"},
-	 .want = {"2001:db8:2::/96 r", "2001:db8:1::/64"}, .steps = "",
-	 .kept = 2},
-	{"replace: change and add first, remove last",
-	 .have = {"2001:db8:1::/64", "2001:db8:2::/96", "2001:db8:9::/64"},
-	 .want = {"2001:db8:3::/64", "2001:db8:2::/96 r", "2001:db8:1::/64"},
-	 .steps = "change 2001:db8:2::/96, add 2001:db8:3::/64, "
-		  "remove 2001:db8:9::/64",
-	 .kept = 1},
-	{"an exclude that becomes an answer is a change",
-	 .have = {"x 2001:db8:1::5"}, .want = {"2001:db8:1::5"},
-	 .steps = "change 2001:db8:1::5/128"},
-	{"dynamic origin never takes a static entry", .have = {"2001:db8:1::5"},
-	 .want = {"2001:db8:1::5", "2001:db8:1::6"}, .origin = DOCKER,
-	 .steps = "add 2001:db8:1::6/128", .kept = 1},
-	{"dynamic origin removing what a static entry holds leaves it",
-	 .have = {"2001:db8:1::5"}, .dyn = {"2001:db8:1::7"}, .origin = DOCKER,
-	 .steps = "remove 2001:db8:1::7/128"},
-	{"static sync leaves the dynamic entries alone",
-	 .have = {"2001:db8:1::/64"}, .dyn = {"2001:db8:1::7"},
-	 .steps = "remove 2001:db8:1::/64"},
-	{"static sync takes over a dynamic entry", .dyn = {"2001:db8:1::7"},
-	 .want = {"2001:db8:1::7"}, .steps = "add 2001:db8:1::7/128"},
-	{"duplicates that agree count once",
-	 .want = {"2001:db8:1::/64", "2001:db8:1::/64", "2001:db8:1::1",
-		  "2001:db8:1::1/128"},
-	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::1/128"},
-	{"duplicates that differ are refused", .have = {"2001:db8:9::/64"},
-	 .want = {"2001:db8:1::/64", "x 2001:db8:1::/64"}, .ret = -EINVAL,
-	 .steps = ""},
-	{"end state over capacity changes nothing",
-	 .have = {"2001:db8:1::/64", "2001:db8:2::/64"},
-	 .want = {"2001:db8:1::/64", "2001:db8:2::/64", "2001:db8:3::/64"},
-	 .cap = {2, BIG}, .ret = -ENOSPC, .steps = ""},
-	{"/128 over capacity changes nothing", .have = {"2001:db8:1::/64"},
-	 .want = {"2001:db8:1::1", "2001:db8:1::2"}, .cap = {BIG, 1},
-	 .ret = -ENOSPC, .steps = ""},
-	{"full map: removals first when both won't fit at once",
-	 .have = {"2001:db8:1::/64", "2001:db8:2::/64"},
-	 .want = {"2001:db8:2::/64", "2001:db8:3::/64"}, .cap = {2, BIG},
-	 .steps = "remove 2001:db8:1::/64, add 2001:db8:3::/64", .kept = 1,
-	 .removals_first = true},
-	{"excludes win: a Docker /128 inside a static exclude is not added",
-	 .have = {"2001:db8:1::/64", "x 2001:db8:1::100:0/120"},
-	 .want = {"2001:db8:1::100:5", "2001:db8:1::200:5"}, .origin = DOCKER,
-	 .steps = "add 2001:db8:1::200:5/128", .hidden = 1},
-	{"excludes win: a static /128 inside the file's own exclude",
-	 .want = {"2001:db8:1::100:5", "x 2001:db8:1::100:0/120",
-		  "2001:db8:1::/64"},
-	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::100:0/120",
-	 .hidden = 1},
-	{"excludes win: a longer answered prefix inside an exclude",
-	 .want = {"x 2001:db8:1::/96", "2001:db8:1::100:0/120 r"},
-	 .steps = "add 2001:db8:1::/96", .hidden = 1},
-	{"excludes win: a new static exclude removes the Docker entries in it",
-	 .have = {"2001:db8:1::/64"},
-	 .dyn = {"2001:db8:1::100:5", "2001:db8:1::300:5"},
-	 .want = {"2001:db8:1::/64", "x 2001:db8:1::100:0/120"},
-	 .steps = "add 2001:db8:1::100:0/120, remove 2001:db8:1::100:5/128",
-	 .kept = 1, .hidden = 1},
-	{"excludes win: a Docker sync removes its own entry an exclude hides",
-	 .have = {"x 2001:db8:1::100:0/120"}, .dyn = {"2001:db8:1::100:5"},
-	 .want = {"2001:db8:1::100:5"}, .origin = DOCKER,
-	 .steps = "remove 2001:db8:1::100:5/128", .hidden = 1},
-	{"excludes win: a shorter answered prefix is carved, not hidden",
-	 .want = {"2001:db8:1::/64", "x 2001:db8:1::/96"},
-	 .steps = "add 2001:db8:1::/64, add 2001:db8:1::/96"},
-	{"excludes win: an exclude the sync removes hides nothing",
-	 .have = {"x 2001:db8:1::100:0/120"}, .want = {"2001:db8:1::100:5"},
-	 .steps = "add 2001:db8:1::100:5/128, remove 2001:db8:1::100:0/120"},
-	{"exactly full at the peak: removals still last",
-	 .have = {"2001:db8:1::/64"}, .want = {"2001:db8:3::/64"},
-	 .cap = {2, BIG},
-	 .steps = "add 2001:db8:3::/64, remove 2001:db8:1::/64"},
+	{ "empty to full",
+	  .want = { "2001:db8:1::/64", "x 2001:db8:1::1", "2001:db8:2::/96 r" },
+	  .steps = "add 2001:db8:1::/64, add 2001:db8:1::1/128, "
+		   "add 2001:db8:2::/96" },
+	{ "full to empty",
+	  .have = { "2001:db8:1::/64", "x 2001:db8:1::1", "2001:db8:2::/96" },
+	  .steps = "remove 2001:db8:1::/64, remove 2001:db8:1::1/128, "
+		   "remove 2001:db8:2::/96" },
+	{ "nothing to do", .have = { "2001:db8:1::/64", "2001:db8:2::/96 r" },
+	  .want = { "2001:db8:2::/96 r", "2001:db8:1::/64" }, .steps = "",
+	  .kept = 2 },
+	{ "replace: change and add first, remove last",
+	  .have = { "2001:db8:1::/64", "2001:db8:2::/96", "2001:db8:9::/64" },
+	  .want = { "2001:db8:3::/64", "2001:db8:2::/96 r", "2001:db8:1::/64" },
+	  .steps = "change 2001:db8:2::/96, add 2001:db8:3::/64, "
+		   "remove 2001:db8:9::/64",
+	  .kept = 1 },
+	{ "an exclude that becomes an answer is a change",
+	  .have = { "x 2001:db8:1::5" }, .want = { "2001:db8:1::5" },
+	  .steps = "change 2001:db8:1::5/128" },
+	{ "dynamic origin never takes a static entry",
+	  .have = { "2001:db8:1::5" },
+	  .want = { "2001:db8:1::5", "2001:db8:1::6" }, .origin = DOCKER,
+	  .steps = "add 2001:db8:1::6/128", .kept = 1 },
+	{ "dynamic origin removing what a static entry holds leaves it",
+	  .have = { "2001:db8:1::5" }, .dyn = { "2001:db8:1::7" },
+	  .origin = DOCKER, .steps = "remove 2001:db8:1::7/128" },
+	{ "static sync leaves the dynamic entries alone",
+	  .have = { "2001:db8:1::/64" }, .dyn = { "2001:db8:1::7" },
+	  .steps = "remove 2001:db8:1::/64" },
+	{ "static sync takes over a dynamic entry", .dyn = { "2001:db8:1::7" },
+	  .want = { "2001:db8:1::7" }, .steps = "add 2001:db8:1::7/128" },
+	{ "duplicates that agree count once",
+	  .want = { "2001:db8:1::/64", "2001:db8:1::/64", "2001:db8:1::1",
+		    "2001:db8:1::1/128" },
+	  .steps = "add 2001:db8:1::/64, add 2001:db8:1::1/128" },
+	{ "duplicates that differ are refused", .have = { "2001:db8:9::/64" },
+	  .want = { "2001:db8:1::/64", "x 2001:db8:1::/64" }, .ret = -EINVAL,
+	  .steps = "" },
+	{ "end state over capacity changes nothing",
+	  .have = { "2001:db8:1::/64", "2001:db8:2::/64" },
+	  .want = { "2001:db8:1::/64", "2001:db8:2::/64", "2001:db8:3::/64" },
+	  .cap = { 2, BIG }, .ret = -ENOSPC, .steps = "" },
+	{ "/128 over capacity changes nothing", .have = { "2001:db8:1::/64" },
+	  .want = { "2001:db8:1::1", "2001:db8:1::2" }, .cap = { BIG, 1 },
+	  .ret = -ENOSPC, .steps = "" },
+	{ "full map: removals first when both won't fit at once",
+	  .have = { "2001:db8:1::/64", "2001:db8:2::/64" },
+	  .want = { "2001:db8:2::/64", "2001:db8:3::/64" }, .cap = { 2, BIG },
+	  .steps = "remove 2001:db8:1::/64, add 2001:db8:3::/64", .kept = 1,
+	  .removals_first = true },
+	{ "excludes win: a Docker /128 inside a static exclude is not added",
+	  .have = { "2001:db8:1::/64", "x 2001:db8:1::100:0/120" },
+	  .want = { "2001:db8:1::100:5", "2001:db8:1::200:5" },
+	  .origin = DOCKER, .steps = "add 2001:db8:1::200:5/128", .hidden = 1 },
+	{ "excludes win: a static /128 inside the file's own exclude",
+	  .want = { "2001:db8:1::100:5", "x 2001:db8:1::100:0/120",
+		    "2001:db8:1::/64" },
+	  .steps = "add 2001:db8:1::/64, add 2001:db8:1::100:0/120",
+	  .hidden = 1 },
+	{ "excludes win: a longer answered prefix inside an exclude",
+	  .want = { "x 2001:db8:1::/96", "2001:db8:1::100:0/120 r" },
+	  .steps = "add 2001:db8:1::/96", .hidden = 1 },
+	{ "excludes win: a new static exclude removes the Docker entries in it",
+	  .have = { "2001:db8:1::/64" },
+	  .dyn = { "2001:db8:1::100:5", "2001:db8:1::300:5" },
+	  .want = { "2001:db8:1::/64", "x 2001:db8:1::100:0/120" },
+	  .steps = "add 2001:db8:1::100:0/120, remove 2001:db8:1::100:5/128",
+	  .kept = 1, .hidden = 1 },
+	{ "excludes win: a Docker sync removes its own entry an exclude hides",
+	  .have = { "x 2001:db8:1::100:0/120" }, .dyn = { "2001:db8:1::100:5" },
+	  .want = { "2001:db8:1::100:5" }, .origin = DOCKER,
+	  .steps = "remove 2001:db8:1::100:5/128", .hidden = 1 },
+	{ "excludes win: a shorter answered prefix is carved, not hidden",
+	  .want = { "2001:db8:1::/64", "x 2001:db8:1::/96" },
+	  .steps = "add 2001:db8:1::/64, add 2001:db8:1::/96" },
+	{ "excludes win: an exclude the sync removes hides nothing",
+	  .have = { "x 2001:db8:1::100:0/120" },
+	  .want = { "2001:db8:1::100:5" },
+	  .steps = "add 2001:db8:1::100:5/128, remove 2001:db8:1::100:0/120" },
+	{ "exactly full at the peak: removals still last",
+	  .have = { "2001:db8:1::/64" }, .want = { "2001:db8:3::/64" },
+	  .cap = { 2, BIG },
+	  .steps = "add 2001:db8:3::/64, remove 2001:db8:1::/64" },
 };
 
 static void run_case(const struct plan_case *tc)
@@ -261,13 +263,14 @@ static void check_refusals(void)
 {
 	const char *name = "sync plan: a refusal names the prefix and the map";
 	struct prefix_set have = {}, want = {};
-	const uint32_t cap[SYNC_MAPS] = {BIG, 1};
+	const uint32_t cap[SYNC_MAPS] = { BIG, 1 };
 	struct prefix dup = entry("2001:db8:1::/64", 0);
 	struct sync_plan plan;
 	bool ok;
 
 	set_of(&want, 0,
-	       (const char *[]){"2001:db8:1::/64", "x 2001:db8:1::/64", NULL});
+	       (const char *[]){ "2001:db8:1::/64", "x 2001:db8:1::/64",
+				 NULL });
 	ok = CHECK(name,
 		   sync_plan_make(&have, &want, 0, cap, &plan) == -EINVAL &&
 			   !prefix_cmp(&plan.conflict, &dup),
@@ -276,8 +279,8 @@ static void check_refusals(void)
 	prefix_set_free(&want);
 
 	set_of(&want, 0,
-	       (const char *[]){"2001:db8:1::1", "2001:db8:1::2",
-				"2001:db8:1::3", NULL});
+	       (const char *[]){ "2001:db8:1::1", "2001:db8:1::2",
+				 "2001:db8:1::3", NULL });
 	ok = ok &&
 	     CHECK(name,
 		   sync_plan_make(&have, &want, 0, cap, &plan) == -ENOSPC &&
@@ -294,10 +297,11 @@ static void check_refusals(void)
  * sync_hide applies the same rule to one set (attach's command line). */
 static void check_hidden_named(void)
 {
-	const char *name = "sync plan: a hidden entry is named with its exclude";
-	const char *const v[] = {"2001:db8:1::/64", "x 2001:db8:1::100:0/120",
-				 "2001:db8:1::100:7", "2001:db8:1::100:5",
-				 NULL};
+	const char *name =
+		"sync plan: a hidden entry is named with its exclude";
+	const char *const v[] = { "2001:db8:1::/64", "x 2001:db8:1::100:0/120",
+				  "2001:db8:1::100:7", "2001:db8:1::100:5",
+				  NULL };
 	struct prefix first = entry("2001:db8:1::100:5", 0);
 	struct prefix by = entry("x 2001:db8:1::100:0/120", 0);
 	struct prefix_set have = {}, want = {};
@@ -335,9 +339,9 @@ static void check_adds_hidden(void)
 		const char *add;
 		bool hidden;
 	} adds[] = {
-		{"2001:db8:1::300:5", false}, /* outside every exclude */
-		{"2001:db8:1::100:5", true}, /* under the exclude there */
-		{"x 2001:db8:1::200:0/120", true}, /* over the /128 there */
+		{ "2001:db8:1::300:5", false }, /* outside every exclude */
+		{ "2001:db8:1::100:5", true },	/* under the exclude there */
+		{ "x 2001:db8:1::200:0/120", true }, /* over the /128 there */
 	};
 	const char *name = "sync plan: an attach that adds an entry an "
 			   "exclude hides is found";
@@ -346,13 +350,13 @@ static void check_adds_hidden(void)
 	bool ok = true;
 
 	set_of(&have, 0,
-	       (const char *[]){"2001:db8:1::/64", "x 2001:db8:1::100:0/120",
-				"2001:db8:1::200:5", NULL});
+	       (const char *[]){ "2001:db8:1::/64", "x 2001:db8:1::100:0/120",
+				 "2001:db8:1::200:5", NULL });
 	for (size_t i = 0; i < sizeof(adds) / sizeof(adds[0]) && ok; i++) {
 		struct prefix_set add = {};
 		bool got;
 
-		set_of(&add, 0, (const char *[]){adds[i].add, NULL});
+		set_of(&add, 0, (const char *[]){ adds[i].add, NULL });
 		got = sync_adds_hidden(&have, &add, &p, &by);
 		ok = CHECK(name,
 			   got == adds[i].hidden &&
@@ -373,8 +377,8 @@ static void check_want_normalised(void)
 	struct sync_plan plan;
 
 	set_of(&want, 0,
-	       (const char *[]){"2001:db8:2::/64", "2001:db8:1::/64",
-				"2001:db8:2::/64", NULL});
+	       (const char *[]){ "2001:db8:2::/64", "2001:db8:1::/64",
+				 "2001:db8:2::/64", NULL });
 	sync_plan_make(&have, &want, DOCKER, roomy, &plan);
 	if (CHECK(name,
 		  want.n == 2 && want.v[0].origin == DOCKER &&

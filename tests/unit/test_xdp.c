@@ -38,8 +38,14 @@
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa };
 #define ASKER_MAC_BYTES 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa
 
-#define HOST_MAC  { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
-#define OTHER_MAC { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f }
+#define HOST_MAC                                   \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x01 \
+	}
+#define OTHER_MAC                                  \
+	{                                          \
+		0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f \
+	}
 
 /* ---- configurations, one load each ---- */
 
@@ -61,15 +67,15 @@ static const struct {
 	const char *name;
 	struct ndpr_config cfg;
 } cfgs[CFG_MAX] = {
-	[CFG_DEFAULT] = { "default", { HOST_MAC, ALL_FLAGS,
-				       NDPR_OVERRIDE_MULTICAST } },
+	[CFG_DEFAULT] = { "default",
+			  { HOST_MAC, ALL_FLAGS, NDPR_OVERRIDE_MULTICAST } },
 	[CFG_NO_ROUTER] = { "router off",
 			    { HOST_MAC, NDPR_CFG_DAD | NDPR_CFG_UNICAST,
 			      NDPR_OVERRIDE_MULTICAST } },
-	[CFG_OVR_ALWAYS] = { "override always", { HOST_MAC, ALL_FLAGS,
-						  NDPR_OVERRIDE_ALWAYS } },
-	[CFG_OVR_NEVER] = { "override never", { HOST_MAC, ALL_FLAGS,
-						NDPR_OVERRIDE_NEVER } },
+	[CFG_OVR_ALWAYS] = { "override always",
+			     { HOST_MAC, ALL_FLAGS, NDPR_OVERRIDE_ALWAYS } },
+	[CFG_OVR_NEVER] = { "override never",
+			    { HOST_MAC, ALL_FLAGS, NDPR_OVERRIDE_NEVER } },
 	[CFG_DAD_OFF] = { "DAD off",
 			  { HOST_MAC, NDPR_CFG_ROUTER | NDPR_CFG_UNICAST,
 			    NDPR_OVERRIDE_MULTICAST } },
@@ -77,8 +83,8 @@ static const struct {
 			      { HOST_MAC, NDPR_CFG_ROUTER | NDPR_CFG_DAD,
 				NDPR_OVERRIDE_MULTICAST } },
 	[CFG_NO_FLAGS] = { "no flags", { HOST_MAC, 0, NDPR_OVERRIDE_NEVER } },
-	[CFG_MAC] = { "other MAC", { OTHER_MAC, ALL_FLAGS,
-				     NDPR_OVERRIDE_MULTICAST } },
+	[CFG_MAC] = { "other MAC",
+		      { OTHER_MAC, ALL_FLAGS, NDPR_OVERRIDE_MULTICAST } },
 };
 
 /*
@@ -98,20 +104,25 @@ static const struct {
 
 /* ---- the cases ---- */
 
-#define OPTS(...)                   \
-	.opts = { __VA_ARGS__ },    \
-	.opts_len = sizeof((uint8_t[]){ __VA_ARGS__ })
+#define OPTS(...) \
+	.opts = { __VA_ARGS__ }, .opts_len = sizeof((uint8_t[]){ __VA_ARGS__ })
 #define SLLA  1, 1, ASKER_MAC_BYTES
 #define NONCE 14, 1, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6
 
-#define TAG_Q(vid)   { 0x8100, vid }
-#define TAG_AD(vid)  { 0x88a8, vid }
+#define TAG_Q(vid)          \
+	{                   \
+		0x8100, vid \
+	}
+#define TAG_AD(vid)         \
+	{                   \
+		0x88a8, vid \
+	}
 
-#define TX(f)	   .verdict = XDP_TX, .counter = NDPR_C_answered, .flags = (f)
-#define TX_DAD(f)  .verdict = XDP_TX, .counter = NDPR_C_answered_dad, \
-		   .flags = (f)
-#define PASSED(c)  .verdict = XDP_PASS, .counter = NDPR_C_##c
-#define CUT(n)	   .cut = true, .cut_len = (n)
+#define TX(f) .verdict = XDP_TX, .counter = NDPR_C_answered, .flags = (f)
+#define TX_DAD(f) \
+	.verdict = XDP_TX, .counter = NDPR_C_answered_dad, .flags = (f)
+#define PASSED(c)     .verdict = XDP_PASS, .counter = NDPR_C_##c
+#define CUT(n)	      .cut = true, .cut_len = (n)
 #define STRIPPED(tag) .stripped = true, .strip = tag
 /* Shorter than ETH_HLEN: the kernel may refuse to run it at all. */
 #define CUT_SHORT(n) CUT(n), .kernel_may_refuse = true
@@ -184,8 +195,8 @@ static void build_tcp(struct frame *f)
 
 static const struct tcase cases[] = {
 	/* Answered */
-	{ "multicast NS with SLLA (32 octets) -> NA R S O",
-	  OPTS(SLLA), TX(R | S | O) },
+	{ "multicast NS with SLLA (32 octets) -> NA R S O", OPTS(SLLA),
+	  TX(R | S | O) },
 	{ "option-less NS (24 octets, frame grows) -> NA",
 	  .src = "2001:db8:1::1", TX(R | S | O) },
 	{ "NS with SLLA + nonce (40 octets, frame shrinks) -> NA",
@@ -195,26 +206,24 @@ static const struct tcase cases[] = {
 	  TX(R | S) },
 	{ "DAD (src ::) -> NA to ff02::1 / 33:33:00:00:00:01, S=0",
 	  .src = "::", TX_DAD(R | O) },
-	{ "802.1Q tagged NS -> NA, tag kept",
-	  .ntags = 1, .tags = { TAG_Q(0x0064) }, OPTS(SLLA), TX(R | S | O) },
-	{ "QinQ (88a8 + 8100) tagged NS -> NA, both tags kept",
-	  .ntags = 2, .tags = { TAG_AD(0xa0c8), TAG_Q(0x2064) }, OPTS(SLLA),
+	{ "802.1Q tagged NS -> NA, tag kept", .ntags = 1,
+	  .tags = { TAG_Q(0x0064) }, OPTS(SLLA), TX(R | S | O) },
+	{ "QinQ (88a8 + 8100) tagged NS -> NA, both tags kept", .ntags = 2,
+	  .tags = { TAG_AD(0xa0c8), TAG_Q(0x2064) }, OPTS(SLLA),
 	  TX(R | S | O) },
-	{ "QinQ tagged DAD -> NA to ff02::1, both tags kept",
-	  .ntags = 2, .tags = { TAG_AD(0x00c8), TAG_Q(0x0064) }, .src = "::",
-	  TX_DAD(R | O) },
+	{ "QinQ tagged DAD -> NA to ff02::1, both tags kept", .ntags = 2,
+	  .tags = { TAG_AD(0x00c8), TAG_Q(0x0064) },
+	  .src = "::", TX_DAD(R | O) },
 	{ "/128 answer entry in the hash, no prefix -> NA",
 	  .target = "2001:db8:2::42", OPTS(SLLA), TX(R | S | O) },
-	{ "target next to the excluded /128 -> NA",
-	  .target = "2001:db8:1::bac", OPTS(SLLA), TX(R | S | O) },
+	{ "target next to the excluded /128 -> NA", .target = "2001:db8:1::bac",
+	  OPTS(SLLA), TX(R | S | O) },
 	{ "target in the /64 just outside the excluded /96 -> NA",
-	  .target = "2001:db8:1:0:dead:bef0:0:1", OPTS(SLLA),
-	  TX(R | S | O) },
-	{ "NS with Ethernet padding after it -> NA trimmed to size",
-	  OPTS(SLLA), .trailer = 20, TX(R | S | O) },
-	{ "NS of NDPR_MAX_ICMP_LEN (256) octets -> NA",
-	  OPTS(SLLA), .pad_opt = (NDPR_MAX_ICMP_LEN - 32) / 8,
-	  TX(R | S | O) },
+	  .target = "2001:db8:1:0:dead:bef0:0:1", OPTS(SLLA), TX(R | S | O) },
+	{ "NS with Ethernet padding after it -> NA trimmed to size", OPTS(SLLA),
+	  .trailer = 20, TX(R | S | O) },
+	{ "NS of NDPR_MAX_ICMP_LEN (256) octets -> NA", OPTS(SLLA),
+	  .pad_opt = (NDPR_MAX_ICMP_LEN - 32) / 8, TX(R | S | O) },
 	{ "NS with traffic class, flow label, reserved bits -> clean NA",
 	  .vtcfl = 0x6abcdef1, .reserved = 0xffffffff, OPTS(SLLA),
 	  TX(R | S | O) },
@@ -225,41 +234,39 @@ static const struct tcase cases[] = {
 	{ "excluded /96 inside an answered /64 -> passed_excluded",
 	  .target = "2001:db8:1:0:dead:beef:0:1", OPTS(SLLA),
 	  PASSED(passed_excluded) },
-	{ "no matching entry -> passed_no_match",
-	  .target = "2001:db8:3::1", OPTS(SLLA), PASSED(passed_no_match) },
+	{ "no matching entry -> passed_no_match", .target = "2001:db8:3::1",
+	  OPTS(SLLA), PASSED(passed_no_match) },
 	{ "NS of 264 octets (> NDPR_MAX_ICMP_LEN) -> passed_too_long",
 	  OPTS(SLLA), .pad_opt = (NDPR_MAX_ICMP_LEN - 32) / 8 + 1,
 	  PASSED(passed_too_long) },
 
 	/* Invalid per RFC 4861 §7.1.1 */
-	{ "hop limit 254 -> invalid_hop_limit",
-	  .hlim = 254, OPTS(SLLA), PASSED(invalid_hop_limit) },
-	{ "code 1 -> invalid_code",
-	  .code = 1, OPTS(SLLA), PASSED(invalid_code) },
-	{ "ICMP length 16 -> invalid_length",
-	  .icmp_len = 16, PASSED(invalid_length) },
-	{ "bad checksum -> invalid_checksum",
-	  OPTS(SLLA), .bad_csum = true, PASSED(invalid_checksum) },
-	{ "multicast target -> invalid_target_multicast",
-	  .target = "ff05::2", OPTS(SLLA), PASSED(invalid_target_multicast) },
+	{ "hop limit 254 -> invalid_hop_limit", .hlim = 254, OPTS(SLLA),
+	  PASSED(invalid_hop_limit) },
+	{ "code 1 -> invalid_code", .code = 1, OPTS(SLLA),
+	  PASSED(invalid_code) },
+	{ "ICMP length 16 -> invalid_length", .icmp_len = 16,
+	  PASSED(invalid_length) },
+	{ "bad checksum -> invalid_checksum", OPTS(SLLA), .bad_csum = true,
+	  PASSED(invalid_checksum) },
+	{ "multicast target -> invalid_target_multicast", .target = "ff05::2",
+	  OPTS(SLLA), PASSED(invalid_target_multicast) },
 	{ "zero-length option -> invalid_option_length",
 	  OPTS(1, 0, ASKER_MAC_BYTES), PASSED(invalid_option_length) },
 	{ "option running past the end -> invalid_option_length",
 	  OPTS(1, 2, ASKER_MAC_BYTES), PASSED(invalid_option_length) },
 	{ "second option running past the end -> invalid_option_length",
-	  OPTS(SLLA, 14, 2, 1, 2, 3, 4, 5, 6),
-	  PASSED(invalid_option_length) },
+	  OPTS(SLLA, 14, 2, 1, 2, 3, 4, 5, 6), PASSED(invalid_option_length) },
 	{ "4 stray zero octets after the target -> invalid_option_length",
 	  .icmp_len = 28, PASSED(invalid_option_length) },
-	{ "DAD with SLLA -> invalid_dad_slla",
-	  .src = "::", OPTS(SLLA), PASSED(invalid_dad_slla) },
+	{ "DAD with SLLA -> invalid_dad_slla", .src = "::", OPTS(SLLA),
+	  PASSED(invalid_dad_slla) },
 	{ "DAD to ff02::1 (not solicited-node) -> invalid_dad_destination",
 	  .src = "::", .dst = "ff02::1", PASSED(invalid_dad_destination) },
-	{ "DAD to the unicast target -> invalid_dad_destination",
-	  .src = "::", .dst = "2001:db8:1::10",
-	  PASSED(invalid_dad_destination) },
-	{ "multicast source -> invalid_source_multicast",
-	  .src = "ff02::1", OPTS(SLLA), PASSED(invalid_source_multicast) },
+	{ "DAD to the unicast target -> invalid_dad_destination", .src = "::",
+	  .dst = "2001:db8:1::10", PASSED(invalid_dad_destination) },
+	{ "multicast source -> invalid_source_multicast", .src = "ff02::1",
+	  OPTS(SLLA), PASSED(invalid_source_multicast) },
 	{ "hop limit 254 and bad checksum -> invalid_hop_limit (first)",
 	  .hlim = 254, .bad_csum = true, OPTS(SLLA),
 	  PASSED(invalid_hop_limit) },
@@ -269,31 +276,30 @@ static const struct tcase cases[] = {
 	  OPTS(SLLA), CUT_SHORT(0), PASSED(passed_not_ns) },
 	{ "cut inside Ethernet (7) -> passed_not_ns (or refused by the kernel)",
 	  OPTS(SLLA), CUT_SHORT(7), PASSED(passed_not_ns) },
-	{ "cut after Ethernet (14) -> invalid_truncated", OPTS(SLLA),
-	  CUT(14), PASSED(invalid_truncated) },
+	{ "cut after Ethernet (14) -> invalid_truncated", OPTS(SLLA), CUT(14),
+	  PASSED(invalid_truncated) },
 	{ "cut inside IPv6 header (34) -> invalid_truncated", OPTS(SLLA),
 	  CUT(34), PASSED(invalid_truncated) },
 	{ "cut after IPv6 header (54) -> invalid_truncated", OPTS(SLLA),
 	  CUT(54), PASSED(invalid_truncated) },
 	{ "cut inside ICMP type/code/checksum (56) -> invalid_truncated",
 	  OPTS(SLLA), CUT(56), PASSED(invalid_truncated) },
-	{ "cut inside ICMP reserved word (60) -> invalid_truncated",
-	  OPTS(SLLA), CUT(60), PASSED(invalid_truncated) },
+	{ "cut inside ICMP reserved word (60) -> invalid_truncated", OPTS(SLLA),
+	  CUT(60), PASSED(invalid_truncated) },
 	{ "cut inside the target (70) -> invalid_truncated", OPTS(SLLA),
 	  CUT(70), PASSED(invalid_truncated) },
-	{ "cut after the target (78) -> invalid_truncated", OPTS(SLLA),
-	  CUT(78), PASSED(invalid_truncated) },
-	{ "cut inside the SLLA option (82) -> invalid_truncated",
-	  OPTS(SLLA), CUT(82), PASSED(invalid_truncated) },
-	{ "cut inside the 802.1Q tag (16) -> passed_not_ns",
-	  .ntags = 1, .tags = { TAG_Q(100) }, OPTS(SLLA), CUT(16),
-	  PASSED(passed_not_ns) },
-	{ "cut after the 802.1Q tag (18) -> invalid_truncated",
-	  .ntags = 1, .tags = { TAG_Q(100) }, OPTS(SLLA), CUT(18),
+	{ "cut after the target (78) -> invalid_truncated", OPTS(SLLA), CUT(78),
 	  PASSED(invalid_truncated) },
-	{ "cut inside the inner QinQ tag (20) -> passed_not_ns",
-	  .ntags = 2, .tags = { TAG_AD(200), TAG_Q(100) }, OPTS(SLLA),
-	  CUT(20), PASSED(passed_not_ns) },
+	{ "cut inside the SLLA option (82) -> invalid_truncated", OPTS(SLLA),
+	  CUT(82), PASSED(invalid_truncated) },
+	{ "cut inside the 802.1Q tag (16) -> passed_not_ns", .ntags = 1,
+	  .tags = { TAG_Q(100) }, OPTS(SLLA), CUT(16), PASSED(passed_not_ns) },
+	{ "cut after the 802.1Q tag (18) -> invalid_truncated", .ntags = 1,
+	  .tags = { TAG_Q(100) }, OPTS(SLLA), CUT(18),
+	  PASSED(invalid_truncated) },
+	{ "cut inside the inner QinQ tag (20) -> passed_not_ns", .ntags = 2,
+	  .tags = { TAG_AD(200), TAG_Q(100) }, OPTS(SLLA), CUT(20),
+	  PASSED(passed_not_ns) },
 
 	/* Not a Neighbor Solicitation */
 	{ "IPv4 frame -> passed_not_ns", .build = build_ipv4,
@@ -302,12 +308,11 @@ static const struct tcase cases[] = {
 	  PASSED(passed_not_ns) },
 	{ "IPv6 TCP -> passed_not_ns", .build = build_tcp,
 	  PASSED(passed_not_ns) },
-	{ "ICMPv6 echo request -> passed_not_ns",
-	  .src = "2001:db8:1::1", .dst = "2001:db8:1::10",
-	  .type = FR_ICMP6_ECHO_REQUEST, PASSED(passed_not_ns) },
-	{ "Neighbor Advertisement -> passed_not_ns",
-	  .src = "2001:db8:1::1", .dst = "ff02::1", .type = FR_ND_NA,
+	{ "ICMPv6 echo request -> passed_not_ns", .src = "2001:db8:1::1",
+	  .dst = "2001:db8:1::10", .type = FR_ICMP6_ECHO_REQUEST,
 	  PASSED(passed_not_ns) },
+	{ "Neighbor Advertisement -> passed_not_ns", .src = "2001:db8:1::1",
+	  .dst = "ff02::1", .type = FR_ND_NA, PASSED(passed_not_ns) },
 	{ "NS behind a fragment header -> passed_not_ns",
 	  .nexthdr = FR_IPPROTO_FRAGMENT,
 	  .ext = { FR_IPPROTO_ICMPV6, 0, 0, 0, 0, 0, 0, 1 }, .ext_len = 8,
@@ -316,8 +321,8 @@ static const struct tcase cases[] = {
 	  .nexthdr = FR_IPPROTO_HOPOPTS,
 	  .ext = { FR_IPPROTO_ICMPV6, 0, 1, 4, 0, 0, 0, 0 }, .ext_len = 8,
 	  OPTS(SLLA), PASSED(passed_not_ns) },
-	{ "NS behind three VLAN tags -> passed_not_ns",
-	  .ntags = 3, .tags = { TAG_AD(1), TAG_Q(2), TAG_Q(3) }, OPTS(SLLA),
+	{ "NS behind three VLAN tags -> passed_not_ns", .ntags = 3,
+	  .tags = { TAG_AD(1), TAG_Q(2), TAG_Q(3) }, OPTS(SLLA),
 	  PASSED(passed_not_ns) },
 	{ "IP version 4 in an IPv6 ethertype -> passed_not_ns",
 	  .vtcfl = 0x40000000, OPTS(SLLA), PASSED(passed_not_ns) },
@@ -332,17 +337,17 @@ static const struct tcase cases[] = {
 	{ "override always: unicast NUD probe -> O=1", .cfg = CFG_OVR_ALWAYS,
 	  .src = "2001:db8:1::1", .dst = "2001:db8:1::10", OPTS(SLLA),
 	  TX(R | S | O) },
-	{ "override always: DAD -> O=1", .cfg = CFG_OVR_ALWAYS, .src = "::",
-	  TX_DAD(R | O) },
+	{ "override always: DAD -> O=1", .cfg = CFG_OVR_ALWAYS,
+	  .src = "::", TX_DAD(R | O) },
 	{ "override never: multicast NS -> O=0", .cfg = CFG_OVR_NEVER,
 	  OPTS(SLLA), TX(R | S) },
 	{ "override never: unicast NUD probe -> O=0", .cfg = CFG_OVR_NEVER,
 	  .src = "2001:db8:1::1", .dst = "2001:db8:1::10", OPTS(SLLA),
 	  TX(R | S) },
-	{ "override never: DAD -> O=0", .cfg = CFG_OVR_NEVER, .src = "::",
-	  TX_DAD(R) },
-	{ "DAD off: DAD -> passed_dad_off", .cfg = CFG_DAD_OFF, .src = "::",
-	  PASSED(passed_dad_off) },
+	{ "override never: DAD -> O=0", .cfg = CFG_OVR_NEVER,
+	  .src = "::", TX_DAD(R) },
+	{ "DAD off: DAD -> passed_dad_off", .cfg = CFG_DAD_OFF,
+	  .src = "::", PASSED(passed_dad_off) },
 	{ "DAD off: multicast NS still answered", .cfg = CFG_DAD_OFF,
 	  OPTS(SLLA), TX(R | S | O) },
 	{ "DAD off: unicast NUD probe still answered", .cfg = CFG_DAD_OFF,
@@ -357,21 +362,21 @@ static const struct tcase cases[] = {
 	  .src = "::", TX_DAD(R | O) },
 	{ "no flags: multicast NS -> NA with S only", .cfg = CFG_NO_FLAGS,
 	  OPTS(SLLA), TX(S) },
-	{ "no flags: DAD -> passed_dad_off", .cfg = CFG_NO_FLAGS, .src = "::",
-	  PASSED(passed_dad_off) },
+	{ "no flags: DAD -> passed_dad_off", .cfg = CFG_NO_FLAGS,
+	  .src = "::", PASSED(passed_dad_off) },
 	{ "no flags: unicast NUD probe -> passed_unicast_off",
-	  .cfg = CFG_NO_FLAGS, .src = "2001:db8:1::1",
-	  .dst = "2001:db8:1::10", OPTS(SLLA), PASSED(passed_unicast_off) },
+	  .cfg = CFG_NO_FLAGS, .src = "2001:db8:1::1", .dst = "2001:db8:1::10",
+	  OPTS(SLLA), PASSED(passed_unicast_off) },
 	/* The MAC must be read from .rodata as loaded: a copy the compiler
 	 * folds to the initializer in the object file gives zeros. */
-	{ "other MAC: multicast NS -> MAC in eth src and TLLA",
-	  .cfg = CFG_MAC, OPTS(SLLA), TX(R | S | O) },
+	{ "other MAC: multicast NS -> MAC in eth src and TLLA", .cfg = CFG_MAC,
+	  OPTS(SLLA), TX(R | S | O) },
 	{ "other MAC: unicast NUD probe -> MAC in eth src and TLLA",
 	  .cfg = CFG_MAC, .src = "2001:db8:1::1", .dst = "2001:db8:1::10",
 	  OPTS(SLLA), TX(R | S) },
 	{ "other MAC: QinQ DAD -> MAC in eth src and TLLA", .cfg = CFG_MAC,
-	  .ntags = 2, .tags = { TAG_AD(0x00c8), TAG_Q(0x0064) }, .src = "::",
-	  TX_DAD(R | O) },
+	  .ntags = 2, .tags = { TAG_AD(0x00c8), TAG_Q(0x0064) },
+	  .src = "::", TX_DAD(R | O) },
 	/* The driver's tag: the answer must carry it again (bpf/vlan.h). */
 	{ "stripped 802.1Q PCP 5 VID 100 -> NA with that tag",
 	  STRIPPED(TAG_Q(0xa064)), OPTS(SLLA), TX(R | S | O) },
@@ -396,8 +401,7 @@ static const struct tcase cases[] = {
 	  STRIPPED(TAG_Q(0x0064)), .hlim = 64, OPTS(SLLA),
 	  PASSED(invalid_hop_limit) },
 	{ "other MAC: stripped tag -> NA with it, MAC in eth src and TLLA",
-	  .cfg = CFG_MAC, STRIPPED(TAG_Q(0x0064)), OPTS(SLLA),
-	  TX(R | S | O) },
+	  .cfg = CFG_MAC, STRIPPED(TAG_Q(0x0064)), OPTS(SLLA), TX(R | S | O) },
 };
 
 #undef R
@@ -457,8 +461,7 @@ static int set_stripped(const struct skel_fixture *fx, const struct tcase *tc)
 
 /* Loads with cfg and adds the entries. */
 static int fixture_load(struct skel_fixture *fx, skel_open_fn open,
-			const struct ndpr_config *cfg, char *why,
-			size_t whylen)
+			const struct ndpr_config *cfg, char *why, size_t whylen)
 {
 	size_t i;
 
@@ -517,9 +520,8 @@ static void case_ns(const struct tcase *tc, const struct ndpr_config *cfg,
  * project's documented deviation from §4.4) and carrying the configured
  * MAC; the flags come from the table, not from the configuration.
  */
-static void expected_na(const struct fr_ns *ns,
-			const struct ndpr_config *cfg, uint8_t flags,
-			struct frame *f)
+static void expected_na(const struct fr_ns *ns, const struct ndpr_config *cfg,
+			uint8_t flags, struct frame *f)
 {
 	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
 	struct fr_na na = {};
@@ -589,8 +591,8 @@ static void explain_na_diff(const struct frame *got, const struct frame *want,
 
 	buf[0] = 0;
 	if (got->len != want->len)
-		n = snprintf(buf, len, " frame length %zu, want %zu;",
-			     got->len, want->len);
+		n = snprintf(buf, len, " frame length %zu, want %zu;", got->len,
+			     want->len);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && n < len; i++) {
 		size_t end = fields[i].off + fields[i].len;
 
@@ -684,8 +686,8 @@ static void run_case(const struct skel_fixture *fx, const struct build *b,
 	 * program never runs and no counter may move.
 	 */
 	if (err == EINVAL && tc->kernel_may_refuse) {
-		if (CHECK(name, counters_ok(before, after, -1, why,
-					    sizeof(why)),
+		if (CHECK(name,
+			  counters_ok(before, after, -1, why, sizeof(why)),
 			  "refused, yet counters moved: %s", why))
 			harness_result(1, name, "%s", "");
 		return;
@@ -705,7 +707,7 @@ static void run_case(const struct skel_fixture *fx, const struct build *b,
 }
 
 #define MAP_PIN(name, opener) NDPR_PIN(name),
-static const char *const map_pins[] = {NDPR_MAPS(MAP_PIN)};
+static const char *const map_pins[] = { NDPR_MAPS(MAP_PIN) };
 #undef MAP_PIN
 #define N_MAPS (sizeof(map_pins) / sizeof(map_pins[0]))
 
