@@ -45,9 +45,14 @@ link_prog() {
 }
 
 # The status line of the uplink's responder, empty if status has none.
+# The uplink's status block (its first line and the indented lines under
+# it), joined into one line.
 status_line() {
-	ndpr status 2>/dev/null |
-		grep -E "^$UPLINK: (attached|NOT ATTACHED|INCOMPLETE)"
+	ndpr status 2>/dev/null | awk -v re="^$UPLINK: (attached|NOT ATTACHED|INCOMPLETE)" '
+		$0 ~ re { on = 1; line = $0; next }
+		on && /^  / { line = line ", " substr($0, 3); next }
+		{ on = 0 }
+		END { if (line != "") print line }'
 }
 
 # "prefix action" of each entry, sorted.
