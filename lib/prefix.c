@@ -242,13 +242,15 @@ void prefix_set_free(struct prefix_set *s)
 }
 
 /* Splits a line into at most two words; returns the count or -1. */
+#define WORD_SEP " \t\r\n"
+
 static int split_words(char *line, char **w)
 {
 	int n = 0;
 	char *tok, *save;
 
-	for (tok = strtok_r(line, " \t\r\n", &save); tok;
-	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+	for (tok = strtok_r(line, WORD_SEP, &save); tok;
+	     tok = strtok_r(NULL, WORD_SEP, &save)) {
 		if (n == 2)
 			return -1;
 		w[n++] = tok;
@@ -271,7 +273,7 @@ static int parse_entry_flag(const char *w, uint8_t *flags)
 static int parse_line(char *line, size_t len, unsigned int flags,
 		      struct prefix *p, char *err, size_t errlen)
 {
-	char *hash, *w[2];
+	char *hash, *word, *w[2];
 	int n;
 
 	/* A NUL would hide the rest of the line from the parser. */
@@ -282,9 +284,11 @@ static int parse_line(char *line, size_t len, unsigned int flags,
 	hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';
-	/* "option --log-format json": run's, not an entry. */
-	if (!strncmp(line + strspn(line, " \t"), "option", 6) &&
-	    isspace((unsigned char)line[strspn(line, " \t") + 6]))
+	/* "option --log-format json": run's, not an entry. Its first word,
+	 * split as split_words splits them. */
+	word = line + strspn(line, WORD_SEP);
+	if (!strncmp(word, "option", 6) &&
+	    (!word[6] || strchr(WORD_SEP, word[6])))
 		return 1;
 	n = split_words(line, w);
 	if (n == 0)

@@ -189,7 +189,8 @@ static void check_entry(const struct prefix *p, const char *where)
  * The file format of prefix.h, read on its own: lines end at '\n' (a NUL
  * octet in a line refuses the file), '#' starts a
  * comment, words are separated by blanks (" \t\r"), and a line is one of
- * "PREFIX", "PREFIX route-check[=route|=neigh|=off]", "exclude PREFIX".
+ * "PREFIX", "PREFIX route-check[=route|=neigh|=off]", "exclude PREFIX", or
+ * "option ..." (run's options, which the reader skips).
  * Returns 0 and the entries, or -EINVAL.
  */
 static int ref_file(const uint8_t *data, size_t size, unsigned int flags,
@@ -217,7 +218,8 @@ static int ref_file(const uint8_t *data, size_t size, unsigned int flags,
 		for (tok = strtok_r(line, " \t\r", &save); tok && n < 3;
 		     tok = strtok_r(NULL, " \t\r", &save))
 			w[n++] = tok;
-		if (n == 0)
+		/* "option ...": run's options, skipped by the reader. */
+		if (n == 0 || !strcmp(w[0], "option"))
 			continue;
 		if (n == 3)
 			return -EINVAL;
