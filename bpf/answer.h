@@ -10,6 +10,7 @@
 #include "parsing.h"
 #include "validate.h"
 #include "vlan.h"
+#include "pieces.h"
 
 /* Byte by byte: a memcpy from the volatile rodata would be folded by clang
  * into the compiled-in default instead of reading what the loader set. */
@@ -146,8 +147,9 @@ static __always_inline int write_na(struct xdp_md *ctx, struct ns_info *ns)
 	hdr.icmp6_dataun.un_data8[0] = na_flags(ns);
 	na->icmph = hdr;
 	na->opt = tlla;
-	na->icmph.icmp6_cksum =
-		~csum_fold(na_csum(ns, &hdr, &tlla, &na->target, &peer));
+	if (!NDPR_WITHOUT_NA_CSUM)
+		na->icmph.icmp6_cksum = ~csum_fold(
+			na_csum(ns, &hdr, &tlla, &na->target, &peer));
 
 	return ns->dad ? NDPR_C_answered_dad : NDPR_C_answered;
 }

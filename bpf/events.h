@@ -11,6 +11,7 @@
 
 #include "maps.h"
 #include "nd.h"
+#include "pieces.h"
 
 /* Whether this CPU may report one more event now; c: its counters. */
 static __always_inline bool event_allowed(struct ndpr_counters *c)
@@ -19,7 +20,7 @@ static __always_inline bool event_allowed(struct ndpr_counters *c)
 	__u32 zero = 0;
 
 	/* Events configured off: folded away at load. */
-	if (!ndpr_cfg.events_per_cpu)
+	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu)
 		return false;
 	tokens = bpf_map_lookup_elem(&ndpr_evtokens, &zero);
 	if (!tokens)

@@ -17,6 +17,7 @@
 #include "maps.h"
 #include "nd.h"
 #include "parsing.h"
+#include "pieces.h"
 #include "validate.h"
 
 #define NSEC_PER_SEC 1000000000ull
@@ -30,6 +31,8 @@ static __always_inline int guard_check(const struct in6_addr *t,
 {
 	struct ndpr_guard *g;
 
+	if (NDPR_WITHOUT_GUARDS)
+		return NDPR_C_MAX;
 	if (!e || !e->guards) {
 		g = bpf_map_lookup_elem(&ndpr_guards, t);
 		if (g)
@@ -160,7 +163,8 @@ __noinline int ndpr_note_owner(struct xdp_md *ctx, __u32 l3off)
 static __always_inline bool ns_shows_owner(const struct ipv6hdr *ip6,
 					   const struct ns_info *ns)
 {
-	return (ndpr_cfg.flags & NDPR_CFG_GUARD_CONFLICT) && !ns->dad &&
+	return !NDPR_WITHOUT_GUARDS &&
+	       (ndpr_cfg.flags & NDPR_CFG_GUARD_CONFLICT) && !ns->dad &&
 	       !addr_is_link_local(&ip6->saddr);
 }
 

@@ -21,12 +21,15 @@
 #include "lookup.h"
 #include "guards.h"
 #include "answer.h"
+#include "pieces.h"
 
 /* This CPU's counters: looked up once per packet. */
 static __always_inline struct ndpr_counters *counters(void)
 {
 	__u32 zero = 0;
 
+	if (NDPR_WITHOUT_COUNTERS)
+		return NULL;
 	return bpf_map_lookup_elem(&ndpr_counters, &zero);
 }
 

@@ -7,6 +7,7 @@
 #define NDPR_PARSING_H
 
 #include "consts.h"
+#include "pieces.h"
 
 /*
  * ctx->data and ctx->data_end read with one load each: left to itself,
@@ -63,7 +64,7 @@ static __always_inline int parse_eth(struct cursor *c, struct ethhdr **eth)
 	proto = bpf_ntohs((*eth)->h_proto);
 
 #pragma unroll
-	for (i = 0; i < VLAN_MAX_DEPTH; i++) {
+	for (i = 0; i < (NDPR_WITHOUT_VLAN ? 0 : VLAN_MAX_DEPTH); i++) {
 		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
 			break;
 		if (!cursor_pull(c, VLAN_HLEN, &vlan))

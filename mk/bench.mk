@@ -3,18 +3,25 @@
 # Needs root; writes $(OUTPUT)/bench/results.json and the plot, and copies
 # the plot to docs/bench.svg for the README; then the containers' figures
 # (tests/bench/containers.sh: a private dockerd, ndppd) to
-# $(OUTPUT)/bench/containers.txt.
+# $(OUTPUT)/bench/containers.txt. The cost of each piece of the program
+# (tests/bench/pieces.sh) goes to $(OUTPUT)/bench/pieces.txt.
 BENCH_DIR := $(OUTPUT)/bench
 BENCH_BPF := $(BENCH_DIR)/bench.bpf.o
 BENCH_SKEL := $(BENCH_DIR)/bench.skel.h
 BENCH_BINS := $(BENCH_DIR)/bench_prog $(BENCH_DIR)/bench_flood
+# The responder with one piece taken out (bpf/pieces.h), and as shipped,
+# built the same way: the cost of each piece (tests/bench/pieces.sh).
+BENCH_PIECES := counters events vlan guards na_csum
+BENCH_PIECE_OBJS := $(BENCH_DIR)/pieces/full.bpf.o \
+	$(patsubst %,$(BENCH_DIR)/pieces/without_%.bpf.o,$(BENCH_PIECES))
 
 .PHONY: bench bench-build
 bench: bench-build
 	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
+	$(Q)OUTPUT=$(OUTPUT) tests/bench/pieces.sh
 	$(Q)OUTPUT=$(OUTPUT) bash tests/bench/containers.sh
 
-bench-build: all $(BENCH_BINS)
+bench-build: all $(BENCH_BINS) $(BENCH_PIECE_OBJS)
 
 $(BENCH_DIR):
 	$(Q)mkdir -p $@
@@ -22,6 +29,23 @@ $(BENCH_DIR):
 $(BENCH_BPF): tests/bench/bench.bpf.c tests/bench/bench.h | $(BENCH_DIR)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/bench -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(BENCH_DIR)/pieces:
+	$(Q)mkdir -p $@
+
+$(BENCH_DIR)/pieces/full.bpf.o: $(BPF_SRCS) $(BPF_HDRS) | $(BENCH_DIR)/pieces
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(BENCH_DIR)/pieces/without_%.bpf.o: $(BPF_SRCS) $(BPF_HDRS) \
+		| $(BENCH_DIR)/pieces
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) \
+		-DNDPR_WITHOUT_$(shell echo $* | tr a-z A-Z)=1 -c $< -o $@.tmp.o
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
 	$(Q)rm -f $@.tmp.o
 

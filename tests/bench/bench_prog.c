@@ -21,12 +21,13 @@
  * figure always describes the path it names.
  *
  * Usage: bench_prog [--runs N] [--repeat N] [--sizes N,N,...]
- *                   [--cases NAME,...] [--obj FILE]
+ *                   [--cases NAME,...] [--obj FILE [--uncounted]]
  *        bench_prog --entries N   (prints a `prefix sync` file of the
  *                                  same entries, for the control plane)
  * --obj loads another build of the responder instead of the one compiled
  * in (its object's own configuration then, MAC included): a design change
- * is measured before it is made. --cases runs only the cases named, for
+ * is measured before it is made; --uncounted for a build without the
+ * outcome counters, whose verdicts alone are then checked. --cases runs only the cases named, for
  * perf record.
  * Prints one line per figure (stats.h). Needs root; pins nothing.
  */
@@ -189,6 +190,8 @@ out:
 
 /* Another build of the responder, for trying a design change: --obj. */
 static const char *alt_obj;
+/* --obj's build counts nothing (bpf/pieces.h): --uncounted. */
+static bool uncounted;
 /* Only these cases (and their baselines), for profiling: --cases. */
 static char only_cases[256];
 
@@ -426,7 +429,7 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 		s->bench->bss->reset_ns = c->g;
 		prog = s->reset_fd;
 	}
-	if (c->counter >= 0)
+	if (c->counter >= 0 && !uncounted)
 		before = counter(s, c->counter);
 	if (c->hosts_off && set_known_empty(s, true))
 		return -1;
@@ -444,7 +447,7 @@ static double run_case(const struct setup *s, struct bcase *c, __u32 repeat)
 			c->name, retval, c->verdict);
 		return -1;
 	}
-	if (c->counter >= 0) {
+	if (c->counter >= 0 && !uncounted) {
 		after = counter(s, c->counter);
 		if (after - before != (long long)repeat) {
 			fprintf(stderr,
@@ -706,7 +709,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: bench_prog [-v] [--runs N] [--repeat N] "
 		   "[--sizes N,N,...]\n"
-		   "                  [--cases NAME,...] [--obj FILE]\n"
+		   "                  [--cases NAME,...] [--obj FILE "
+		   "[--uncounted]]\n"
 		   "       bench_prog --entries N\n");
 }
 
@@ -747,6 +751,7 @@ static const struct option lopts[] = {
 	{ "entries", required_argument, NULL, 'e' },
 	{ "obj", required_argument, NULL, 'o' },
 	{ "cases", required_argument, NULL, 'c' },
+	{ "uncounted", no_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -785,6 +790,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			return 0;
 		case 'o':
 			alt_obj = optarg;
+			break;
+		case 'u':
+			uncounted = true;
 			break;
 		case 'c':
 			snprintf(only_cases, sizeof(only_cases), ",%s,",
