@@ -67,9 +67,9 @@ check "the router's solicitation for $CT_IP is answered" \
 
 run stats "$UPLINK" --json
 check "stats --json: keys snake_case" snake_keys <<<"$OUT"
-is "stats --json: answered as passed_no_match etc." \
+check_is "stats --json: answered as passed_no_match etc." \
 	"$(jq -r 'has("passed_no_match") and has("events_suppressed")' <<<"$OUT")" true
-is "stats --json: the interface" "$(jq -r .interface <<<"$OUT")" "$UPLINK"
+check_is "stats --json: the interface" "$(jq -r .interface <<<"$OUT")" "$UPLINK"
 WHY="stats --json: $OUT"
 check "stats --json: a timestamp of now" jq_true \
 	'(.timestamp | type) == "number" and (now - .timestamp | fabs) < 60' \
@@ -83,10 +83,10 @@ run prefix list "$UPLINK" --json
 WHY="prefix list --json: $OUT"
 check "prefix list --json: no escaped '/'" not grep -qF '\/' <<<"$OUT"
 check "prefix list --json: keys snake_case" snake_keys <<<"$OUT"
-is "prefix list --json: an exclude has no route_check (text: '-')" \
+check_is "prefix list --json: an exclude has no route_check (text: '-')" \
 	"$(jq -r ".[] | select(.prefix == \"$EXCL\") | has(\"route_check\")" <<<"$OUT")" \
 	false
-is "prefix list --json: an answered entry has its route_check" \
+check_is "prefix list --json: an answered entry has its route_check" \
 	"$(jq -r ".[] | select(.prefix == \"$PREFIX\") | .route_check" <<<"$OUT")" \
 	off
 run status --json
@@ -117,7 +117,7 @@ check "stats --json on no responder: {\"error\": ...}" \
 	jq_true '.error | length > 0' <<<"$OUT"
 run -j stats "$UPLINK" --watch 0
 check "-j with a bad --watch: only JSON" all_json
-is "-j with a bad --watch: exit 1 (a value refused)" "$RC" 1
+check_is "-j with a bad --watch: exit 1 (a value refused)" "$RC" 1
 run -j prefix list "$UPLINK"
 check "-j prefix list: JSON without the verb's --json" all_json
 run -p status
@@ -149,7 +149,7 @@ check "stats --per-cpu: received and events-suppressed have CPU columns too" \
 run prefix ls "$UPLINK"
 WHY="prefix ls: $OUT"
 check "prefix ls: a header" grep -q '^PREFIX  *ACTION  *ROUTE  *ORIGIN$' <<<"$OUT"
-is "prefix ls: sorted by address, then length" \
+check_is "prefix ls: sorted by address, then length" \
 	"$(awk '$2 == "answer" || $2 == "exclude" { print $1 }' <<<"$OUT" |
 		paste -sd ' ')" \
 	"$PREFIX $EXCL $LATER"
@@ -211,20 +211,20 @@ run attach "$UPLINK"
 WHY="attach over the responder: $OUT $ERR"
 check "upgrade without options: says nothing changed" \
 	grep -q "options changed: none; kept: router on, dad off, unicast on, override never, mac 02:00:00:00:02:99" <<<"$OUT"
-is "upgrade without options: DAD stays off" "$(live dad)" false
-is "upgrade without options: override stays never" "$(live override)" never
-is "upgrade without options: the --mac stays" "$(live mac)" 02:00:00:00:02:99
+check_is "upgrade without options: DAD stays off" "$(live dad)" false
+check_is "upgrade without options: override stays never" "$(live override)" never
+check_is "upgrade without options: the --mac stays" "$(live mac)" 02:00:00:00:02:99
 check "upgrade without options: answers still from the --mac" \
 	ndisc_answers "$CT_IP" 02:00:00:00:02:99
 run attach "$UPLINK" --override always --no-unicast
 WHY="attach --override always --no-unicast: $OUT $ERR"
 check "upgrade with options: says what changed" \
 	grep -q "options changed: unicast on -> off, override never -> always;" <<<"$OUT"
-is "upgrade with options: override always" "$(live override)" always
-is "upgrade with options: DAD still off" "$(live dad)" false
+check_is "upgrade with options: override always" "$(live override)" always
+check_is "upgrade with options: DAD still off" "$(live dad)" false
 ok detach "$UPLINK"
 ok attach "$UPLINK" "$PREFIX"
-is "a fresh attach starts from the defaults: DAD on" "$(live dad)" true
+check_is "a fresh attach starts from the defaults: DAD on" "$(live dad)" true
 check "a fresh attach answers from the interface's MAC" \
 	ndisc_answers "$CT_IP" "$HOST_MAC"
 
@@ -240,7 +240,7 @@ check "sync --dry-run: names what it would add and remove" eval \
 	 grep -qx "$UPLINK: would add $EXCL (exclude)" <<<"$OUT" &&
 	 grep -qx "$UPLINK: would remove $PREFIX" <<<"$OUT" &&
 	 grep -q "nothing changed" <<<"$OUT"'
-is "sync --dry-run: the prefixes as they were" "$(ndpr prefix list "$UPLINK")" \
+check_is "sync --dry-run: the prefixes as they were" "$(ndpr prefix list "$UPLINK")" \
 	"$before"
 check "sync --dry-run: $CT_IP still answered" ndisc_answers "$CT_IP" "$HOST_MAC"
 run prefix sync "$UPLINK" "$F" --dry-run --json
@@ -279,7 +279,7 @@ LOG=$WORK_DIR/run-conf.log
 start_service conf "$LOG" run -i "$UPLINK" -c "$CONF"
 check "option lines: the log is JSON lines" \
 	eval 'OUT=$(cat "$LOG"); all_json'
-is "option lines: --no-dad applies" "$(live dad)" false
+check_is "option lines: --no-dad applies" "$(live dad)" false
 check "option lines: the file's prefix answers" ndisc_answers "$CT_IP" "$HOST_MAC"
 check "option lines: prefix sync still reads the file" \
 	prints "0 added, 0 changed, 0 removed, 1 kept" prefix sync "$UPLINK" "$CONF"
@@ -320,9 +320,9 @@ check "status IFACE: one block, first line attached with version and uptime" \
 	 grep -Eq "^$UPLINK: attached, (native|generic) mode, program id [0-9]+, version [0-9][^,]*, up [0-9]+m [0-9]+s$" <<<"$OUT"'
 check "status IFACE: \"1 prefix\", the map limit, the log rate" \
 	grep -Eq "^  1 prefix \(at most 65536 a map\), log-rate [0-9]+/s, vlan tags " <<<"$OUT"
-is "status --json: log_rate near --log-rate 50 (per CPU, rounded up)" \
+check_is "status --json: log_rate near --log-rate 50 (per CPU, rounded up)" \
 	"$(ndpr status "$UPLINK" --json | jq '.[0].log_rate >= 50 and .[0].log_rate < 50 + 256')" true
-is "status --json: the version of the build that loaded it" \
+check_is "status --json: the version of the build that loaded it" \
 	"$(ndpr status --json | jq -r '.[0].version')" \
 	"$("$NDPR_BIN" --version | awk 'NR == 1 { print $2 }')"
 check "status IFACE: no run serves it" \
@@ -334,7 +334,7 @@ run status "$UPLINK"
 WHY="status: $OUT"
 check "status: names the run serving it, by pid" \
 	grep -q "served by 'ndpresponder run' (pid $RUN_PID)" <<<"$OUT"
-is "status --json: run_pid" "$(ndpr status --json | jq '.[0].run_pid')" "$RUN_PID"
+check_is "status --json: run_pid" "$(ndpr status --json | jq '.[0].run_pid')" "$RUN_PID"
 bg_stop "$RUN_PID" TERM 10
 ok detach "$UPLINK"
 

@@ -52,6 +52,11 @@ is() { # what, got, want
 	[ "$2" = "$3" ]
 }
 
+# One check that GOT is WANT (is alone only tests; it records nothing).
+check_is() { # name, got, want
+	check "$1" is "$1" "$2" "$3"
+}
+
 # Stops the script after a failure that makes every later check moot.
 die() {
 	fail "$TEST_NAME" "$*"
