@@ -12,6 +12,7 @@
 #include "attach_args.h"
 #include "cli.h"
 #include "docker.h"
+#include "iface.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "service.h"
@@ -322,14 +323,156 @@ static void parse_reports(int argc, char **argv, bool go_form)
 static int saved_argc;
 static char **saved_argv;
 
+/* The values of what a reload cannot change, as the log names them. */
+static void val_ifname(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", so->attach.ifname);
+}
+
+static void val_docker(const struct service_opts *so, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	snprintf(buf, len, "%s", so->ndocker ? "" : "none");
+	for (int i = 0; i < so->ndocker && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "",
+				      so->docker_nets[i]);
+}
+
+static void val_metrics(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", so->metrics_listen ?: "off");
+}
+
+static void val_keep(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", so->keep ? "--keep" : "no --keep");
+}
+
+static void val_pin_gw(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "--%spin-gateway", so->pin_gateway ? "" : "no-");
+}
+
+static void val_mac(const struct service_opts *so, char *buf, size_t len)
+{
+	if (so->attach.mac_set)
+		mac_format(so->attach.mac, buf, len);
+	else
+		snprintf(buf, len, "the interface's");
+}
+
+/* The answer switches as the program gets them: --no-X wins over --X. */
+static void val_router(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "--%srouter", so->attach.no_router ? "no-" : "");
+}
+
+static void val_dad(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "--%sdad", so->attach.no_dad ? "no-" : "");
+}
+
+static void val_unicast(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "--%sunicast", so->attach.no_unicast ? "no-" : "");
+}
+
+static void val_override(const struct service_opts *so, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", override_name(so->attach.override));
+}
+
+static void val_no_guard(const struct service_opts *so, char *buf, size_t len)
+{
+	uint8_t off = so->attach.no_guard;
+
+	snprintf(buf, len, "%s%s%s", off & NDPR_CFG_GUARD_OWN ? "own," : "",
+		 off & NDPR_CFG_GUARD_GATEWAY ? "gateway," : "",
+		 off & NDPR_CFG_GUARD_CONFLICT ? "conflict," : "");
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	else
+		buf[strlen(buf) - 1] = '\0';
+}
+
+static void val_mode(const struct service_opts *so, char *buf, size_t len)
+{
+	static const char *const modes[] = { "auto", "native", "generic" };
+
+	snprintf(buf, len, "%s",
+		 modes[so->attach.mode_set ? so->attach.mode : 0]);
+}
+
+static void val_max(const struct service_opts *so, char *buf, size_t len)
+{
+	if (so->attach.max_prefixes)
+		snprintf(buf, len, "%u", so->attach.max_prefixes);
+	else
+		snprintf(buf, len, "the default");
+}
+
+#define NEEDS_PROGRAM                                              \
+	"a restart (the program's read-only configuration: a new " \
+	"program, which run, its privileges dropped, cannot load)"
+#define NEEDS_DETACH "a detach and a restart (fixed while attached)"
+
+/*
+ * What a reload keeps, and why: the options read once at start. name
+ * NULL: a switch, named by its value.
+ */
+static const struct fixed_opt {
+	const char *name;
+	const char *needs;
+	void (*value)(const struct service_opts *so, char *buf, size_t len);
+} fixed_opts[] = {
+	{ "-i", "a restart (it is the interface the run serves)", val_ifname },
+	{ "-N", "a restart (the networks are followed from the start)",
+	  val_docker },
+	{ NULL, "a restart (the pins are made at start)", val_keep },
+	{ "--metrics-listen",
+	  "a restart (the socket is bound before privileges are dropped)",
+	  val_metrics },
+	{ NULL, "a restart (the pin is taken and undone by the run)",
+	  val_pin_gw },
+	{ "--mac", NEEDS_PROGRAM, val_mac },
+	{ NULL, NEEDS_PROGRAM, val_router },
+	{ NULL, NEEDS_PROGRAM, val_dad },
+	{ NULL, NEEDS_PROGRAM, val_unicast },
+	{ "--override", NEEDS_PROGRAM, val_override },
+	{ "--no-guard", NEEDS_PROGRAM, val_no_guard },
+	{ "--mode", NEEDS_DETACH, val_mode },
+	{ "--max-prefixes", NEEDS_DETACH, val_max },
+};
+
+/* One line for each option the configuration now changes that a reload
+ * cannot: the service keeps what it has. */
+static void report_fixed(const struct service_opts *now,
+			 const struct service_opts *fresh)
+{
+	char was[128], want[128];
+
+	for (size_t i = 0; i < sizeof(fixed_opts) / sizeof(fixed_opts[0]);
+	     i++) {
+		const struct fixed_opt *f = &fixed_opts[i];
+
+		f->value(now, was, sizeof(was));
+		f->value(fresh, want, sizeof(want));
+		if (strcmp(was, want))
+			pr_warn("reload: %s needs %s, kept %s", f->name ?: want,
+				f->needs, was);
+	}
+}
+
 /* service_opts.reload: the file's option lines read again, the command
- * line's on top; only what may change in place is taken. */
-static int reload_opts(const struct service_opts *so, bool *log_json,
-		       uint32_t *log_rate, bool *log_rate_set)
+ * line's on top; what may change in place goes to r, the rest is named
+ * and kept. */
+static int reload_opts(const struct service_opts *so, struct service_reload *r)
 {
 	static char buf[16384];
 	struct service_opts fresh = {
 		.attach = { .override = NDPR_OVERRIDE_MULTICAST },
+		.pin_gateway = go_form_args,
 		.log_json = go_form_args,
 	};
 	int ret = 0;
@@ -338,15 +481,20 @@ static int reload_opts(const struct service_opts *so, bool *log_json,
 		ret = parse_file_options(&fresh, so->config, buf, sizeof(buf));
 	if (!ret)
 		ret = parse_words(&fresh, saved_argc, saved_argv);
-	if (!ret) {
-		*log_json = fresh.log_json;
-		*log_rate = fresh.attach.event_rate_set ?
-				    fresh.attach.event_rate :
-				    NDPR_DEFAULT_EVENT_RATE;
-		*log_rate_set = true;
+	if (!ret)
+		ret = attach_opts_finish(&fresh.attach);
+	if (ret) {
+		prefix_set_free(&fresh.attach.prefixes);
+		return ret;
 	}
-	prefix_set_free(&fresh.attach.prefixes);
-	return ret;
+	report_fixed(so, &fresh);
+	r->log_json = fresh.log_json;
+	r->log_rate = fresh.attach.event_rate_set ? fresh.attach.event_rate :
+						    NDPR_DEFAULT_EVENT_RATE;
+	r->force = fresh.attach.force;
+	r->route_flags = fresh.attach.route_flags;
+	r->prefixes = fresh.attach.prefixes;
+	return 0;
 }
 
 static int run(int argc, char **argv, bool go_form)

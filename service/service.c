@@ -45,6 +45,11 @@ struct service {
 	bool attached, adopted, serving;
 	enum ndpr_mode mode;
 	size_t nstatic; /* static entries after the last sync */
+	/* -n and -x, --force and the --route-check default: the command
+	 * line's, or what the last reload read. */
+	struct prefix_set given;
+	bool force;
+	uint8_t route_flags;
 	struct event_reader ev;
 	struct gw_pin gw;
 	int sfd, tfd;
@@ -59,11 +64,11 @@ static int wanted_set(const struct service *s, struct prefix_set *want,
 		      size_t *from_file, char *err, size_t errlen)
 {
 	const struct service_opts *so = s->so;
-	unsigned int flags = so->attach.force ? PREFIX_ALLOW_DEFAULT : 0;
+	unsigned int flags = s->force ? PREFIX_ALLOW_DEFAULT : 0;
 	int ret = 0;
 
-	for (size_t i = 0; i < so->attach.prefixes.n && !ret; i++)
-		ret = prefix_set_add(want, &so->attach.prefixes.v[i]);
+	for (size_t i = 0; i < s->given.n && !ret; i++)
+		ret = prefix_set_add(want, &s->given.v[i]);
 	if (ret)
 		snprintf(err, errlen, "%s", errstr(ret));
 	/* No file is no entries (a Docker-only unit has none); an empty
@@ -73,7 +78,7 @@ static int wanted_set(const struct service *s, struct prefix_set *want,
 		     "%s does not exist: no entries from it", so->config);
 	else if (so->config)
 		ret = prefix_file_load(so->config, flags, want, err, errlen);
-	*from_file = want->n - so->attach.prefixes.n;
+	*from_file = want->n - s->given.n;
 	return ret;
 }
 
@@ -83,7 +88,7 @@ static int sync_want(struct service *s, struct prefix_set *want,
 		     size_t from_file, struct sync_result *res,
 		     struct prefix_set *removed, char *err, size_t errlen)
 {
-	bool may_remove = !s->so->config || from_file || s->so->attach.force;
+	bool may_remove = !s->so->config || from_file || s->force;
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	int ret;
 
@@ -265,26 +270,74 @@ static int on_tick(struct service *s, unsigned int n)
 
 /* The log format and rate the configuration now asks for, in place: the
  * rate is the tokens the reader hands out, the program spends them. */
-static void reload_options(struct service *s)
+static void reload_log(struct service *s, const struct service_reload *r)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	bool json = s->log.json, rate_set = false;
-	uint32_t rate = 0;
 	__u64 per_cpu;
 
-	if (!s->so->reload || s->so->reload(s->so, &json, &rate, &rate_set))
-		return;
-	if (json != s->log.json) {
-		s->log.json = json;
+	if (r->log_json != s->log.json) {
+		s->log.json = r->log_json;
 		slog(&s->log, SLOG_INFO, "reload: log format %s",
-		     json ? "json" : "text");
+		     r->log_json ? "json" : "text");
 	}
-	per_cpu = ncpus > 1 ? (rate + (__u64)ncpus - 1) / (__u64)ncpus : rate;
-	if (rate_set && per_cpu != s->ev.per_cpu) {
+	per_cpu = ncpus > 1 ? (r->log_rate + (__u64)ncpus - 1) / (__u64)ncpus :
+			      r->log_rate;
+	if (per_cpu != s->ev.per_cpu) {
 		s->ev.per_cpu = per_cpu;
 		slog(&s->log, SLOG_INFO, "reload: log rate %u a second",
-		     (unsigned int)rate);
+		     (unsigned int)r->log_rate);
 	}
+}
+
+/* The given entries, --force and the --route-check default: r's for the
+ * service's, and the service's in r. */
+static void swap_given(struct service *s, struct service_reload *r)
+{
+	struct prefix_set given = s->given;
+	uint8_t route_flags = s->route_flags;
+	bool force = s->force;
+
+	s->given = r->prefixes;
+	s->force = r->force;
+	s->route_flags = r->route_flags;
+	r->prefixes = given;
+	r->force = force;
+	r->route_flags = route_flags;
+}
+
+/*
+ * SIGHUP: the options that change in place, then the prefixes. The given
+ * entries a new --route-check default changes are changed by the sync,
+ * each in place (a map update, never a removal and an add), so no
+ * solicitation finds them missing; a sync that fails keeps the old ones.
+ */
+static void reload(struct service *s)
+{
+	struct service_reload r = {};
+
+	if (s->so->reload && s->so->reload(s->so, &r)) {
+		slog(&s->log, SLOG_ERROR,
+		     "reload: the option lines of %s are refused; keeping "
+		     "the configuration as it is",
+		     s->so->config ?: "the command line");
+		prefix_set_free(&r.prefixes);
+		return;
+	}
+	if (!s->so->reload) {
+		sync_static(s, "reload");
+		return;
+	}
+	reload_log(s, &r);
+	swap_given(s, &r);
+	if (sync_static(s, "reload"))
+		swap_given(s, &r); /* it said why */
+	else if (r.route_flags != s->route_flags)
+		slog(&s->log, SLOG_INFO,
+		     "reload: --route-check %s, was %s: the given prefixes "
+		     "changed in place",
+		     route_check_name(s->route_flags),
+		     route_check_name(r.route_flags));
+	prefix_set_free(&r.prefixes);
 }
 
 /* The service manager's one-line summary, with READY=1. */
@@ -318,8 +371,7 @@ static int on_signal(struct service *s)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
 		notify_reloading();
-		reload_options(s);
-		sync_static(s, "reload");
+		reload(s);
 		notify_ready(s);
 		return 0;
 	}
@@ -372,6 +424,8 @@ static void service_init(struct service *s, const struct service_opts *so)
 	s->so = so;
 	s->o = so->attach;
 	memset(&s->o.prefixes, 0, sizeof(s->o.prefixes));
+	s->force = so->attach.force;
+	s->route_flags = so->attach.route_flags;
 	s->run_lock_fd = s->sfd = s->tfd = -1;
 	s->ev.ring_fd = s->ev.counters_fd = s->ev.tokens_fd = -1;
 	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
@@ -470,6 +524,8 @@ static int service_start(struct service *s)
 	int ret;
 
 	ret = start_log(s);
+	for (size_t i = 0; !ret && i < so->attach.prefixes.n; i++)
+		ret = prefix_set_add(&s->given, &so->attach.prefixes.v[i]);
 	/* A bad address or a taken port fails before anything changes. */
 	if (!ret && so->metrics_listen)
 		ret = metrics_http_listen(&s->metrics, so->metrics_listen);
@@ -544,6 +600,7 @@ static void service_stop(struct service *s, int ret)
 	if (s->tfd >= 0)
 		close(s->tfd);
 	prefix_set_free(&s->o.prefixes);
+	prefix_set_free(&s->given);
 	log_set_hook(NULL, NULL); /* s->log ends here */
 }
 

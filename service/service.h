@@ -14,6 +14,18 @@
 #include "docker.h"
 #include "responder.h"
 
+/* What a reload may change in place; the service owns the prefixes. */
+struct service_reload {
+	bool log_json;
+	uint32_t log_rate;
+	bool force;
+	uint8_t route_flags; /* --route-check: NDPR_PF_ROUTE_* */
+	/* -n and -x of the option lines and the command line, their route
+	 * check the --route-check default's: a change of it is a change of
+	 * each entry, made in place by the sync. */
+	struct prefix_set prefixes;
+};
+
 struct service_opts {
 	struct attach_opts attach; /* its prefixes: -n and -x */
 	const char *config;	   /* more prefixes, re-read on SIGHUP */
@@ -24,12 +36,12 @@ struct service_opts {
 	const char *docker_nets[DOCKER_MAX_NETWORKS];
 	int ndocker;
 	/*
-	 * What SIGHUP may change in place besides the prefixes: the log
-	 * format and the log rate, from the configuration's option lines
-	 * read again (the command line's still win). NULL: nothing.
+	 * What SIGHUP changes in place (struct service_reload), from the
+	 * configuration's option lines read again with the command line's
+	 * on top; it names each option that needs a restart and keeps it.
+	 * NULL: nothing but the file's prefixes.
 	 */
-	int (*reload)(const struct service_opts *so, bool *log_json,
-		      uint32_t *log_rate, bool *log_rate_set);
+	int (*reload)(const struct service_opts *so, struct service_reload *r);
 };
 
 /* Runs until SIGTERM or SIGINT (0), or until the responder vanishes

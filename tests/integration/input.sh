@@ -172,19 +172,6 @@ ok detach "$UPLINK"
 
 # ---- run: a reload that cannot be applied keeps the set ---------------------
 
-# SIGHUP, then waits for the log to have one more line matching RE.
-reload_says() { # log, re
-	local n
-	n=$(grep -cE -- "$2" "$1")
-	kill -HUP "$RUN_PID"
-	wait_until 5 more_lines "$1" "$2" "$n"
-	log_has "$1" "$2"
-}
-
-more_lines() { # log, re, n
-	[ "$(grep -cE -- "$2" "$1")" -gt "$3" ]
-}
-
 LOG=$WORK_DIR/run-fifo.log
 ndpr_bg "$LOG" run -i "$UPLINK" -c "$WORK_DIR/fifo"
 bg_wait "$(bg_pid "$LOG")" 10

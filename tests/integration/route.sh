@@ -28,14 +28,6 @@ routed_to_ct0() {
 	[[ $(host_route) == *"dev ct0"* ]]
 }
 
-# `prefix list` has PREFIX answered, with COLUMN in its route-check column.
-listed_as() { # prefix, route|neigh
-	local line
-	line=$(prefix_line "$1")
-	WHY="prefix list: '${line:-no entry $1}'"
-	[[ $line =~ ^$1\ +answer\ +$2\  ]]
-}
-
 fwd=$(in_ns "$NS_HOST" sysctl -n "net.ipv6.conf.$UPLINK.forwarding")
 WHY="net.ipv6.conf.$UPLINK.forwarding = $fwd"
 check "forwarding on for $UPLINK in the host" test "$fwd" = 1

@@ -138,6 +138,27 @@ prefix_not_listed() { # prefix
 	[ -z "$(prefix_line "$1")" ]
 }
 
+# `prefix list` has PREFIX answered, with COLUMN in its route-check column.
+listed_as() { # prefix, off|route|neigh
+	local line
+	line=$(prefix_line "$1")
+	WHY="prefix list: '${line:-no entry $1}'"
+	[[ $line =~ ^$1\ +answer\ +$2\  ]]
+}
+
+# SIGHUP to RUN_PID, then waits for LOG to have one more line matching RE.
+reload_says() { # log, re
+	local n
+	n=$(grep -cE -- "$2" "$1")
+	kill -HUP "$RUN_PID"
+	wait_until 5 more_lines "$1" "$2" "$n"
+	log_has "$1" "$2"
+}
+
+more_lines() { # log, re, n
+	[ "$(grep -cE -- "$2" "$1")" -gt "$3" ]
+}
+
 # The pin directory of IFACE's responder in network namespace NS:
 # ROOT/net-INODE/IFACE, INODE the namespace's (as lsns shows it).
 netns_pin_dir() { # ns, iface
