@@ -20,14 +20,16 @@
 	"                          4861 section 7.2.8 proxy behaviour)\n"         \
 	"      --no-dad            don't answer DAD probes (source ::)\n"         \
 	"      --no-unicast        don't answer unicast NUD probes\n"             \
-	"      --router, --dad, --unicast  back on (an upgrade keeps what\n"      \
-	"                          it is not given)\n"                            \
+	"      --router, --dad, --unicast\n"                                      \
+	"                          back on (an upgrade keeps what it is not\n"    \
+	"                          given)\n"                                      \
 	"      --max-prefixes N    capacity of each prefix map (default\n"        \
 	"                          65536)\n"                                      \
 	"      --log-rate N        events a second reported to run/monitor\n"     \
 	"                          (default 100, 0 for none)\n"                   \
-	"      --route-check[=neigh]  answer the given prefixes only where\n"     \
-	"                          the host routes the target out of another\n"   \
+	"      --route-check[=neigh]\n"                                           \
+	"                          answer the given prefixes only where the\n"    \
+	"                          host routes the target out of another\n"       \
 	"                          interface (=neigh: and has a neighbour\n"      \
 	"                          entry for it)\n"                               \
 	"      --no-guard GUARD    answer even for the uplink's own addresses\n"  \
@@ -35,7 +37,8 @@
 	"                          another node showed it owns (conflict);\n"     \
 	"                          repeatable; 'none' turns all back on; an\n"    \
 	"                          upgrade without it keeps them as they were\n"  \
-	"      --force             allow ::/0\n"
+	"      --force             allow ::/0 (and, for run, a FILE with no\n"    \
+	"                          entries)\n"
 
 /* Appends the shared long options to opts (room for them + 1 needed). */
 size_t attach_long_opts(struct option *opts);

@@ -18,8 +18,8 @@
 #include "print.h"
 
 static const char announce_usage[] =
-	"Usage: ndpresponder announce IFACE ADDR... [--gateway ADDR] "
-	"[--no-router] [--force]\n"
+	"Usage: ndpresponder announce IFACE ADDR... [--gateway ADDR]\n"
+	"                             [--no-router] [--force]\n"
 	"\n"
 	"For each ADDR, sends an unsolicited Neighbor Advertisement to\n"
 	"all-nodes (source ADDR, O=1, Target Link-Layer Address) and a\n"

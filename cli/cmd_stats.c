@@ -37,7 +37,7 @@ static const char stats_usage[] =
 	"  -a, --all          every counter, zero or not, and\n"
 	"                     events-suppressed (events kept from run's log\n"
 	"                     and monitor: all of them while none reads)\n"
-	"      --per-cpu      one column per CPU as well\n"
+	"  -P, --per-cpu      one column per CPU as well\n"
 	"  -j, --json         one JSON object (per interval with --watch),\n"
 	"                     with the interface and a timestamp\n"
 	"  -w, --watch SECS   rates per second every SECS seconds, redrawn\n"
