@@ -21,7 +21,7 @@ static const char doctor_usage[] =
 	"PREFIX, the attached responder's. Exit 0: nothing wrong, 1: a\n"
 	"problem, 2: something could not be checked.\n"
 	"\n"
-	"  -p, --probe ADDR     send an echo from ADDR (a container's) to the\n"
+	"      --probe ADDR     send an echo from ADDR (a container's) to the\n"
 	"                       gateway and say where the chain broke\n"
 	"  -t, --probe-to DEST  send the probe's echo to DEST instead\n"
 	"  -j, --json           an array of {name, status, found, fix}\n"
@@ -74,7 +74,9 @@ static int doctor_parse(int argc, char **argv, struct doctor_opts *o)
 	};
 	int c;
 
-	while ((c = verb_getopt(argc, argv, "p:t:jh", opts, doctor_usage)) !=
+	/* No -p: it is the global --pretty, and one letter means one thing
+	 * in every verb. */
+	while ((c = verb_getopt(argc, argv, "t:jh", opts, doctor_usage)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
