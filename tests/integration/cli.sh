@@ -174,6 +174,49 @@ ok prefix add "$UPLINK" "$EXCL" --exclude
 ok prefix del "$UPLINK" "$EXCL"
 check "help stats prints stats' usage" prints "ndpresponder stats IFACE" help stats
 check "help lists the verbs" prints "doctor" help
+
+# Every help laid out as iproute2's: one description column a block, no
+# line over 80 columns (lib/help_layout.awk says what it checks). First
+# the checker itself, on the faults it must find.
+LAYOUT=$IT_DIR/lib/help_layout.awk
+printf '%s\n' "Usage: x" "" "  -a, --all      every row" \
+	"      --long-option-name  one column further" \
+	"  -r, --route-check[=neigh] one space only" \
+	"      --force    continued" "                   one off" "" \
+	"Wide: $(printf '%75s' .)" >"$WORK_DIR/bad-help"
+OUT=$(awk -v name=bad -f "$LAYOUT" "$WORK_DIR/bad-help")
+WHY="the checker found: $(oneline <<<"$OUT")"
+check "help layout: the checker finds each kind of fault" eval \
+	'[ "$(grep -c . <<<"$OUT")" = 4 ] &&
+	 grep -q "^bad:4: description at column 27, the block.s is 18" <<<"$OUT" &&
+	 grep -q "^bad:5: prose in a term" <<<"$OUT" &&
+	 grep -q "^bad:7: continued at column 20" <<<"$OUT" &&
+	 grep -q "^bad:9: over 80 columns" <<<"$OUT"'
+VERBS=$(awk '/^Verbs/ { on = 1; next } on && /^  [a-z]/ { print $1 }
+	     on && /^$/ { exit }' <<<"$(ndpr --help)")
+WHY="no verbs in --help"
+check "help: the verbs listed" test -n "$VERBS"
+ndpr --help >"$WORK_DIR/help-_global"
+for v in $VERBS; do
+	ndpr "$v" --help >"$WORK_DIR/help-$v"
+	WHY="help $v and $v --help differ"
+	check "help $v is $v --help" eval \
+		'[ "$(ndpr help "$v")" = "$(cat "$WORK_DIR/help-$v")" ]'
+done
+for f in "$WORK_DIR"/help-*; do
+	v=${f##*/help-}
+	OUT=$(awk -v name="$v" -f "$LAYOUT" "$f")
+	WHY=$OUT
+	check "help layout of ${v#_}: one column a block, 80 columns" test -z "$OUT"
+done
+
+# A short option means one thing in every verb and the global options.
+OUT=$(cat "$WORK_DIR"/help-* |
+	sed -nE 's/^ +(-[a-zA-Z]), (--[a-z-]+).*/\1 \2/p' | sort -u |
+	awk '{ n[$1]++; l[$1] = l[$1] " " $2 } END {
+		for (o in n) if (n[o] > 1) print o ":" l[o] }')
+WHY="letters with more than one meaning: $OUT"
+check "help: each short option means one thing across verbs" test -z "$OUT"
 run --version
 WHY="--version: $OUT"
 check "--version names libbpf, the features and the commit" eval \
