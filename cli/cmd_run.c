@@ -27,10 +27,10 @@ static const char run_usage[] =
 	"one already attached, with no gap), keeps its static prefixes\n"
 	"equal to -n/-x and FILE, logs every answer, and detaches on\n"
 	"SIGTERM or SIGINT. SIGHUP re-reads FILE, its option lines too: the\n"
-	"prefixes, --force, --route-check, --log-format and --log-rate\n"
-	"change in place; other options need a restart, and the log names\n"
-	"each that changed. NDPRESPONDER_LOG sets the level: DEBUG, INFO\n"
-	"(default), WARN, ERROR, FATAL.\n"
+	"prefixes, --force, --route-check, --log-format, --log-rate and\n"
+	"--pin-gateway change in place; other options need a restart, and\n"
+	"the log names each that changed. NDPRESPONDER_LOG sets the level:\n"
+	"DEBUG, INFO (default), WARN, ERROR, FATAL.\n"
 	"\n"
 	"  -i, --ifname IFACE      the uplink (required)\n"
 	"  -n, --subnet PREFIX     answer inside PREFIX (repeatable)\n"
@@ -352,11 +352,6 @@ static void val_keep(const struct service_opts *so, char *buf, size_t len)
 	snprintf(buf, len, "%s", so->keep ? "--keep" : "no --keep");
 }
 
-static void val_pin_gw(const struct service_opts *so, char *buf, size_t len)
-{
-	snprintf(buf, len, "--%spin-gateway", so->pin_gateway ? "" : "no-");
-}
-
 static void val_mac(const struct service_opts *so, char *buf, size_t len)
 {
 	if (so->attach.mac_set)
@@ -436,8 +431,6 @@ static const struct fixed_opt {
 	{ "--metrics-listen",
 	  "a restart (the socket is bound before privileges are dropped)",
 	  val_metrics },
-	{ NULL, "a restart (the pin is taken and undone by the run)",
-	  val_pin_gw },
 	{ "--mac", NEEDS_PROGRAM, val_mac },
 	{ NULL, NEEDS_PROGRAM, val_router },
 	{ NULL, NEEDS_PROGRAM, val_dad },
@@ -496,6 +489,7 @@ static int reload_opts(const struct service_opts *so, struct service_reload *r)
 						    NDPR_DEFAULT_EVENT_RATE;
 	r->force = fresh.attach.force;
 	r->route_flags = fresh.attach.route_flags;
+	r->pin_gateway = fresh.pin_gateway;
 	r->prefixes = fresh.attach.prefixes;
 	return 0;
 }

@@ -50,6 +50,7 @@ struct service {
 	struct prefix_set given;
 	bool force;
 	uint8_t route_flags;
+	bool pin_gateway; /* the command line's, or the last reload's */
 	struct event_reader ev;
 	struct gw_pin gw;
 	int sfd, tfd;
@@ -256,7 +257,7 @@ static int on_tick(struct service *s, unsigned int n)
 {
 	event_reader_tick(&s->ev);
 	guard_follow_tick(&s->guards);
-	if (s->so->pin_gateway && s->gw.state != GW_PINNED)
+	if (s->pin_gateway && s->gw.state != GW_PINNED)
 		gw_pin_step(&s->gw);
 	if (n % 5 == 0 && !still_attached(s)) {
 		slog(&s->log, SLOG_ERROR,
@@ -287,6 +288,28 @@ static void reload_log(struct service *s, const struct service_reload *r)
 		slog(&s->log, SLOG_INFO, "reload: log rate %u a second",
 		     (unsigned int)r->log_rate);
 	}
+}
+
+static void start_gateway(struct service *s)
+{
+	if (!s->pin_gateway)
+		return;
+	gw_pin_init(&s->gw, s->o.ifname, s->ifindex, &s->log);
+	gw_pin_step(&s->gw);
+}
+
+/* --pin-gateway turned on starts pinning (the tick goes on with it);
+ * turned off, undoes a pin of ours, as a clean stop does. */
+static void reload_gateway(struct service *s, bool pin)
+{
+	if (pin == s->pin_gateway)
+		return;
+	s->pin_gateway = pin;
+	slog(&s->log, SLOG_INFO, "reload: --%spin-gateway", pin ? "" : "no-");
+	if (pin)
+		start_gateway(s);
+	else
+		gw_pin_undo(&s->gw, false);
 }
 
 /* The given entries, --force and the --route-check default: r's for the
@@ -328,6 +351,7 @@ static void reload(struct service *s)
 		return;
 	}
 	reload_log(s, &r);
+	reload_gateway(s, r.pin_gateway);
 	swap_given(s, &r);
 	if (sync_static(s, "reload"))
 		swap_given(s, &r); /* it said why */
@@ -426,6 +450,7 @@ static void service_init(struct service *s, const struct service_opts *so)
 	memset(&s->o.prefixes, 0, sizeof(s->o.prefixes));
 	s->force = so->attach.force;
 	s->route_flags = so->attach.route_flags;
+	s->pin_gateway = so->pin_gateway;
 	s->run_lock_fd = s->sfd = s->tfd = -1;
 	s->ev.ring_fd = s->ev.counters_fd = s->ev.tokens_fd = -1;
 	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
@@ -479,14 +504,6 @@ static int start_responder(struct service *s)
 	     r.upgraded ? "adopted the responder on" : "attached to",
 	     s->o.ifname, mode_name(r.mode), r.prog_id);
 	return 0;
-}
-
-static void start_gateway(struct service *s)
-{
-	if (!s->so->pin_gateway)
-		return;
-	gw_pin_init(&s->gw, s->o.ifname, s->ifindex, &s->log);
-	gw_pin_step(&s->gw);
 }
 
 /* Attached, mounted, sockets open: from here on, only maps, links and
@@ -581,7 +598,7 @@ static void stop_responder(struct service *s, int ret)
 static void service_stop(struct service *s, int ret)
 {
 	/* Only a clean stop: a failing run may be restarted at once. */
-	if (s->so->pin_gateway && !ret)
+	if (s->pin_gateway && !ret)
 		gw_pin_undo(&s->gw, s->so->keep);
 	metrics_http_stop(&s->metrics);
 	event_reader_close(&s->ev);

@@ -20,6 +20,7 @@ struct service_reload {
 	uint32_t log_rate;
 	bool force;
 	uint8_t route_flags; /* --route-check: NDPR_PF_ROUTE_* */
+	bool pin_gateway;
 	/* -n and -x of the option lines and the command line, their route
 	 * check the --route-check default's: a change of it is a change of
 	 * each entry, made in place by the sync. */

@@ -114,17 +114,6 @@ check "announce: a prefix is refused with one line" \
 
 # --- gateway pinning ---------------------------------------------------------
 
-gw_entry() { # (ip hides NOARP entries without "nud all")
-	ip -n "$NS_HOST" -6 neigh show "$ROUTER_IP" dev "$UPLINK" nud all
-}
-
-gw_pinned() {
-	local e
-	e=$(gw_entry)
-	WHY="host's ip -6 neigh show $ROUTER_IP dev $UPLINK: '${e:-nothing}'"
-	[[ $e == *"lladdr $ROUTER_MAC "* && $e == *NOARP* ]]
-}
-
 run detach "$UPLINK"
 # lib.sh made the entry permanent; the host must resolve it now. Its NS
 # for the router is sourced from the address of the packet that needs
@@ -155,12 +144,6 @@ sigterm_exits_0 pin-gateway "$RUN_PID" "$LOG"
 
 # A clean stop undoes the pin: the entry is the kernel's again (STALE,
 # the same MAC, confirmed by a unicast probe), not NOARP.
-gw_unpinned() {
-	local e
-	e=$(gw_entry)
-	WHY="host's ip -6 neigh show $ROUTER_IP dev $UPLINK: '${e:-nothing}'"
-	[[ $e == *"lladdr $ROUTER_MAC "* && $e != *NOARP* ]]
-}
 check "pin-gateway: a clean stop undoes the NOARP pin, the MAC kept" gw_unpinned
 check "pin-gateway: log says unpinned" \
 	log_has "$LOG" "unpinned gateway $ROUTER_IP \(NOARP undone\)"

@@ -112,6 +112,26 @@ n=$(grep -c "reload: -i \|reload: -N \|--route-check needs" "$LOG")
 WHY="$n lines about options that did not change"
 check "restart: nothing said of what did not change" test "$n" = 0
 
+# --- --pin-gateway, in place -----------------------------------------------
+
+# The topology made the host's entry of its router permanent: it must
+# resolve it now, for the pin to be taken.
+ip -n "$NS_HOST" -6 neigh del "$ROUTER_IP" dev "$UPLINK" ||
+	die "cannot delete the host's entry of $ROUTER_IP"
+printf '%s\n' "option --route-check=neigh" "option --pin-gateway" >"$CONF"
+check "pin-gateway: turned on by a reload" \
+	reload_says "$LOG" "reload: --pin-gateway$"
+check "pin-gateway: within 5 s the host's entry of $ROUTER_IP is NOARP" \
+	wait_until 5 gw_pinned
+check "pin-gateway: the log says pinned" \
+	log_has "$LOG" "pinned gateway $ROUTER_IP at $ROUTER_MAC \(NOARP\)"
+printf '%s\n' "option --route-check=neigh" >"$CONF"
+check "pin-gateway: turned off by a reload" \
+	reload_says "$LOG" "reload: --no-pin-gateway$"
+check "pin-gateway: the pin undone, the MAC kept" gw_unpinned
+check "pin-gateway: the log says unpinned" \
+	log_has "$LOG" "unpinned gateway $ROUTER_IP \(NOARP undone\)"
+
 # --- a bad option line changes nothing -------------------------------------
 
 printf '%s\n' "option --override sometimes" >"$CONF"

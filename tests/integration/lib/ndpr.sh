@@ -138,6 +138,29 @@ prefix_not_listed() { # prefix
 	[ -z "$(prefix_line "$1")" ]
 }
 
+# The host's entry of its router (ip hides NOARP entries without "nud all").
+gw_entry() {
+	ip -n "$NS_HOST" -6 neigh show "$ROUTER_IP" dev "$UPLINK" nud all
+}
+
+# The entry is pinned (NOARP) at the router's MAC, or (unpinned) the
+# kernel's again with the MAC kept.
+gw_pinned() { # [unpinned]
+	local e
+	e=$(gw_entry)
+	WHY="host's ip -6 neigh show $ROUTER_IP dev $UPLINK: '${e:-nothing}'"
+	[[ $e == *"lladdr $ROUTER_MAC "* ]] || return 1
+	if [ "${1:-}" = unpinned ]; then
+		[[ $e != *NOARP* ]]
+	else
+		[[ $e == *NOARP* ]]
+	fi
+}
+
+gw_unpinned() {
+	gw_pinned unpinned
+}
+
 # `prefix list` has PREFIX answered, with COLUMN in its route-check column.
 listed_as() { # prefix, off|route|neigh
 	local line
