@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -218,76 +219,102 @@ static const char *config_arg(int argc, char **argv)
 
 #define FILE_OPT_WORDS 64
 
-/*
- * The lines "option --OPT [VALUE]" of the configuration FILE, as if given
- * before the command line's (which win). Prefix files keep parsing: their
- * reader skips these lines. A missing FILE has none.
- */
-static int parse_file_options(struct service_opts *so, const char *path,
-			      char *buf, size_t buflen)
+/* The words of text's option lines into words (from n), and in *lines
+ * the count of lines with a word: n + the words, or -EINVAL with err. */
+static int option_words(const char *path, char *text, char **words, int n,
+			size_t *lines, char *err, size_t errlen)
 {
-	char *words[FILE_OPT_WORDS + 1] = { "run" }, *save, *w;
-	int n = 1, ret, fd;
-	struct stat st;
-	ssize_t len;
+	char *save, *save2, *w;
 
-	/* Never blocking on a FIFO: what is not a regular file has no
-	 * options, and the prefix reader refuses it with its reason. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0) {
-		ret = -errno;
-		pr_err("run: couldn't read %s: %s", path, errstr(ret));
-		return ret;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return 0;
-	}
-	len = read(fd, buf, buflen - 1);
-	close(fd);
-	buf[len > 0 ? len : 0] = '\0';
-	for (char *line = strtok_r(buf, "\n", &save); line;
+	for (char *line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *save2;
-
 		line[strcspn(line, "#")] = '\0';
-		w = strtok_r(line, " \t", &save2);
+		w = strtok_r(line, " \t\r", &save2);
+		*lines += !!w;
 		if (!w || strcmp(w, "option"))
 			continue;
-		while ((w = strtok_r(NULL, " \t", &save2)) &&
-		       n < FILE_OPT_WORDS) {
+		while ((w = strtok_r(NULL, " \t\r", &save2))) {
 			if (!strcmp(w, "-c") || !strncmp(w, "--config", 8)) {
-				pr_err("run: %s: an option line cannot name "
-				       "another configuration file",
-				       path);
+				snprintf(err, errlen,
+					 "%s: an option line cannot name "
+					 "another configuration file",
+					 path);
+				return -EINVAL;
+			}
+			if (n == FILE_OPT_WORDS) {
+				snprintf(err, errlen,
+					 "%s: option lines of more than %d "
+					 "words",
+					 path, FILE_OPT_WORDS - 1);
 				return -EINVAL;
 			}
 			words[n++] = w;
 		}
 	}
-	if (n == 1)
+	return n;
+}
+
+/*
+ * The lines "option --OPT [VALUE]" of the configuration FILE, as if given
+ * before the command line's (which win), from a read that held still;
+ * their words point into *text, which the caller frees. Prefix files keep
+ * parsing: their reader skips these lines. A missing FILE has none; what
+ * is not a regular file has none either, and the prefix reader refuses it
+ * with its reason. *lines: the lines with a word, entries or options.
+ * 0, or a negative errno with err, or after a message (err empty).
+ */
+static int parse_file_options(struct service_opts *so, const char *path,
+			      char **text, size_t *lines, char *err,
+			      size_t errlen)
+{
+	char *words[FILE_OPT_WORDS + 1] = { "run" }; /* NULL-terminated */
+	ssize_t len;
+	int n;
+
+	*lines = 0;
+	err[0] = '\0';
+	len = prefix_file_text(path, text);
+	if (len == -ENOENT || len == -EINVAL)
 		return 0;
-	ret = parse_words(so, n, words);
-	if (!ret && optind != n) {
-		pr_err("run: %s: option lines hold options, not '%s'", path,
-		       words[optind]);
-		ret = -EINVAL;
+	if (len == -EAGAIN)
+		snprintf(err, errlen,
+			 "'%s' changed while being read, %d times in a row",
+			 path, PREFIX_FILE_TRIES);
+	else if (len < 0)
+		snprintf(err, errlen, "couldn't read '%s': %s", path,
+			 errstr((int)len));
+	else if (strlen(*text) != (size_t)len)
+		snprintf(err, errlen, "%s: a NUL octet in the file", path);
+	if (err[0])
+		return len < 0 ? (int)len : -EINVAL;
+	n = option_words(path, *text, words, 1, lines, err, errlen);
+	if (n <= 1)
+		return n < 0 ? n : 0;
+	if (parse_words(so, n, words))
+		return -EINVAL;
+	if (optind != n) {
+		snprintf(err, errlen, "%s: option lines hold options, not '%s'",
+			 path, words[optind]);
+		return -EINVAL;
 	}
-	return ret;
+	return 0;
 }
 
 /* 0 when so is filled in, 1 after --help, a negative errno after a
  * message. */
 static int parse_run_args(struct service_opts *so, int argc, char **argv,
-			  char *buf, size_t buflen)
+			  char **text)
 {
 	const char *config = config_arg(argc, argv);
+	char err[512];
+	size_t lines;
 	int ret = 0;
 
 	if (config)
-		ret = parse_file_options(so, config, buf, buflen);
+		ret = parse_file_options(so, config, text, &lines, err,
+					 sizeof(err));
+	if (ret && err[0])
+		pr_err("run: %s", err);
 	if (!ret)
 		ret = parse_words(so, argc, argv);
 	return ret ? ret : run_args_check(so, argc, argv);
@@ -463,35 +490,42 @@ static void report_fixed(const struct service_opts *now,
 /* service_opts.reload: the file's option lines read again, the command
  * line's on top; what may change in place goes to r, the rest is named
  * and kept. */
-static int reload_opts(const struct service_opts *so, struct service_reload *r)
+static int reload_opts(const struct service_opts *so, struct service_reload *r,
+		       char *err, size_t errlen)
 {
-	static char buf[16384];
 	struct service_opts fresh = {
 		.attach = { .override = NDPR_OVERRIDE_MULTICAST },
 		.pin_gateway = go_form_args,
 		.log_json = go_form_args,
 	};
+	char *text = NULL;
+	size_t lines = 0;
 	int ret = 0;
 
+	err[0] = '\0';
 	if (so->config)
-		ret = parse_file_options(&fresh, so->config, buf, sizeof(buf));
+		ret = parse_file_options(&fresh, so->config, &text, &lines, err,
+					 errlen);
 	if (!ret)
 		ret = parse_words(&fresh, saved_argc, saved_argv);
 	if (!ret)
 		ret = attach_opts_finish(&fresh.attach);
-	if (ret) {
+	if (!ret) {
+		report_fixed(so, &fresh);
+		r->empty = so->config && !lines;
+		r->log_json = fresh.log_json;
+		r->log_rate = fresh.attach.event_rate_set ?
+				      fresh.attach.event_rate :
+				      NDPR_DEFAULT_EVENT_RATE;
+		r->force = fresh.attach.force;
+		r->route_flags = fresh.attach.route_flags;
+		r->pin_gateway = fresh.pin_gateway;
+		r->prefixes = fresh.attach.prefixes;
+	} else {
 		prefix_set_free(&fresh.attach.prefixes);
-		return ret;
 	}
-	report_fixed(so, &fresh);
-	r->log_json = fresh.log_json;
-	r->log_rate = fresh.attach.event_rate_set ? fresh.attach.event_rate :
-						    NDPR_DEFAULT_EVENT_RATE;
-	r->force = fresh.attach.force;
-	r->route_flags = fresh.attach.route_flags;
-	r->pin_gateway = fresh.pin_gateway;
-	r->prefixes = fresh.attach.prefixes;
-	return 0;
+	free(text); /* fresh's strings: only copies and flags leave */
+	return ret;
 }
 
 static int run(int argc, char **argv, bool go_form)
@@ -504,17 +538,18 @@ static int run(int argc, char **argv, bool go_form)
 		.log_json = go_form,
 		.reload = reload_opts,
 	};
-	static char file_opts[16384]; /* the words of FILE's option lines */
+	char *file_text = NULL; /* FILE's, where its option words are */
 	int ret;
 
 	go_form_args = go_form;
 	saved_argc = argc;
 	saved_argv = argv;
 	parse_reports(argc, argv, go_form);
-	ret = parse_run_args(&so, argc, argv, file_opts, sizeof(file_opts));
+	ret = parse_run_args(&so, argc, argv, &file_text);
 	if (!ret)
 		ret = service_run(&so);
 	prefix_set_free(&so.attach.prefixes);
+	free(file_text);
 	return ret == 1 ? 0 : ret;
 }
 

@@ -447,6 +447,74 @@ int prefix_file_load(const char *path, unsigned int flags,
 	return ret;
 }
 
+/* Reads fd to its end into *buf (cap octets, grown): the length. */
+static ssize_t read_all(int fd, char **buf, size_t *cap)
+{
+	size_t n = 0;
+	ssize_t got;
+	char *p;
+
+	for (;;) {
+		if (n + 1 >= *cap) {
+			p = realloc(*buf, *cap ? *cap * 2 : 4096);
+			if (!p)
+				return -ENOMEM;
+			*buf = p;
+			*cap = *cap ? *cap * 2 : 4096;
+		}
+		got = read(fd, *buf + n, *cap - n - 1);
+		if (got < 0)
+			return -errno;
+		if (!got)
+			break;
+		n += (size_t)got;
+	}
+	(*buf)[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* One read of path's text: -EAGAIN if it changed meanwhile. */
+static ssize_t text_once(const char *path, char **buf, size_t *cap)
+{
+	struct stat before, after, now;
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &before)) {
+		ret = -errno;
+		goto out;
+	}
+	ret = S_ISREG(before.st_mode) ? read_all(fd, buf, cap) : -EINVAL;
+	if (ret >= 0 &&
+	    (fstat(fd, &after) || stat(path, &now) ||
+	     !same_file(&before, &after) || !same_file(&before, &now)))
+		ret = -EAGAIN;
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+ssize_t prefix_file_text(const char *path, char **text)
+{
+	const struct timespec pause = { 0, PREFIX_FILE_PAUSE_MS * 1000000L };
+	ssize_t ret = -EAGAIN;
+	size_t cap = 0;
+
+	*text = NULL;
+	for (int i = 0; i < PREFIX_FILE_TRIES && ret == -EAGAIN; i++) {
+		if (i)
+			nanosleep(&pause, NULL);
+		ret = text_once(path, text, &cap);
+	}
+	if (ret < 0) {
+		free(*text);
+		*text = NULL;
+	}
+	return ret;
+}
+
 int prefix_file_read(const char *path, unsigned int flags,
 		     struct prefix_set *out)
 {

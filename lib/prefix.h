@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PREFIX_STRLEN (INET6_ADDRSTRLEN + 4)
 
@@ -67,5 +68,15 @@ int prefix_file_read(const char *path, unsigned int flags,
 /* The same, with the line in err instead of printed. */
 int prefix_file_load(const char *path, unsigned int flags,
 		     struct prefix_set *out, char *err, size_t errlen);
+
+/*
+ * The whole text of the regular file path, NUL-terminated, in *text (to
+ * free), read again until it holds still as prefix_file_load does, so
+ * that run's option lines are never taken from a half-written file.
+ * Returns its length, or -EINVAL for what is not a regular file (never
+ * opened blocking), -EAGAIN if it never held still, -ENOENT, -ENOMEM or
+ * another negative errno.
+ */
+ssize_t prefix_file_text(const char *path, char **text);
 
 #endif

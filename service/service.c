@@ -328,39 +328,81 @@ static void swap_given(struct service *s, struct service_reload *r)
 	r->route_flags = route_flags;
 }
 
+/* What r changes of the in-place options (the log's, the gateway's, the
+ * given entries and their route check), if anything. */
+static bool reload_changes(const struct service *s,
+			   const struct service_reload *r)
+{
+	if (r->log_json != s->log.json || r->pin_gateway != s->pin_gateway ||
+	    r->route_flags != s->route_flags || r->prefixes.n != s->given.n)
+		return true;
+	for (size_t i = 0; i < r->prefixes.n; i++) {
+		const struct prefix *a = &r->prefixes.v[i], *b = &s->given.v[i];
+
+		if (prefix_cmp(a, b) || a->action != b->action ||
+		    a->flags != b->flags)
+			return true;
+	}
+	return false;
+}
+
+/* The option lines read again (0), or a line saying why they are not. */
+static int reload_read(struct service *s, struct service_reload *r)
+{
+	char err[512];
+	int ret;
+
+	ret = s->so->reload(s->so, r, err, sizeof(err));
+	/* What a writer leaves between truncating the file and writing it:
+	 * it must not turn a route check or a pin off (--force: it may). */
+	if (!ret && r->empty && !r->force && reload_changes(s, r)) {
+		snprintf(err, sizeof(err),
+			 "'%s' has no entries and no option lines, and would "
+			 "change the options; run --force applies such a "
+			 "file",
+			 s->so->config);
+		ret = -ENOTEMPTY;
+	}
+	if (ret)
+		slog(&s->log, SLOG_ERROR,
+		     "reload: %s; keeping the prefixes as they are, and the "
+		     "options",
+		     err[0] ? err : "the option lines are refused");
+	return ret;
+}
+
 /*
- * SIGHUP: the options that change in place, then the prefixes. The given
- * entries a new --route-check default changes are changed by the sync,
- * each in place (a map update, never a removal and an add), so no
- * solicitation finds them missing; a sync that fails keeps the old ones.
+ * SIGHUP: the option lines and the prefixes. The given entries a new
+ * --route-check default changes are changed by the sync, each in place (a
+ * map update, never a removal and an add), so no solicitation finds them
+ * missing. Nothing changes unless both the options and the prefixes can.
  */
 static void reload(struct service *s)
 {
 	struct service_reload r = {};
 
-	if (s->so->reload && s->so->reload(s->so, &r)) {
-		slog(&s->log, SLOG_ERROR,
-		     "reload: the option lines of %s are refused; keeping "
-		     "the configuration as it is",
-		     s->so->config ?: "the command line");
-		prefix_set_free(&r.prefixes);
-		return;
-	}
 	if (!s->so->reload) {
 		sync_static(s, "reload");
 		return;
 	}
-	reload_log(s, &r);
-	reload_gateway(s, r.pin_gateway);
+	if (reload_read(s, &r)) {
+		prefix_set_free(&r.prefixes);
+		return;
+	}
 	swap_given(s, &r);
-	if (sync_static(s, "reload"))
+	if (sync_static(s, "reload")) {
 		swap_given(s, &r); /* it said why */
-	else if (r.route_flags != s->route_flags)
+		prefix_set_free(&r.prefixes);
+		return;
+	}
+	if (r.route_flags != s->route_flags)
 		slog(&s->log, SLOG_INFO,
 		     "reload: --route-check %s, was %s: the given prefixes "
 		     "changed in place",
 		     route_check_name(s->route_flags),
 		     route_check_name(r.route_flags));
+	reload_log(s, &r);
+	reload_gateway(s, r.pin_gateway);
 	prefix_set_free(&r.prefixes);
 }
 

@@ -21,6 +21,7 @@ struct service_reload {
 	bool force;
 	uint8_t route_flags; /* --route-check: NDPR_PF_ROUTE_* */
 	bool pin_gateway;
+	bool empty; /* FILE had no entry and no option line (truncated?) */
 	/* -n and -x of the option lines and the command line, their route
 	 * check the --route-check default's: a change of it is a change of
 	 * each entry, made in place by the sync. */
@@ -40,9 +41,11 @@ struct service_opts {
 	 * What SIGHUP changes in place (struct service_reload), from the
 	 * configuration's option lines read again with the command line's
 	 * on top; it names each option that needs a restart and keeps it.
-	 * NULL: nothing but the file's prefixes.
+	 * A negative errno: nothing changes, and err says why (empty: said
+	 * already). NULL: nothing but the file's prefixes.
 	 */
-	int (*reload)(const struct service_opts *so, struct service_reload *r);
+	int (*reload)(const struct service_opts *so, struct service_reload *r,
+		      char *err, size_t errlen);
 };
 
 /* Runs until SIGTERM or SIGINT (0), or until the responder vanishes

@@ -38,7 +38,15 @@ check "route-checked: $NOT_ROUTED not answered" ndisc_unanswered "$NOT_ROUTED"
 check "route-checked: counted as passed-route-uplink" \
 	counter_rose passed-route-uplink "$before" 1
 
-printf '%s\n' "# the unit's options: none" >"$CONF"
+# What a writer leaves between truncating the file and writing it would
+# turn the route check off: refused, nothing changed.
+: >"$CONF"
+check "reload: an empty file is refused: it would change the options" \
+	reload_says "$LOG" "reload: '.*uplink.conf' has no entries and no option lines, and would change the options; run --force applies such a file; keeping the prefixes as they are, and the options$"
+check "reload: the route check stays" listed_as "$PREFIX64" route
+
+printf '%s\n' "# the unit's options: the default log rate" \
+	"option --log-rate 100" >"$CONF"
 check "reload: the default goes off, in place" \
 	reload_says "$LOG" "reload: --route-check off, was route: the given prefixes changed in place"
 check "reload: the entry changed, not removed and added" \
@@ -61,7 +69,7 @@ check "reload: counted as passed-route-uplink again" \
 in_ns "$NS_HOST" ping -c 1 -W 1 "$CT_IP" >/dev/null ||
 	die "the host cannot ping $CT_IP"
 printf '%s\n' "option --route-check=neigh" >"$WORK_DIR/A"
-printf '%s\n' "# no option" >"$WORK_DIR/B"
+printf '%s\n' "option --log-rate 100" >"$WORK_DIR/B"
 N=4000
 answered0=$(counter answered)
 passed0=$(($(counter passed-route-uplink) + $(counter passed-route-no-neigh)))
@@ -136,7 +144,7 @@ check "pin-gateway: the log says unpinned" \
 
 printf '%s\n' "option --override sometimes" >"$CONF"
 check "bad option line: the reload is refused" \
-	reload_says "$LOG" "reload: the option lines of .*uplink.conf are refused; keeping the configuration as it is"
+	reload_says "$LOG" "reload: the option lines are refused; keeping the prefixes as they are, and the options$"
 check "bad option line: names the option" \
 	log_has "$LOG" "--override: 'sometimes' is not one of"
 check "bad option line: the default stays neigh" listed_as "$PREFIX64" neigh

@@ -221,6 +221,58 @@ static void test_file_hostile(void)
 		     "/proc/self/mem", -EIO, "couldn't read");
 }
 
+/* run's option lines come from prefix_file_text: the whole text, beyond
+ * any fixed buffer; a FIFO refused without blocking; a read error. */
+static void test_file_text(void)
+{
+	char path[] = "/tmp/ndpr-prefix-XXXXXX", *text, *body;
+	size_t n = 100000;
+	ssize_t ret;
+
+	body = malloc(n + 32);
+	if (!body) {
+		harness_result(0, "file text: whole", "no memory");
+		return;
+	}
+	memset(body, '#', n);
+	snprintf(body + n, 32, "\noption --no-dad\n");
+	if (write_file(path, body)) {
+		harness_result(0, "file text: whole", "can't write %s", path);
+		free(body);
+		return;
+	}
+	ret = prefix_file_text(path, &text);
+	unlink(path);
+	harness_result(
+		ret == (ssize_t)strlen(body) && text && !strcmp(text, body),
+		"file text: 100 kB, the last line included", "ret %zd", ret);
+	free(text);
+	free(body);
+	ret = prefix_file_text("/nonexistent/ndpr", &text);
+	harness_result(ret == -ENOENT && !text, "file text: a missing file",
+		       "ret %zd", ret);
+	ret = prefix_file_text("/dev/null", &text);
+	harness_result(ret == -EINVAL && !text, "file text: a device refused",
+		       "ret %zd", ret);
+	ret = prefix_file_text("/proc/self/mem", &text);
+	harness_result(ret == -EIO && !text, "file text: a read error",
+		       "ret %zd", ret);
+	snprintf(path, sizeof(path), "/tmp/ndpr-prefix-XXXXXX");
+	if (mkdtemp(path)) {
+		char fifo[64];
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", path);
+		if (!mkfifo(fifo, 0600)) {
+			ret = prefix_file_text(fifo, &text);
+			harness_result(ret == -EINVAL,
+				       "file text: a FIFO refused at once",
+				       "ret %zd", ret);
+		}
+		unlink(fifo);
+		rmdir(path);
+	}
+}
+
 /* getline's ENOMEM on a line longer than memory is not an end of file. */
 static void test_file_enomem(void)
 {
@@ -303,6 +355,7 @@ int main(void)
 	test_format_roundtrip();
 	test_file();
 	test_file_hostile();
+	test_file_text();
 	test_file_enomem();
 	return harness_exit();
 }
