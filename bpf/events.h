@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Reports answers and invalid solicitations to userspace through two ring
- * buffers (the service's log and `monitor`). Per-CPU tokens, refilled by
- * the readers once a second, bound the rate: an event costs the program one
+ * buffers (the service's log and `monitor`), and passed ones to monitor's
+ * while a `monitor --all` asks for them. Per-CPU tokens, refilled by the
+ * readers once a second, bound the rate: an event costs the program one
  * array lookup and no clock read, and the log a bounded number of
- * lines; what the limit refuses is counted.
+ * lines; what the limit refuses while a reader is there is counted.
  */
 #ifndef NDPR_EVENTS_H
 #define NDPR_EVENTS_H
@@ -13,24 +14,37 @@
 #include "nd.h"
 #include "pieces.h"
 
+/* A refusal: it counts as suppressed once a later refill shows a reader
+ * was there (include/ndpresponder.h); with none, it never does. */
+static __always_inline void event_refused(struct ndpr_counters *c, __u64 gen)
+{
+	if (gen != c->events_gen) {
+		if (ndpr_gen_follows(gen, c->events_gen))
+			c->events_suppressed += c->events_refused;
+		c->events_refused = 0;
+		c->events_gen = gen;
+	}
+	c->events_refused++;
+}
+
 /* Whether this CPU may report one more event now; c: its counters. */
 static __always_inline bool event_allowed(struct ndpr_counters *c)
 {
-	__u64 *tokens;
-	__u32 zero = 0;
+	struct ndpr_evtokens *t;
+	__u32 key = NDPR_TOKENS_EVENTS;
 
 	/* Events configured off: folded away at load. */
 	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu)
 		return false;
-	tokens = bpf_map_lookup_elem(&ndpr_evtokens, &zero);
-	if (!tokens)
+	t = bpf_map_lookup_elem(&ndpr_evtokens, &key);
+	if (!t)
 		return false;
-	if (*tokens) {
-		(*tokens)--;
+	if (t->tokens) {
+		t->tokens--;
 		return true;
 	}
 	if (c)
-		c->events_suppressed++;
+		event_refused(c, t->gen);
 	return false;
 }
 
@@ -55,6 +69,45 @@ static __always_inline void event_send(struct ndpr_event *ev, __u8 outcome)
 	ev->outcome = outcome;
 	bpf_ringbuf_output(&ndpr_events, ev, sizeof(*ev), 0);
 	bpf_ringbuf_output(&ndpr_monitor, ev, sizeof(*ev), 0);
+}
+
+/*
+ * Whether a monitor --all wants passed NS now, and this CPU may report one
+ * more. Passed NS are frequent (a scan of the /64): while none runs, this
+ * costs them one load of what they have already looked up. The clock is
+ * read only while one runs, or once after it went away. Passed events go
+ * to monitor's ring only, with tokens of their own.
+ */
+static __always_inline bool passed_allowed(struct ndpr_counters *c,
+					   struct ndpr_empty *empty)
+{
+	struct ndpr_evtokens *t;
+	__u32 key = NDPR_TOKENS_PASSED;
+	__u64 until;
+
+	if (!ndpr_cfg.events_per_cpu || !empty)
+		return false;
+	until = empty->passed_until;
+	if (!until)
+		return false;
+	if (bpf_ktime_get_ns() > until) {
+		/* Its reader went away, killed maybe: passed NS are free
+		 * again. A monitor that renews it meanwhile does so again
+		 * within a second. */
+		empty->passed_until = 0;
+		return false;
+	}
+	t = bpf_map_lookup_elem(&ndpr_evtokens, &key);
+	if (!t)
+		return false;
+	if (t->tokens) {
+		t->tokens--;
+		return true;
+	}
+	/* The clock showed its reader is there: counted at once. */
+	if (c)
+		c->events_suppressed++;
+	return false;
 }
 
 #endif

@@ -61,12 +61,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_monitor SEC(".maps");
 
-/* Event tokens per CPU, refilled by the readers once a second. */
+/* Event tokens per CPU, refilled by the readers once a second: the
+ * answers' and invalid NS's, and monitor --all's for passed NS, so that a
+ * flood of those cannot starve the others (enum ndpr_tokens_key). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, NDPR_TOKENS_MAX);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct ndpr_evtokens);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_evtokens SEC(".maps");
 

@@ -116,21 +116,25 @@ int ndpresponder(struct xdp_md *ctx)
 		ndpr_note_owner(ctx, ns.l3off);
 	empty = bpf_map_lookup_elem(&ndpr_empty, &zero);
 	match = lookup_target(&msg->target, empty);
+	outcome = NDPR_C_passed_no_match;
 	if (!match)
-		return count(cnt, NDPR_C_passed_no_match, XDP_PASS);
+		goto passed;
+	outcome = NDPR_C_passed_excluded;
 	if (match->action != NDPR_ACT_ANSWER)
-		return count(cnt, NDPR_C_passed_excluded, XDP_PASS);
+		goto passed;
 	outcome = guard_check(&msg->target, empty);
 	if (outcome != NDPR_C_MAX)
-		return count(cnt, outcome, XDP_PASS);
+		goto passed;
+	outcome = NDPR_C_passed_dad_off;
 	if (ns.dad && !(ndpr_cfg.flags & NDPR_CFG_DAD))
-		return count(cnt, NDPR_C_passed_dad_off, XDP_PASS);
+		goto passed;
+	outcome = NDPR_C_passed_unicast_off;
 	if (!ns.mcast && !ns.dad && !(ndpr_cfg.flags & NDPR_CFG_UNICAST))
-		return count(cnt, NDPR_C_passed_unicast_off, XDP_PASS);
+		goto passed;
 	if (match->flags & NDPR_PF_ROUTE_CHECK) {
 		outcome = route_check(ctx, &msg->target, match->flags);
 		if (outcome != NDPR_C_MAX)
-			return count(cnt, outcome, XDP_PASS);
+			goto passed;
 	}
 
 	/* The event is taken from the NS before it becomes the NA. */
@@ -146,6 +150,15 @@ int ndpresponder(struct xdp_md *ctx)
 	if (outcome == NDPR_C_answered || outcome == NDPR_C_answered_dad)
 		return count(cnt, outcome, XDP_TX);
 	return count(cnt, outcome, ns.retagged ? XDP_DROP : XDP_PASS);
+
+passed:
+	/* A valid NS not answered, and why: for monitor --all. */
+	if (passed_allowed(cnt, empty)) {
+		event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
+		ev.outcome = outcome;
+		bpf_ringbuf_output(&ndpr_monitor, &ev, sizeof(ev), 0);
+	}
+	return count(cnt, outcome, XDP_PASS);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* monitor: the responder's answers and refusals as they happen. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +17,7 @@
 #include "responder.h"
 
 static const char monitor_usage[] =
-	"Usage: ndpresponder monitor IFACE [--json]\n"
+	"Usage: ndpresponder monitor IFACE [--all] [--json]\n"
 	"\n"
 	"Prints every answer (and every invalid solicitation) of the\n"
 	"responder on IFACE as it happens, like tcpdump for answers, until\n"
@@ -26,8 +27,71 @@ static const char monitor_usage[] =
 	"listens on, and exits 1 with a line when the responder goes away\n"
 	"(detached, or the interface vanished).\n"
 	"\n"
+	"  -a, --all   valid solicitations not answered too, each with its\n"
+	"              reason (passed-no-match, passed-excluded,\n"
+	"              passed-own-address, passed-gateway, passed-conflict,\n"
+	"              passed-dad-off, passed-unicast-off, passed-route-*),\n"
+	"              at the same rate besides the answers; only while it\n"
+	"              runs do they cost the program anything\n"
 	"  -j, --json  one JSON object a line\n"
 	"  -h, --help  this text\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* SIGINT and SIGTERM end the loop, so that the close ends what monitor
+ * asked of the program at once (what a SIGKILL leaves expires). */
+static void catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+struct monitor_out {
+	struct print_ctx p;
+	const char *ifname;
+};
+
+/* One event a line: the service log's fields, through one call each. */
+static void print_event(void *arg, const struct ndpr_event *ev)
+{
+	struct monitor_out *o = arg;
+	struct print_ctx *p = &o->p;
+	static const char *const levels[] = {
+		[SLOG_INFO] = "info", [SLOG_DEBUG] = "debug"
+	};
+	struct event_text t;
+	struct timespec ts;
+	char when[40], fmt[32];
+	struct tm tm;
+
+	event_text(&t, o->ifname, ev);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	open_json_object(p, NULL);
+	print_text(p, "%s.%03ldZ ", when, ts.tv_nsec / 1000000);
+	print_string(p, PRINT_ANY, "level", "%-5s ", levels[t.level]);
+	print_double(p, PRINT_JSON, "ts", NULL,
+		     (double)ts.tv_sec + ts.tv_nsec / 1e9);
+	print_string(p, PRINT_ANY, "msg", "%s", t.msg);
+	for (int i = 0; i < EVENT_NFIELDS; i++) {
+		if (!t.vals[i])
+			continue;
+		snprintf(fmt, sizeof(fmt), " %s=%%s", event_keys[i]);
+		print_string(p, PRINT_ANY, event_keys[i], fmt, t.vals[i]);
+	}
+	print_nl(p);
+	close_json_object(p);
+}
 
 /* Whether the pinned link still holds an interface. */
 static bool still_there(const struct pin_dir *pd)
@@ -45,43 +109,56 @@ static bool still_there(const struct pin_dir *pd)
 int cmd_monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct slog log = { .level = SLOG_DEBUG, .out = stdout };
 	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct monitor_out out;
 	struct event_reader r;
 	struct timespec last, now;
-	const char *ifname;
 	struct pin_dir pd;
+	bool all = false;
 	int c, ret;
 
-	while ((c = verb_getopt(argc, argv, "jh", opts, monitor_usage)) != -1) {
+	while ((c = verb_getopt(argc, argv, "ajh", opts, monitor_usage)) !=
+	       -1) {
 		if (c == 'h')
 			return 0;
-		if (c != 'j')
+		if (c == 'a')
+			all = true;
+		else if (c == 'j')
+			log.json = true;
+		else
 			return -EINVAL;
-		log.json = true;
 	}
 	log.json = log.json || print_global_json();
-	ifname = verb_iface(argc, argv);
-	if (!ifname)
+	out.ifname = verb_iface(argc, argv);
+	if (!out.ifname)
 		return -EINVAL;
-	ret = maps_open_iface(ifname, &pd, &m);
+	ret = maps_open_iface(out.ifname, &pd, &m);
 	if (ret)
 		return ret;
 	maps_close(&m);
-	ret = event_reader_open(&r, &pd, ifname, NDPR_PIN(monitor), &log);
+	ret = event_reader_open(&r, &pd, out.ifname, NDPR_PIN(monitor), &log);
+	if (!ret && all)
+		ret = event_reader_want_passed(&r, &pd);
 	if (ret)
-		return ret;
+		goto out;
+	print_init(&out.p, log.json, stdout);
+	r.sink = print_event;
+	r.sink_arg = &out;
 	slog(&log, SLOG_INFO,
-	     "listening on the event ring of the responder on %s: answers and "
-	     "invalid solicitations, at most %u a second; Ctrl-C ends",
-	     ifname,
-	     (unsigned int)(r.per_cpu * (__u64)libbpf_num_possible_cpus()));
+	     "listening on the event ring of the responder on %s: answers%s "
+	     "and invalid solicitations, at most %u a second%s; Ctrl-C ends",
+	     out.ifname, all ? ", passed" : "",
+	     (unsigned int)(r.per_cpu * (__u64)libbpf_num_possible_cpus()),
+	     all ? " each" : "");
+	catch_stop();
 	clock_gettime(CLOCK_MONOTONIC, &last);
-	for (;;) {
+	while (!stop) {
 		ret = ring_buffer__poll(r.rb, 1000);
 		if (ret < 0 && ret != -EINTR) {
 			pr_err("monitor: %s", errstr(ret));
@@ -97,11 +174,14 @@ int cmd_monitor(int argc, char **argv)
 			slog(&log, SLOG_ERROR,
 			     "the responder on %s is gone (detached, or the "
 			     "interface vanished)",
-			     ifname);
+			     out.ifname);
 			ret = -ENOLINK;
 			break;
 		}
 	}
+	if (stop)
+		ret = 0;
+out:
 	event_reader_close(&r);
 	return ret;
 }

@@ -32,11 +32,11 @@ static const char stats_usage[] =
 	"invalid (refused by RFC 4861's checks) and errors. Every packet\n"
 	"the program sees lands in exactly one of them, so 'received' is\n"
 	"their sum. Only the counters that are not zero are shown; JSON has\n"
-	"every counter, under its snake_case name.\n"
+	"every counter, under its snake_case name. events-suppressed is not\n"
+	"an outcome: the events the rate limit (attach --log-rate) kept from\n"
+	"a run or monitor that was reading them; with none, nothing counts.\n"
 	"\n"
-	"  -a, --all          every counter, zero or not, and\n"
-	"                     events-suppressed (events kept from run's log\n"
-	"                     and monitor: all of them while none reads)\n"
+	"  -a, --all          every counter, zero or not\n"
 	"  -P, --per-cpu      one column per CPU as well\n"
 	"  -j, --json         one JSON object (per interval with --watch),\n"
 	"                     with the interface and a timestamp\n"
@@ -187,9 +187,11 @@ static void print_counters(struct print_ctx *p, const char *ifname,
 	 * and monitor. With no reader every event is kept from them, so
 	 * the count says something only while one runs: a row for --all.
 	 */
-	if (v->all || print_is_json(p)) {
-		print_text(p, "events (not packets; counted whenever no run "
-			      "or monitor reads them, or over their rate):\n");
+	/* Counted only while a reader is there: not zero, it says that
+	 * one missed events, as every other row says what happened. */
+	if (v->all || print_is_json(p) || v->c->events_suppressed) {
+		print_text(p, "events (not packets; over the rate of the run "
+			      "or monitor reading them):\n");
 		print_counter(p, v, NDPR_C_MAX);
 	}
 	if (v->pcpu)
@@ -281,10 +283,11 @@ static int stats_parse(int argc, char **argv, struct stats_opts *o)
 	return o->ifname ? 0 : -EINVAL;
 }
 
-static int read_counters(int fd, const char *ifname, struct ndpr_counters *sum,
-			 struct ndpr_counters *pcpu, int *ncpus)
+static int read_counters(const struct ndpr_maps *m, const char *ifname,
+			 struct ndpr_counters *sum, struct ndpr_counters *pcpu,
+			 int *ncpus)
 {
-	int ret = counters_read(fd, sum, pcpu, ncpus);
+	int ret = counters_read(m->counters, m->evtokens, sum, pcpu, ncpus);
 
 	if (ret)
 		pr_err("%s: couldn't read the counters: %s", ifname,
@@ -313,8 +316,8 @@ static void reads_sub(struct counter_read *d, const struct counter_read *a,
  * terminal each interval redraws the screen; a pipe gets them one after
  * the other.
  */
-static int stats_watch(struct print_ctx *p, const struct stats_opts *o, int fd,
-		       struct counter_read *r)
+static int stats_watch(struct print_ctx *p, const struct stats_opts *o,
+		       const struct ndpr_maps *m, struct counter_read *r)
 {
 	size_t sz = (size_t)r->ncpus * sizeof(struct ndpr_counters);
 	struct counter_read prev = { .ncpus = r->ncpus };
@@ -335,7 +338,7 @@ static int stats_watch(struct print_ctx *p, const struct stats_opts *o, int fd,
 		if (r->pcpu)
 			memcpy(prev.pcpu, r->pcpu, sz);
 		sleep((unsigned int)o->watch);
-		ret = read_counters(fd, o->ifname, &r->sum, r->pcpu, &r->ncpus);
+		ret = read_counters(m, o->ifname, &r->sum, r->pcpu, &r->ncpus);
 		if (ret)
 			break;
 		reads_sub(&d, r, &prev);
@@ -428,11 +431,11 @@ int cmd_stats(int argc, char **argv)
 	r.ncpus = libbpf_num_possible_cpus();
 	if (o.per_cpu && r.ncpus > 0)
 		r.pcpu = calloc((size_t)r.ncpus, sizeof(*r.pcpu));
-	ret = read_counters(m.counters, o.ifname, &r.sum, r.pcpu, &r.ncpus);
+	ret = read_counters(&m, o.ifname, &r.sum, r.pcpu, &r.ncpus);
 	if (ret)
 		goto out;
 	if (o.watch)
-		ret = stats_watch(&p, &o, m.counters, &r);
+		ret = stats_watch(&p, &o, &m, &r);
 	else
 		print_counters(&p, o.ifname,
 			       &(struct counter_view){ .c = &r.sum,

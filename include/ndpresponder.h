@@ -8,6 +8,7 @@
 #define NDPRESPONDER_H
 
 #ifndef __VMLINUX_H__
+#include <stdbool.h>
 #include <linux/types.h>
 #endif
 
@@ -104,8 +105,43 @@ struct ndpr_event {
  * The event rate limit, per CPU: the readers (run, monitor) set the tokens
  * of ndpr_evtokens to config.events_per_cpu once a second; the program
  * spends one per event, so it never reads a clock, and without a reader it
- * reports nothing. What it refuses is counted in ndpr_counters.
+ * reports nothing. What it refuses while a reader is there is counted in
+ * ndpr_counters (events_suppressed).
+ *
+ * Whether a reader is there, without a clock: each refill carries a
+ * generation, session << 32 | refills. A reader starts a session of its
+ * own (the current one + 1), then adds one each second, continuing
+ * whichever session it finds. The program keeps the refusals since the
+ * generation it last saw; they become suppressed events once a later
+ * refill of the same session shows that a reader was still there after
+ * them. A reader that went away (SIGKILL included) refills no more, so
+ * what is refused after it never counts, and the next reader's session
+ * discards it.
  */
+enum ndpr_tokens_key {
+	NDPR_TOKENS_EVENTS = 0, /* answers and invalid NS: run and monitor */
+	NDPR_TOKENS_PASSED = 1, /* passed NS, monitor --all only */
+	NDPR_TOKENS_MAX,
+};
+
+/* Value of ndpr_evtokens, per CPU. */
+struct ndpr_evtokens {
+	__u64 tokens; /* events this CPU may report until the next refill */
+	__u64 gen;    /* of the refill (NDPR_TOKENS_EVENTS only) */
+};
+
+#define NDPR_GEN_SESSION(gen) ((gen) >> 32)
+
+/* Whether the refill of generation now came after then in the same
+ * session: readers were there all the time in between. */
+static inline bool ndpr_gen_follows(__u64 now, __u64 then)
+{
+	return NDPR_GEN_SESSION(now) == NDPR_GEN_SESSION(then) && now > then;
+}
+
+/* How long a monitor --all's wish for passed NS lasts unless renewed (it
+ * renews it every second): what a killed one leaves expires by then. */
+#define NDPR_PASSED_LEASE_NS (2ULL * 1000000000ULL)
 
 /*
  * One outcome per packet: each packet the program sees increments exactly
@@ -149,8 +185,15 @@ struct ndpr_event {
 #define NDPR_COUNTER_FIELD(name) __u64 name;
 struct ndpr_counters {
 	NDPR_COUNTERS(NDPR_COUNTER_FIELD)
-	/* Not an outcome: events the rate limit refused to report. */
+	/* Not an outcome: events the rate limit refused to report while a
+	 * reader was there. */
 	__u64 events_suppressed;
+	/* Not counters either: the program's bookkeeping of refusals not yet
+	 * known to have had a reader (see ndpr_gen_follows), since the
+	 * refill of generation events_gen. Read them with
+	 * ndpr_suppressed(). */
+	__u64 events_refused;
+	__u64 events_gen;
 };
 #undef NDPR_COUNTER_FIELD
 
@@ -163,7 +206,7 @@ enum ndpr_counter {
 /* The struct is an array of __u64 in enum order, events_suppressed last
  * (at index NDPR_C_MAX): what ndpr_counter() relies on. */
 _Static_assert(sizeof(struct ndpr_counters) ==
-			       (NDPR_C_MAX + 1) * sizeof(__u64) &&
+			       (NDPR_C_MAX + 3) * sizeof(__u64) &&
 		       __builtin_offsetof(struct ndpr_counters,
 					  events_suppressed) ==
 			       NDPR_C_MAX * sizeof(__u64),
@@ -181,6 +224,14 @@ static inline __u64 ndpr_counter_val(const struct ndpr_counters *c,
 	return *ndpr_counter((struct ndpr_counters *)c, i);
 }
 
+/* One CPU's suppressed events, given the generation of the last refill
+ * (gen): the refusals it followed count too. */
+static inline __u64 ndpr_suppressed(const struct ndpr_counters *c, __u64 gen)
+{
+	return c->events_suppressed +
+	       (ndpr_gen_follows(gen, c->events_gen) ? c->events_refused : 0);
+}
+
 /* The prefix maps known to be empty, which the program then skips: a
  * flag is set once the map was seen empty, cleared before an insert.
  * Zero (the default) means "look it up". */
@@ -191,6 +242,10 @@ struct ndpr_empty {
 	__u32 conflicts; /* ndpr_conflicts: the program clears it itself
 			  * after each insert, so a writer that sets it
 			  * must look at the map again afterwards */
+	/* Not a map: until when (CLOCK_MONOTONIC) a monitor --all wants
+	 * passed NS. Zero, the default, skips them at the cost of this
+	 * load; the program zeroes it once it has expired. */
+	__u64 passed_until;
 };
 
 #define NDPR_MAX_GUARDS	   1024
@@ -244,7 +299,7 @@ struct ndpr_origin {
 	X(counters, VERBS)  /* per-CPU outcome counters, suppressed events */ \
 	X(events, READER)   /* ring of events for run's log */                \
 	X(monitor, READER)  /* ring of the same events for monitor */         \
-	X(evtokens, READER) /* per-CPU event tokens, refilled by readers */   \
+	X(evtokens, VERBS)  /* per-CPU event tokens, refilled by readers */   \
 	X(origins, VERBS)   /* names of the owners of dynamic entries */      \
 	X(guards, VERBS)    /* own addresses and gateways never answered */   \
 	X(conflicts, VERBS) /* addresses other nodes showed they own */       \

@@ -15,41 +15,51 @@
 
 static const char *const kind_names[] = { "multicast", "unicast", "dad" };
 
+const char *const event_keys[EVENT_NFIELDS] = { "ns",	  "iface",  "kind",
+						"target", "source", "mac",
+						"reason" };
+
+static bool is_answer(__u8 outcome)
+{
+	return outcome == NDPR_C_answered || outcome == NDPR_C_answered_dad;
+}
+
+void event_text(struct event_text *t, const char *ifname,
+		const struct ndpr_event *ev)
+{
+	bool answer = is_answer(ev->outcome);
+
+	inet_ntop(AF_INET6, ev->target, t->target, sizeof(t->target));
+	inet_ntop(AF_INET6, ev->source, t->source, sizeof(t->source));
+	mac_format(ev->mac, t->mac, sizeof(t->mac));
+	/* The Go ndpresponder's wording, so its log readers keep working. */
+	if (ev->kind == NDPR_KIND_DAD)
+		snprintf(t->ns, sizeof(t->ns), "dad %s", t->target);
+	else
+		snprintf(t->ns, sizeof(t->ns), "%s %s tell %s",
+			 ev->kind == NDPR_KIND_UNICAST ? "is-alive" : "who-has",
+			 t->target, t->source);
+	t->vals[0] = t->ns;
+	t->vals[1] = ifname;
+	t->vals[2] = ev->kind < 3 ? kind_names[ev->kind] : "?";
+	t->vals[3] = t->target;
+	t->vals[4] = t->source;
+	t->vals[5] = t->mac;
+	t->vals[6] = answer ? NULL : counter_name(ev->outcome);
+	t->level = answer ? SLOG_INFO : SLOG_DEBUG;
+	t->msg = answer					? "RESPOND" :
+		 ev->outcome == NDPR_C_error_resize	? "ERROR" :
+		 ev->outcome < NDPR_C_invalid_truncated ? "PASS" :
+							  "INVALID";
+}
+
 void event_log(const struct slog *log, const char *ifname,
 	       const struct ndpr_event *ev)
 {
-	static const char *const keys[] = { "ns",     "iface",	"kind",
-					    "target", "source", "mac",
-					    "reason" };
-	char target[INET6_ADDRSTRLEN], source[INET6_ADDRSTRLEN], mac[18];
-	char ns[2 * INET6_ADDRSTRLEN + 32];
-	const char *vals[7];
-	bool answer = ev->outcome == NDPR_C_answered ||
-		      ev->outcome == NDPR_C_answered_dad;
-	const char *kind = ev->kind < 3 ? kind_names[ev->kind] : "?";
+	struct event_text t;
 
-	inet_ntop(AF_INET6, ev->target, target, sizeof(target));
-	inet_ntop(AF_INET6, ev->source, source, sizeof(source));
-	mac_format(ev->mac, mac, sizeof(mac));
-	/* The Go ndpresponder's wording, so its log readers keep working. */
-	if (ev->kind == NDPR_KIND_DAD)
-		snprintf(ns, sizeof(ns), "dad %s", target);
-	else
-		snprintf(ns, sizeof(ns), "%s %s tell %s",
-			 ev->kind == NDPR_KIND_UNICAST ? "is-alive" : "who-has",
-			 target, source);
-	vals[0] = ns;
-	vals[1] = ifname;
-	vals[2] = kind;
-	vals[3] = target;
-	vals[4] = source;
-	vals[5] = mac;
-	vals[6] = answer ? NULL : counter_name(ev->outcome);
-	slog_fields(log, answer ? SLOG_INFO : SLOG_DEBUG,
-		    answer			       ? "RESPOND" :
-		    ev->outcome == NDPR_C_error_resize ? "ERROR" :
-							 "INVALID",
-		    keys, vals, 7);
+	event_text(&t, ifname, ev);
+	slog_fields(log, t.level, t.msg, event_keys, t.vals, EVENT_NFIELDS);
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -69,11 +79,13 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-static __u64 suppressed_total(int fd)
+static __u64 suppressed_total(const struct event_reader *r)
 {
 	struct ndpr_counters sum;
 
-	return counters_read(fd, &sum, NULL, NULL) ? 0 : sum.events_suppressed;
+	return counters_read(r->counters_fd, r->tokens_fd, &sum, NULL, NULL) ?
+		       0 :
+		       sum.events_suppressed;
 }
 
 /* The rate the attach configured, from the attach record. */
@@ -91,22 +103,76 @@ static int read_rate(const struct pin_dir *pd, __u64 *per_cpu)
 	return ret;
 }
 
-/* Sets, not adds: two readers refilling cannot pile tokens up. */
-void event_reader_refill(const struct event_reader *r)
+/* The generation of the last refill (CPU 0's: all are written at once). */
+static __u64 tokens_gen(int fd)
 {
 	int n = libbpf_num_possible_cpus();
-	__u64 *v;
-	__u32 zero = 0;
+	struct ndpr_evtokens *v;
+	__u32 key = NDPR_TOKENS_EVENTS;
+	__u64 gen = 0;
 
-	if (n <= 0 || r->tokens_fd < 0)
-		return;
+	if (fd < 0 || n <= 0)
+		return 0;
+	v = calloc((size_t)n, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(fd, &key, v))
+		gen = v[0].gen;
+	free(v);
+	return gen;
+}
+
+/* Every CPU's tokens of key set to per_cpu, of generation gen. */
+static int tokens_write(int fd, __u32 key, __u64 per_cpu, __u64 gen)
+{
+	int n = libbpf_num_possible_cpus();
+	struct ndpr_evtokens *v;
+	int ret = 0;
+
+	if (n <= 0)
+		return n ? n : -EINVAL;
 	v = calloc((size_t)n, sizeof(*v));
 	if (!v)
-		return;
+		return -ENOMEM;
 	for (int i = 0; i < n; i++)
-		v[i] = r->per_cpu;
-	bpf_map_update_elem(r->tokens_fd, &zero, v, BPF_ANY);
+		v[i] = (struct ndpr_evtokens){ .tokens = per_cpu, .gen = gen };
+	if (bpf_map_update_elem(fd, &key, v, BPF_ANY))
+		ret = -errno;
 	free(v);
+	return ret;
+}
+
+/* Until when, from now, a monitor --all wants passed NS (0: no more). */
+static void passed_renew(const struct event_reader *r, __u64 lease_ns)
+{
+	struct ndpr_empty e;
+	struct timespec now;
+	__u32 zero = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (bpf_map_lookup_elem(r->empty_fd, &zero, &e))
+		return;
+	e.passed_until = lease_ns ? (__u64)now.tv_sec * 1000000000ULL +
+					    (__u64)now.tv_nsec + lease_ns :
+				    0;
+	bpf_map_update_elem(r->empty_fd, &zero, &e, BPF_ANY);
+}
+
+/* Sets, not adds: two readers refilling cannot pile tokens up. The
+ * first refill starts a session, the next ones continue the one they find
+ * (include/ndpresponder.h): only while readers follow each other do
+ * refusals count as suppressed. */
+void event_reader_refill(struct event_reader *r)
+{
+	__u64 gen = tokens_gen(r->tokens_fd);
+
+	if (r->tokens_fd < 0)
+		return;
+	gen = r->joined ? gen + 1 : (NDPR_GEN_SESSION(gen) + 1) << 32;
+	r->joined = true;
+	tokens_write(r->tokens_fd, NDPR_TOKENS_EVENTS, r->per_cpu, gen);
+	if (r->passed) {
+		tokens_write(r->tokens_fd, NDPR_TOKENS_PASSED, r->per_cpu, 0);
+		passed_renew(r, NDPR_PASSED_LEASE_NS);
+	}
 }
 
 static void report_suppressed(struct event_reader *r);
@@ -154,16 +220,37 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		       errstr(ret));
 		goto err;
 	}
-	r->suppressed = suppressed_total(r->counters_fd);
 	event_reader_refill(r);
+	r->suppressed = suppressed_total(r);
 	return 0;
 err:
 	event_reader_close(r);
 	return ret;
 }
 
+int event_reader_want_passed(struct event_reader *r, const struct pin_dir *pd)
+{
+	const char *what;
+	int ret = open_pin(pd, NDPR_PIN(empty), &r->empty_fd, &what);
+
+	if (ret) {
+		pr_err("%s: couldn't open %s/%s: %s", r->ifname, pd->dir, what,
+		       errstr(ret));
+		return ret;
+	}
+	r->passed = true;
+	event_reader_refill(r);
+	return 0;
+}
+
 void event_reader_close(struct event_reader *r)
 {
+	/* A clean exit ends the lease at once; a killed reader's expires. */
+	if (r->passed) {
+		passed_renew(r, 0);
+		close(r->empty_fd);
+		r->passed = false;
+	}
 	ring_buffer__free(r->rb);
 	r->rb = NULL;
 	if (r->ring_fd >= 0)
@@ -193,7 +280,7 @@ void event_reader_tick(struct event_reader *r)
 
 static void report_suppressed(struct event_reader *r)
 {
-	__u64 now = suppressed_total(r->counters_fd);
+	__u64 now = suppressed_total(r);
 	char n[32];
 	static const char *const keys[] = { "iface", "suppressed" };
 	const char *vals[2] = { r->ifname, n };

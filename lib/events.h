@@ -3,6 +3,7 @@
 #ifndef NDPR_EVENTS_H
 #define NDPR_EVENTS_H
 
+#include <netinet/in.h>
 #include <bpf/libbpf.h>
 
 #include "ndpresponder.h"
@@ -17,6 +18,9 @@ struct event_reader {
 	__u64 per_cpu;	  /* tokens a CPU gets each second */
 	__u64 suppressed; /* total seen at the last report */
 	__u64 since_ns;	  /* events older than this are stale */
+	bool joined;	  /* refilled once: continues the session */
+	bool passed;	  /* monitor --all: passed NS too, empty_fd open */
+	int empty_fd;	  /* ndpr_empty, where that wish is renewed */
 	const struct slog *log;
 	const char *ifname;
 	/* Set after open: gets each event instead of the log (doctor). */
@@ -28,6 +32,9 @@ struct event_reader {
 int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		      const char *ifname, const char *ring,
 		      const struct slog *log);
+/* Asks for passed NS too (monitor --all), renewed at each refill, ended
+ * by event_reader_close (or, for a killed reader, by expiry). */
+int event_reader_want_passed(struct event_reader *r, const struct pin_dir *pd);
 void event_reader_close(struct event_reader *r);
 /* For epoll: readable when events wait. */
 int event_reader_fd(const struct event_reader *r);
@@ -40,7 +47,23 @@ int event_reader_drain(struct event_reader *r);
  */
 void event_reader_tick(struct event_reader *r);
 /* Only the tokens of event_reader_tick, for a reader that logs nothing. */
-void event_reader_refill(const struct event_reader *r);
+void event_reader_refill(struct event_reader *r);
+
+/* An event's fields as the log and monitor show them: each of
+ * event_keys with its value (NULL: absent), under a level and a message,
+ * RESPOND (INFO) for answers, INVALID, PASS (monitor --all) or ERROR
+ * (DEBUG) with a reason, the outcome's counter name, for the others. */
+#define EVENT_NFIELDS 7
+extern const char *const event_keys[EVENT_NFIELDS];
+struct event_text {
+	char target[INET6_ADDRSTRLEN], source[INET6_ADDRSTRLEN], mac[18];
+	char ns[2 * INET6_ADDRSTRLEN + 32];
+	const char *vals[EVENT_NFIELDS];
+	enum slog_level level;
+	const char *msg;
+};
+void event_text(struct event_text *t, const char *ifname,
+		const struct ndpr_event *ev);
 
 /* Logs one event: INFO "RESPOND" for answers, DEBUG "INVALID" else. */
 void event_log(const struct slog *log, const char *ifname,

@@ -111,8 +111,9 @@ int maps_state_read(const struct ndpr_maps *m, struct ndpr_state *st);
 int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st);
 
 /* Counter values (of the map fd) summed over CPUs; per_cpu (ncpus
- * entries) may be NULL. */
-int counters_read(int fd, struct ndpr_counters *sum,
+ * entries) may be NULL. events_suppressed includes the refusals a later
+ * refill of tokens_fd (ndpr_evtokens) followed; tokens_fd -1: without. */
+int counters_read(int fd, int tokens_fd, struct ndpr_counters *sum,
 		  struct ndpr_counters *per_cpu, int *ncpus);
 /* "passed-no-match" for NDPR_C_passed_no_match. */
 const char *counter_name(int idx);

@@ -24,8 +24,8 @@
 #include "ndpresponder.skel.h"
 #include "frames.h"
 
-_Static_assert(sizeof(struct ndpr_counters) == (NDPR_C_MAX + 1) * sizeof(__u64),
-	       "the outcomes are read as an array of __u64, then one more");
+_Static_assert(sizeof(struct ndpr_counters) == (NDPR_C_MAX + 3) * sizeof(__u64),
+	       "the outcomes are read as an array of __u64, then three more");
 
 /* lo: a device that always exists, as a real receive names one. */
 #define LO_IFINDEX 1

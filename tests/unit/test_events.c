@@ -43,11 +43,15 @@ static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 /* ---- the loaded program ---- */
 
-static int refill_tokens(const struct skel_fixture *fx, __u64 n)
+/* A reader's first refill: session 1 (include/ndpresponder.h). */
+#define READER_GEN (1ULL << 32)
+
+/* What a reader does each second: every CPU gets n tokens of key. */
+static int refill_tokens(const struct skel_fixture *fx, __u32 key, __u64 n,
+			 __u64 gen)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	__u64 *v;
-	__u32 zero = 0;
+	struct ndpr_evtokens *v;
 	int ret;
 
 	if (ncpu <= 0)
@@ -56,9 +60,9 @@ static int refill_tokens(const struct skel_fixture *fx, __u64 n)
 	if (!v)
 		return -1;
 	for (int i = 0; i < ncpu; i++)
-		v[i] = n;
+		v[i] = (struct ndpr_evtokens){ .tokens = n, .gen = gen };
 	ret = bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_evtokens),
-				  &zero, v, BPF_ANY);
+				  &key, v, BPF_ANY);
 	free(v);
 	return ret;
 }
@@ -82,7 +86,7 @@ static int fixture_load(struct skel_fixture *fx, __u32 events_per_cpu,
 		return -1;
 	/* What a reader (run, monitor) does each second: every CPU gets
 	 * events_per_cpu tokens. */
-	if (refill_tokens(fx, events_per_cpu)) {
+	if (refill_tokens(fx, NDPR_TOKENS_EVENTS, events_per_cpu, READER_GEN)) {
 		snprintf(why, whylen, "refilling ndpr_evtokens: %s",
 			 strerror(errno));
 		goto fail;
@@ -398,13 +402,14 @@ static struct ndpr_counters *read_evlimit(const struct skel_fixture *fx,
 }
 
 /* The tokens left on every possible CPU; NULL on failure. */
-static __u64 *read_tokens(const struct skel_fixture *fx, int ncpu)
+static struct ndpr_evtokens *read_tokens(const struct skel_fixture *fx,
+					 int ncpu)
 {
 	int fd = bpf_map__fd(fx->skel->maps.ndpr_evtokens);
-	__u64 *v = calloc((size_t)ncpu, sizeof(*v));
-	__u32 zero = 0;
+	struct ndpr_evtokens *v = calloc((size_t)ncpu, sizeof(*v));
+	__u32 key = NDPR_TOKENS_EVENTS;
 
-	if (v && bpf_map_lookup_elem(fd, &zero, v)) {
+	if (v && bpf_map_lookup_elem(fd, &key, v)) {
 		free(v);
 		return NULL;
 	}
@@ -414,14 +419,15 @@ static __u64 *read_tokens(const struct skel_fixture *fx, int ncpu)
 /*
  * The limit of every possible CPU after the runs of the test name, each
  * CPU having been given `given` tokens: on cpu, where they ran, `sent`
- * tokens spent and `suppressed` refused, and on every other CPU none of
+ * tokens spent and `suppressed` refused (suppressed events once the
+ * reader's next refill follows them), and on every other CPU none of
  * either. cpu -1: every CPU as wanted.
  */
 static bool evlimit_check(const struct skel_fixture *fx, int cpu, __u64 given,
 			  __u64 sent, __u64 suppressed, const char *name)
 {
+	struct ndpr_evtokens *tokens = NULL;
 	struct ndpr_counters *lim;
-	__u64 *tokens = NULL;
 	bool ok = false;
 	int ncpu, i;
 
@@ -434,27 +440,24 @@ static bool evlimit_check(const struct skel_fixture *fx, int cpu, __u64 given,
 	if (!CHECK(name, cpu < ncpu, "CPU %d of %d possible", cpu, ncpu))
 		goto out;
 	for (i = 0; i < ncpu; i++) {
+		__u64 sup = ndpr_suppressed(&lim[i], tokens[i].gen + 1);
+		__u64 spent = given - tokens[i].tokens;
+
 		if (cpu >= 0 && i != cpu) {
-			if (!CHECK(name,
-				   !lim[i].events_suppressed &&
-					   tokens[i] == given,
+			if (!CHECK(name, !sup && !spent,
 				   "CPU %d, where nothing ran: suppressed %llu, "
 				   "tokens %llu of %llu",
-				   i,
-				   (unsigned long long)lim[i].events_suppressed,
-				   (unsigned long long)tokens[i],
+				   i, (unsigned long long)sup,
+				   (unsigned long long)tokens[i].tokens,
 				   (unsigned long long)given))
 				goto out;
 			continue;
 		}
-		if (!CHECK(name,
-			   lim[i].events_suppressed == suppressed &&
-				   given - tokens[i] == sent,
+		if (!CHECK(name, sup == suppressed && spent == sent,
 			   "CPU %d: sent %llu, suppressed %llu; "
 			   "want %llu, %llu",
-			   i, (unsigned long long)(given - tokens[i]),
-			   (unsigned long long)lim[i].events_suppressed,
-			   (unsigned long long)sent,
+			   i, (unsigned long long)spent,
+			   (unsigned long long)sup, (unsigned long long)sent,
 			   (unsigned long long)suppressed))
 			goto out;
 	}
@@ -662,6 +665,19 @@ static const struct log_case log_cases[] = {
 		  { "ns", "who-has " T " tell fe80::1" },
 		  { "target", T },
 	  } },
+	{ "events: event_log passed guarded -> debug PASS with its reason",
+	  SLOG_DEBUG,
+	  NDPR_KIND_UNICAST,
+	  NDPR_C_passed_gateway,
+	  "fe80::1",
+	  T,
+	  false,
+	  {
+		  { "level", "debug" },
+		  { "msg", "PASS" },
+		  { "reason", "passed-gateway" },
+		  { "ns", "is-alive " T " tell fe80::1" },
+	  } },
 	/* The default level: invalid NS are debug noise, answers are not. */
 	{ "events: event_log at level info drops an invalid event",
 	  SLOG_INFO,
@@ -685,6 +701,30 @@ static const struct log_case log_cases[] = {
 };
 
 #undef T
+
+/* The generations' rule, pure: a later refill of the same session. */
+static void test_gen_follows(void)
+{
+	const __u64 s1 = 1ULL << 32, s2 = 2ULL << 32;
+	struct ndpr_counters c = { .events_suppressed = 5,
+				   .events_refused = 3,
+				   .events_gen = s1 + 7 };
+
+	harness_result(ndpr_gen_follows(s1 + 8, s1 + 7) &&
+			       ndpr_gen_follows(s1 + 9, s1 + 7) &&
+			       !ndpr_gen_follows(s1 + 7, s1 + 7) &&
+			       !ndpr_gen_follows(s1 + 6, s1 + 7) &&
+			       !ndpr_gen_follows(s2, s1 + 7) &&
+			       !ndpr_gen_follows(s2 + 9, s1 + 7) &&
+			       !ndpr_gen_follows(0, 0),
+		       "events: a generation follows another of its session",
+		       "%s", "");
+	harness_result(ndpr_suppressed(&c, s1 + 7) == 5 &&
+			       ndpr_suppressed(&c, s1 + 8) == 8 &&
+			       ndpr_suppressed(&c, s2) == 5,
+		       "events: refusals count once a refill follows them",
+		       "%s", "");
+}
 
 static void test_event_log(void)
 {
@@ -991,9 +1031,197 @@ out:
 	skel_fixture_destroy(&fx);
 }
 
+/* ---- a reader's presence: suppressed events, passed NS ---- */
+
+/* CPU cpu's events_suppressed as a reader sees it after a refill of gen. */
+static bool suppressed_is(const struct skel_fixture *fx, int cpu, __u64 gen,
+			  __u64 want, const char *name, const char *when)
+{
+	struct ndpr_counters *c;
+	__u64 got;
+	int ncpu;
+
+	c = read_evlimit(fx, &ncpu);
+	if (!CHECK(name, c && cpu < ncpu, "reading ndpr_counters: %s",
+		   strerror(errno))) {
+		free(c);
+		return false;
+	}
+	got = ndpr_suppressed(&c[cpu], gen);
+	free(c);
+	return CHECK(name, got == want, "%s: suppressed %llu, want %llu", when,
+		     (unsigned long long)got, (unsigned long long)want);
+}
+
+/*
+ * Refusals count once a later refill of the same session follows them:
+ * never without a reader, never after it went away (no refill came), and
+ * a new reader's session does not take what was refused before it.
+ */
+static void test_suppressed_reader(void)
+{
+	const char *name = "events: suppressed only while a reader refills";
+	struct rings rs = {};
+	struct skel_fixture fx;
+	char why[512] = "";
+	int cpu;
+
+	cpu = pin_to_cpu(why, sizeof(why));
+	if (!CHECK(name, cpu >= 0, "%s", why))
+		return;
+	if (!fixture_open(&fx, &rs, LIMIT, name))
+		return;
+	/* No reader yet: tokens 0, generation 0, as after an attach. */
+	if (!CHECK(name, !refill_tokens(&fx, NDPR_TOKENS_EVENTS, 0, 0),
+		   "refill: %s", strerror(errno)) ||
+	    !send_limited(&fx, "fe80::1", name) || !rings_check(&rs, 0, name) ||
+	    !suppressed_is(&fx, cpu, 0, 0, name, "no reader") ||
+	    !suppressed_is(&fx, cpu, READER_GEN, 0, name,
+			   "a reader's first refill after none"))
+		goto out;
+	/* A reader: 3 reported, 2 refused, counted at its next refill. */
+	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, READER_GEN);
+	if (!send_limited(&fx, "fe80::1", name) ||
+	    !rings_check(&rs, LIMIT, name) ||
+	    !suppressed_is(&fx, cpu, READER_GEN, 0, name,
+			   "before the next refill") ||
+	    !suppressed_is(&fx, cpu, READER_GEN + 1, 2, name,
+			   "after the next refill"))
+		goto out;
+	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, READER_GEN + 1);
+	if (!send_limited(&fx, "fe80::1", name) ||
+	    !rings_check(&rs, LIMIT, name) ||
+	    !suppressed_is(&fx, cpu, READER_GEN + 2, 4, name,
+			   "two seconds of a reader"))
+		goto out;
+	/* Its third refill, then it is killed: what the program refuses
+	 * after the refill is never followed by another, so never counted,
+	 * and the next reader's session does not take it. */
+	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, READER_GEN + 2);
+	if (!send_limited(&fx, "fe80::1", name) ||
+	    !rings_check(&rs, LIMIT, name) ||
+	    !suppressed_is(&fx, cpu, READER_GEN + 2, 4, name,
+			   "after the reader went away") ||
+	    !suppressed_is(&fx, cpu, 2 * READER_GEN, 4, name,
+			   "a new reader's session"))
+		goto out;
+	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, 2 * READER_GEN);
+	if (!send_limited(&fx, "fe80::1", name) ||
+	    !rings_check(&rs, LIMIT, name) ||
+	    !suppressed_is(&fx, cpu, 2 * READER_GEN + 1, 6, name,
+			   "the new reader's own refusals"))
+		goto out;
+	harness_result(1, name, "%s", "");
+out:
+	rings_close(&rs);
+	skel_fixture_destroy(&fx);
+}
+
+static int passed_until_set(const struct skel_fixture *fx, __u64 until)
+{
+	struct ndpr_empty e = { .passed_until = until };
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_empty),
+				   &zero, &e, BPF_ANY);
+}
+
+static __u64 passed_until_get(const struct skel_fixture *fx)
+{
+	struct ndpr_empty e = {};
+	__u32 zero = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(fx->skel->maps.ndpr_empty), &zero, &e);
+	return e.passed_until;
+}
+
+/* n NS for a target no entry holds: passed, no match. */
+static bool send_no_match(const struct skel_fixture *fx, int n,
+			  const char *name)
+{
+	static struct frame f;
+	struct fr_ns ns;
+	__u32 retval;
+	int err;
+
+	for (int i = 0; i < n; i++) {
+		ns_init(&ns, NS_MCAST, "fe80::1", "2001:db8:9::1");
+		fr_build_ns(&f, &ns);
+		err = run_prog(fx, &f, &retval);
+		if (!CHECK(name, !err && retval == XDP_PASS,
+			   "NS %d: %s, verdict %u", i, strerror(err), retval))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Passed NS reach monitor's ring, and only it, while a monitor --all's
+ * lease holds, with tokens of their own; an expired lease is cleared.
+ */
+static void test_passed(void)
+{
+	const char *name = "events: passed NS to monitor's ring under a lease";
+	struct want_event w = {
+		.source = "fe80::1",
+		.target = "2001:db8:9::1",
+		.kind = NDPR_KIND_MULTICAST,
+		.outcome = NDPR_C_passed_no_match,
+	};
+	struct rings rs = {};
+	struct skel_fixture fx;
+	char why[512] = "";
+	__u64 t0, t1;
+	int cpu;
+
+	cpu = pin_to_cpu(why, sizeof(why));
+	if (!CHECK(name, cpu >= 0, "%s", why))
+		return;
+	if (!fixture_open(&fx, &rs, LIMIT, name))
+		return;
+	refill_tokens(&fx, NDPR_TOKENS_PASSED, 1, 0);
+	/* No lease: nothing, whatever the tokens. */
+	if (!send_no_match(&fx, 2, name) || !rings_check(&rs, 0, name))
+		goto out;
+	t0 = now_ns();
+	passed_until_set(&fx, t0 + NDPR_PASSED_LEASE_NS);
+	if (!send_no_match(&fx, 2, name))
+		goto out;
+	t1 = now_ns();
+	if (!CHECK(name,
+		   ring_read(&rs.monitor) == 1 && ring_read(&rs.events) == 0,
+		   "rings after two passed NS and one token: monitor %d, "
+		   "events %d; want 1, 0",
+		   ring_read(&rs.monitor), ring_read(&rs.events)))
+		goto out;
+	if (!CHECK(name,
+		   event_ok(&rs.monitor.ev[0], &w, t0, t1, why, sizeof(why)),
+		   "the passed event:%s", why) ||
+	    !suppressed_is(&fx, cpu, READER_GEN, 1, name,
+			   "the passed NS refused with a reader there"))
+		goto out;
+	/* The answers' tokens are their own: all three still there. */
+	if (!send_limited(&fx, "fe80::1", name) ||
+	    !rings_check(&rs, LIMIT, name))
+		goto out;
+	/* The lease of a killed monitor --all expired: cleared, nothing. */
+	refill_tokens(&fx, NDPR_TOKENS_PASSED, 5, 0);
+	passed_until_set(&fx, 1);
+	if (!send_no_match(&fx, 1, name) || !rings_check(&rs, 0, name) ||
+	    !CHECK(name, !passed_until_get(&fx),
+		   "an expired lease is still %llu",
+		   (unsigned long long)passed_until_get(&fx)))
+		goto out;
+	harness_result(1, name, "%s", "");
+out:
+	rings_close(&rs);
+	skel_fixture_destroy(&fx);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_gen_follows();
 	test_event_log();
 	if (geteuid() != 0) {
 		harness_result(0, "events: running as root",
@@ -1003,5 +1231,7 @@ int main(void)
 	test_rate_limit();
 	test_event_fields();
 	test_events_off();
+	test_suppressed_reader();
+	test_passed();
 	return harness_exit();
 }
