@@ -27,25 +27,35 @@ static __always_inline void event_refused(struct ndpr_counters *c, __u64 gen)
 	c->events_refused++;
 }
 
+/* Takes one of this CPU's tokens of key: 1, or 0 (none left; *gen the
+ * refill's generation), or -1 (no map). */
+static __always_inline int token_take(__u32 key, __u64 *gen)
+{
+	struct ndpr_evtokens *t = bpf_map_lookup_elem(&ndpr_evtokens, &key);
+
+	if (!t)
+		return -1;
+	if (t->tokens) {
+		t->tokens--;
+		return 1;
+	}
+	*gen = t->gen;
+	return 0;
+}
+
 /* Whether this CPU may report one more event now; c: its counters. */
 static __always_inline bool event_allowed(struct ndpr_counters *c)
 {
-	struct ndpr_evtokens *t;
-	__u32 key = NDPR_TOKENS_EVENTS;
+	__u64 gen;
+	int taken;
 
 	/* Events configured off: folded away at load. */
 	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu)
 		return false;
-	t = bpf_map_lookup_elem(&ndpr_evtokens, &key);
-	if (!t)
-		return false;
-	if (t->tokens) {
-		t->tokens--;
-		return true;
-	}
-	if (c)
-		event_refused(c, t->gen);
-	return false;
+	taken = token_take(NDPR_TOKENS_EVENTS, &gen);
+	if (!taken && c)
+		event_refused(c, gen);
+	return taken > 0;
 }
 
 /* Fills ev from the NS still in the frame: before the rewrite. */
@@ -81,9 +91,8 @@ static __always_inline void event_send(struct ndpr_event *ev, __u8 outcome)
 static __always_inline bool passed_allowed(struct ndpr_counters *c,
 					   struct ndpr_empty *empty)
 {
-	struct ndpr_evtokens *t;
-	__u32 key = NDPR_TOKENS_PASSED;
-	__u64 until;
+	__u64 until, gen;
+	int taken;
 
 	if (!ndpr_cfg.events_per_cpu || !empty)
 		return false;
@@ -97,17 +106,11 @@ static __always_inline bool passed_allowed(struct ndpr_counters *c,
 		empty->passed_until = 0;
 		return false;
 	}
-	t = bpf_map_lookup_elem(&ndpr_evtokens, &key);
-	if (!t)
-		return false;
-	if (t->tokens) {
-		t->tokens--;
-		return true;
-	}
+	taken = token_take(NDPR_TOKENS_PASSED, &gen);
 	/* The clock showed its reader is there: counted at once. */
-	if (c)
+	if (!taken && c)
 		c->events_suppressed++;
-	return false;
+	return taken > 0;
 }
 
 #endif

@@ -44,6 +44,13 @@ passed_line() { # ns, kind, target, source, reason
 		"$1" "$UPLINK" "$2" "$3" "$4" "$ROUTER_MAC" "$5"
 }
 
+# ndisc6 asks for TARGET: monitor shows its NS as passed for REASON.
+solicit_passed() { # label, target, reason
+	ndisc "$2" >/dev/null
+	check "$1: $2 $3" wait_until 3 mon_has \
+		"$(passed_line "who-has $2 tell $ROUTER_LL" multicast "$2" "$ROUTER_LL" "$3")"
+}
+
 # until when the program reports passed NS, from the pinned ndpr_empty
 passed_until() {
 	bpftool -j map dump pinned "$(host_pin_dir)/ndpr_empty" |
@@ -73,26 +80,16 @@ WHY="passed_until: $(passed_until)"
 check "monitor --all set its lease in ndpr_empty" \
 	test "$(passed_until)" -gt 0
 
-ndisc "$NOMATCH" >/dev/null
-check "no match: $NOMATCH passed-no-match" wait_until 3 mon_has \
-	"$(passed_line "who-has $NOMATCH tell $ROUTER_LL" multicast "$NOMATCH" "$ROUTER_LL" passed-no-match)"
-ndisc "$EXCL" >/dev/null
-check "excluded: $EXCL passed-excluded" wait_until 3 mon_has \
-	"$(passed_line "who-has $EXCL tell $ROUTER_LL" multicast "$EXCL" "$ROUTER_LL" passed-excluded)"
-ndisc "$HOST_IP" >/dev/null
-check "the host's own $HOST_IP: passed-own-address" wait_until 3 mon_has \
-	"$(passed_line "who-has $HOST_IP tell $ROUTER_LL" multicast "$HOST_IP" "$ROUTER_LL" passed-own-address)"
-ndisc "$ROUTER_IP" >/dev/null
-check "the gateway $ROUTER_IP: passed-gateway" wait_until 3 mon_has \
-	"$(passed_line "who-has $ROUTER_IP tell $ROUTER_LL" multicast "$ROUTER_IP" "$ROUTER_LL" passed-gateway)"
+solicit_passed "no match" "$NOMATCH" passed-no-match
+solicit_passed "excluded" "$EXCL" passed-excluded
+solicit_passed "the host's own" "$HOST_IP" passed-own-address
+solicit_passed "the gateway" "$ROUTER_IP" passed-gateway
 
 # An NS sourced from NODE_IP shows its sender owns it (RFC 4861 §7.2.3).
 in_ns "$NS_ROUTER" "$TEST_TOOL" ns "$ROUTER_PORT" "$ROUTER_MAC" "$NODE_IP" \
 	"$ROUTER_IP" 1 1 255 >/dev/null
 wait_until 3 eval 'ndpr prefix list "$UPLINK" | grep -q "$NODE_IP/128 *conflict"'
-ndisc "$NODE_IP" >/dev/null
-check "a conflict: $NODE_IP passed-conflict" wait_until 3 mon_has \
-	"$(passed_line "who-has $NODE_IP tell $ROUTER_LL" multicast "$NODE_IP" "$ROUTER_LL" passed-conflict)"
+solicit_passed "a conflict" "$NODE_IP" passed-conflict
 
 in_ns "$NS_ROUTER" sysctl -qw "net.ipv6.conf.$ROUTER_PORT.accept_dad=1" \
 	>/dev/null
@@ -108,10 +105,8 @@ check "the router's NUD probe for $CT_IP: passed-unicast-off" wait_until 4 \
 	mon_has " debug PASS ns=is-alive $CT_IP tell [^ ]+ iface=$UPLINK kind=unicast target=$CT_IP source=[^ ]+ mac=$ROUTER_MAC reason=passed-unicast-off$"
 ip -n "$NS_ROUTER" -6 neigh flush dev "$ROUTER_PORT"
 
-ndisc "$ROUTED_T" >/dev/null
-check "route-checked $ROUTED_T, routed out of the uplink: passed-route-uplink" \
-	wait_until 3 mon_has \
-	"$(passed_line "who-has $ROUTED_T tell $ROUTER_LL" multicast "$ROUTED_T" "$ROUTER_LL" passed-route-uplink)"
+solicit_passed "route-checked, routed out of the uplink" "$ROUTED_T" \
+	passed-route-uplink
 
 send_ns "$ANSWERED" 1 1 254 >/dev/null
 check "an invalid NS still shown: invalid-hop-limit" wait_until 3 mon_has \

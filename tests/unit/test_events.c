@@ -495,6 +495,18 @@ static int pin_to_cpu(char *why, size_t len)
 	return cpu;
 }
 
+/* The fixture, loaded with limit, its runs kept on one CPU (*cpu). */
+static bool fixture_on_cpu(struct skel_fixture *fx, struct rings *rs,
+			   __u32 limit, const char *name, int *cpu)
+{
+	char why[512] = "";
+
+	*cpu = pin_to_cpu(why, sizeof(why));
+	if (!CHECK(name, *cpu >= 0, "%s", why))
+		return false;
+	return fixture_open(fx, rs, limit, name);
+}
+
 /* ---- JSON log lines ---- */
 
 /* Calls event_log() into memory; returns what it printed (malloc'd). */
@@ -829,15 +841,11 @@ static void test_rate_limit(void)
 	};
 	struct rings rs = {};
 	struct skel_fixture fx;
-	char why[512] = "";
 	__u64 t0, t1;
 	char *line;
 	int cpu;
 
-	cpu = pin_to_cpu(why, sizeof(why));
-	if (!CHECK(name, cpu >= 0, "%s", why))
-		return;
-	if (!fixture_open(&fx, &rs, LIMIT, name))
+	if (!fixture_on_cpu(&fx, &rs, LIMIT, name, &cpu))
 		return;
 
 	t0 = now_ns();
@@ -1056,61 +1064,64 @@ static bool suppressed_is(const struct skel_fixture *fx, int cpu, __u64 gen,
 /*
  * Refusals count once a later refill of the same session follows them:
  * never without a reader, never after it went away (no refill came), and
- * a new reader's session does not take what was refused before it.
+ * a new reader's session does not take what was refused before it. Each
+ * step: a reader's refill of gen (LIMIT tokens; gen 0: none, as after an
+ * attach), LIMITED_NS answered NS, then the suppressed events as a refill
+ * of seen would show them.
  */
+static const struct {
+	const char *when;
+	bool refill;
+	__u64 gen;
+	bool send;
+	__u64 seen;
+	__u64 want;
+} reader_steps[] = {
+	{ "no reader", true, 0, true, 0, 0 },
+	{ "a reader's first refill after none", false, 0, false, READER_GEN,
+	  0 },
+	{ "a reader, before its next refill", true, READER_GEN, true,
+	  READER_GEN, 0 },
+	{ "after its next refill", false, 0, false, READER_GEN + 1, 2 },
+	{ "two seconds of a reader", true, READER_GEN + 1, true, READER_GEN + 2,
+	  4 },
+	/* Its last refill, then it is killed: what it refuses next is
+	 * followed by no refill. */
+	{ "after the reader went away", true, READER_GEN + 2, true,
+	  READER_GEN + 2, 4 },
+	{ "a new reader's session", false, 0, false, 2 * READER_GEN, 4 },
+	{ "the new reader's own refusals", true, 2 * READER_GEN, true,
+	  2 * READER_GEN + 1, 6 },
+};
+
 static void test_suppressed_reader(void)
 {
 	const char *name = "events: suppressed only while a reader refills";
 	struct rings rs = {};
 	struct skel_fixture fx;
-	char why[512] = "";
 	int cpu;
 
-	cpu = pin_to_cpu(why, sizeof(why));
-	if (!CHECK(name, cpu >= 0, "%s", why))
+	if (!fixture_on_cpu(&fx, &rs, LIMIT, name, &cpu))
 		return;
-	if (!fixture_open(&fx, &rs, LIMIT, name))
-		return;
-	/* No reader yet: tokens 0, generation 0, as after an attach. */
-	if (!CHECK(name, !refill_tokens(&fx, NDPR_TOKENS_EVENTS, 0, 0),
-		   "refill: %s", strerror(errno)) ||
-	    !send_limited(&fx, "fe80::1", name) || !rings_check(&rs, 0, name) ||
-	    !suppressed_is(&fx, cpu, 0, 0, name, "no reader") ||
-	    !suppressed_is(&fx, cpu, READER_GEN, 0, name,
-			   "a reader's first refill after none"))
-		goto out;
-	/* A reader: 3 reported, 2 refused, counted at its next refill. */
-	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, READER_GEN);
-	if (!send_limited(&fx, "fe80::1", name) ||
-	    !rings_check(&rs, LIMIT, name) ||
-	    !suppressed_is(&fx, cpu, READER_GEN, 0, name,
-			   "before the next refill") ||
-	    !suppressed_is(&fx, cpu, READER_GEN + 1, 2, name,
-			   "after the next refill"))
-		goto out;
-	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, READER_GEN + 1);
-	if (!send_limited(&fx, "fe80::1", name) ||
-	    !rings_check(&rs, LIMIT, name) ||
-	    !suppressed_is(&fx, cpu, READER_GEN + 2, 4, name,
-			   "two seconds of a reader"))
-		goto out;
-	/* Its third refill, then it is killed: what the program refuses
-	 * after the refill is never followed by another, so never counted,
-	 * and the next reader's session does not take it. */
-	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, READER_GEN + 2);
-	if (!send_limited(&fx, "fe80::1", name) ||
-	    !rings_check(&rs, LIMIT, name) ||
-	    !suppressed_is(&fx, cpu, READER_GEN + 2, 4, name,
-			   "after the reader went away") ||
-	    !suppressed_is(&fx, cpu, 2 * READER_GEN, 4, name,
-			   "a new reader's session"))
-		goto out;
-	refill_tokens(&fx, NDPR_TOKENS_EVENTS, LIMIT, 2 * READER_GEN);
-	if (!send_limited(&fx, "fe80::1", name) ||
-	    !rings_check(&rs, LIMIT, name) ||
-	    !suppressed_is(&fx, cpu, 2 * READER_GEN + 1, 6, name,
-			   "the new reader's own refusals"))
-		goto out;
+	for (size_t i = 0; i < sizeof(reader_steps) / sizeof(reader_steps[0]);
+	     i++) {
+		__u64 gen = reader_steps[i].gen;
+
+		if (reader_steps[i].refill &&
+		    !CHECK(name,
+			   !refill_tokens(&fx, NDPR_TOKENS_EVENTS,
+					  gen ? LIMIT : 0, gen),
+			   "refill: %s", strerror(errno)))
+			goto out;
+		if (reader_steps[i].send &&
+		    (!send_limited(&fx, "fe80::1", name) ||
+		     !rings_check(&rs, gen ? LIMIT : 0, name)))
+			goto out;
+		if (!suppressed_is(&fx, cpu, reader_steps[i].seen,
+				   reader_steps[i].want, name,
+				   reader_steps[i].when))
+			goto out;
+	}
 	harness_result(1, name, "%s", "");
 out:
 	rings_close(&rs);
@@ -1174,10 +1185,7 @@ static void test_passed(void)
 	__u64 t0, t1;
 	int cpu;
 
-	cpu = pin_to_cpu(why, sizeof(why));
-	if (!CHECK(name, cpu >= 0, "%s", why))
-		return;
-	if (!fixture_open(&fx, &rs, LIMIT, name))
+	if (!fixture_on_cpu(&fx, &rs, LIMIT, name, &cpu))
 		return;
 	refill_tokens(&fx, NDPR_TOKENS_PASSED, 1, 0);
 	/* No lease: nothing, whatever the tokens. */
