@@ -29,9 +29,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_prefixes SEC(".maps");
 
-/* Which of the two prefix maps are known empty (set by the control plane). */
+/* Which of the two prefix maps are known empty (set by the control plane),
+ * and monitor --all's lease. Mappable: monitor writes the lease in place,
+ * never the whole value, so it cannot put back a stale "known empty" that
+ * would skip a map just filled. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ndpr_empty);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 
 #include "events.h"
@@ -140,20 +141,19 @@ static int tokens_write(int fd, __u32 key, __u64 per_cpu, __u64 gen)
 	return ret;
 }
 
-/* Until when, from now, a monitor --all wants passed NS (0: no more). */
+/* Until when, from now, a monitor --all wants passed NS (0: no more):
+ * written in place, the one field, so that the flags beside it that the
+ * control plane sets are never written back stale. */
 static void passed_renew(const struct event_reader *r, __u64 lease_ns)
 {
-	struct ndpr_empty e;
 	struct timespec now;
-	__u32 zero = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (bpf_map_lookup_elem(r->empty_fd, &zero, &e))
-		return;
-	e.passed_until = lease_ns ? (__u64)now.tv_sec * 1000000000ULL +
+	__atomic_store_n(&r->empty->passed_until,
+			 lease_ns ? (__u64)now.tv_sec * 1000000000ULL +
 					    (__u64)now.tv_nsec + lease_ns :
-				    0;
-	bpf_map_update_elem(r->empty_fd, &zero, &e, BPF_ANY);
+				    0,
+			 __ATOMIC_RELAXED);
 }
 
 /* Sets, not adds: two readers refilling cannot pile tokens up. The
@@ -231,13 +231,22 @@ err:
 int event_reader_want_passed(struct event_reader *r, const struct pin_dir *pd)
 {
 	const char *what;
-	int ret = open_pin(pd, NDPR_PIN(empty), &r->empty_fd, &what);
+	void *p = MAP_FAILED;
+	int fd, ret;
 
+	ret = open_pin(pd, NDPR_PIN(empty), &fd, &what);
+	if (!ret) {
+		p = mmap(NULL, sizeof(struct ndpr_empty),
+			 PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		ret = p == MAP_FAILED ? -errno : 0;
+		close(fd);
+	}
 	if (ret) {
-		pr_err("%s: couldn't open %s/%s: %s", r->ifname, pd->dir, what,
+		pr_err("%s: couldn't map %s/%s: %s", r->ifname, pd->dir, what,
 		       errstr(ret));
 		return ret;
 	}
+	r->empty = p;
 	r->passed = true;
 	event_reader_refill(r);
 	return 0;
@@ -248,7 +257,7 @@ void event_reader_close(struct event_reader *r)
 	/* A clean exit ends the lease at once; a killed reader's expires. */
 	if (r->passed) {
 		passed_renew(r, 0);
-		close(r->empty_fd);
+		munmap(r->empty, sizeof(*r->empty));
 		r->passed = false;
 	}
 	ring_buffer__free(r->rb);

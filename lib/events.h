@@ -19,8 +19,8 @@ struct event_reader {
 	__u64 suppressed; /* total seen at the last report */
 	__u64 since_ns;	  /* events older than this are stale */
 	bool joined;	  /* refilled once: continues the session */
-	bool passed;	  /* monitor --all: passed NS too, empty_fd open */
-	int empty_fd;	  /* ndpr_empty, where that wish is renewed */
+	bool passed;	  /* monitor --all: passed NS too, empty mapped */
+	struct ndpr_empty *empty; /* ndpr_empty, where its lease is renewed */
 	const struct slog *log;
 	const char *ifname;
 	/* Set after open: gets each event instead of the log (doctor). */
