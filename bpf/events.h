@@ -94,7 +94,7 @@ static __always_inline bool passed_allowed(struct ndpr_counters *c,
 	__u64 until, gen;
 	int taken;
 
-	if (!ndpr_cfg.events_per_cpu || !empty)
+	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu || !empty)
 		return false;
 	until = empty->passed_until;
 	if (!until)
