@@ -274,7 +274,12 @@ static int parse_file_options(struct service_opts *so, const char *path,
 	*lines = 0;
 	err[0] = '\0';
 	len = prefix_file_text(path, text);
-	if (len == -ENOENT || len == -EINVAL)
+	if (len == -ENOENT)
+		return 0;
+	/* Not taken for empty: the prefix reader refuses it, naming what
+	 * it is (a FIFO, a directory). */
+	*lines = len == -EINVAL;
+	if (len == -EINVAL)
 		return 0;
 	if (len == -EAGAIN)
 		snprintf(err, errlen,

@@ -148,6 +148,10 @@ check "bad option line: the reload is refused" \
 check "bad option line: names the option" \
 	log_has "$LOG" "--override: 'sometimes' is not one of"
 check "bad option line: the default stays neigh" listed_as "$PREFIX64" neigh
+rm "$CONF" && mkfifo "$CONF" || die "cannot make $CONF a FIFO"
+check "a FIFO: refused by the prefix reader, named, at once" \
+	reload_says "$LOG" "uplink.conf' is a FIFO: a prefix file must be a regular file; keeping the prefixes as they are"
+check "a FIFO: the default stays neigh" listed_as "$PREFIX64" neigh
 check "bad option line: run serves on" proc_alive "$RUN_PID"
 bg_stop "$RUN_PID" TERM 10
 finish
