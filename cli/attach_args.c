@@ -73,13 +73,14 @@ int attach_add_prefix_flags(struct attach_opts *o, const char *arg,
 	int ret;
 
 	/* ::/0 is checked once every option is known (--force). */
-	ret = prefix_parse(arg, PREFIX_ALLOW_DEFAULT | flags, &p, err,
-			   sizeof(err));
+	ret = prefix_parse(
+		arg, PREFIX_ALLOW_DEFAULT | (flags & ~ATTACH_PREFIX_NOTED), &p,
+		err, sizeof(err));
 	if (ret) {
 		pr_err("%s", err);
 		return ret;
 	}
-	if (err[0]) /* PREFIX_MASK_HOST's note */
+	if (err[0] && !(flags & ATTACH_PREFIX_NOTED)) /* PREFIX_MASK_HOST's */
 		pr_warn("%s, as the Go ndpresponder does", err);
 	return prefix_set_add(&o->prefixes, &p);
 }

@@ -52,7 +52,10 @@ int attach_opt(int c, const char *arg, struct attach_opts *o);
 
 /* Adds an answered or excluded PREFIX argument to o. */
 int attach_add_prefix(struct attach_opts *o, const char *arg, uint8_t action);
-/* The same with prefix_parse's flags (PREFIX_MASK_HOST for the Go form). */
+/* The same with prefix_parse's flags (PREFIX_MASK_HOST for the Go form),
+ * and ATTACH_PREFIX_NOTED where PREFIX_MASK_HOST's note was said already
+ * (run's reload reads the command line again). */
+#define ATTACH_PREFIX_NOTED (1u << 16)
 int attach_add_prefix_flags(struct attach_opts *o, const char *arg,
 			    uint8_t action, unsigned int flags);
 

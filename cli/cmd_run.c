@@ -110,8 +110,19 @@ static int set_log_format(struct service_opts *so, const char *arg)
 }
 
 /* The Go ndpresponder's form: -n takes a prefix with host bits, as the Go
- * version does, after a warning. */
-static bool go_form_args;
+ * version does, after a warning, once: not again when a reload reads the
+ * command line again (reading_again). */
+static bool go_form_args, reading_again;
+
+static int add_subnet(struct service_opts *so, const char *arg)
+{
+	unsigned int flags = go_form_args ? PREFIX_MASK_HOST : 0;
+
+	if (reading_again)
+		flags |= ATTACH_PREFIX_NOTED;
+	return attach_add_prefix_flags(&so->attach, arg, NDPR_ACT_ANSWER,
+				       flags);
+}
 
 /* Applies option c if it is one of run's own: 1 when taken, 0 when not,
  * a negative errno after a message. */
@@ -122,8 +133,7 @@ static int run_opt(int c, const char *arg, struct service_opts *so)
 		so->attach.ifname = arg;
 		return 1;
 	case 'n':
-		return attach_add_prefix_flags(&so->attach, arg, NDPR_ACT_ANSWER, go_form_args ? PREFIX_MASK_HOST : 0) ?:
-			       1;
+		return add_subnet(so, arg) ?: 1;
 	case 'c':
 		so->config = arg;
 		return 1;
@@ -511,8 +521,10 @@ static int reload_opts(const struct service_opts *so, struct service_reload *r,
 	if (so->config)
 		ret = parse_file_options(&fresh, so->config, &text, &lines, err,
 					 errlen);
+	reading_again = true;
 	if (!ret)
 		ret = parse_words(&fresh, saved_argc, saved_argv);
+	reading_again = false;
 	if (!ret)
 		ret = attach_opts_finish(&fresh.attach);
 	if (!ret) {

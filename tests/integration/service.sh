@@ -231,6 +231,10 @@ start_service go-form "$LOG" -i "$UPLINK" -n "${SVC_PREFIX%::*}::1ab/120"
 check "go-form: answers" ndisc_answers "$CT_IP" "$HOST_MAC"
 check "go-form: -n with host bits: the prefix taken, said once" \
 	eval '[ "$(grep -c "has host bits set: answering $SVC_PREFIX" "$LOG")" = 1 ]'
+kill -HUP "$RUN_PID"
+check "go-form: a reload" wait_until 5 log_has "$LOG" '"msg":"reload: prefixes '
+check "go-form: the reload does not say it again" \
+	eval '[ "$(grep -c "has host bits set" "$LOG")" = 1 ]'
 WHY="$(grep -v '^{' "$LOG" | head -n 3 | oneline)"
 check "go-form: the log is JSON lines by default, the warning too" \
 	not grep -qv '^{"level":' "$LOG"
