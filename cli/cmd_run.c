@@ -322,7 +322,7 @@ static int parse_run_args(struct service_opts *so, int argc, char **argv,
 {
 	const char *config = config_arg(argc, argv);
 	char err[512];
-	size_t lines;
+	size_t lines = 0;
 	int ret = 0;
 
 	if (config)
@@ -330,6 +330,7 @@ static int parse_run_args(struct service_opts *so, int argc, char **argv,
 					 sizeof(err));
 	if (ret && err[0])
 		pr_err("run: %s", err);
+	so->config_empty = config && !lines;
 	if (!ret)
 		ret = parse_words(so, argc, argv);
 	return ret ? ret : run_args_check(so, argc, argv);

@@ -51,6 +51,7 @@ struct service {
 	bool force;
 	uint8_t route_flags;
 	bool pin_gateway; /* the command line's, or the last reload's */
+	bool file_empty;  /* the -c file had no line with a word */
 	struct event_reader ev;
 	struct gw_pin gw;
 	int sfd, tfd;
@@ -312,20 +313,22 @@ static void reload_gateway(struct service *s, bool pin)
 		gw_pin_undo(&s->gw, false);
 }
 
-/* The given entries, --force and the --route-check default: r's for the
- * service's, and the service's in r. */
+/* The given entries, --force, the --route-check default and whether the
+ * file was empty: r's for the service's, and the service's in r. */
 static void swap_given(struct service *s, struct service_reload *r)
 {
 	struct prefix_set given = s->given;
 	uint8_t route_flags = s->route_flags;
-	bool force = s->force;
+	bool force = s->force, empty = s->file_empty;
 
 	s->given = r->prefixes;
 	s->force = r->force;
 	s->route_flags = r->route_flags;
+	s->file_empty = r->empty;
 	r->prefixes = given;
 	r->force = force;
 	r->route_flags = route_flags;
+	r->empty = empty;
 }
 
 /* What r changes of the in-place options (the log's, the gateway's, the
@@ -493,6 +496,7 @@ static void service_init(struct service *s, const struct service_opts *so)
 	s->force = so->attach.force;
 	s->route_flags = so->attach.route_flags;
 	s->pin_gateway = so->pin_gateway;
+	s->file_empty = so->config_empty;
 	s->run_lock_fd = s->sfd = s->tfd = -1;
 	s->ev.ring_fd = s->ev.counters_fd = s->ev.tokens_fd = -1;
 	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
@@ -529,6 +533,43 @@ static int start_iface(struct service *s)
 			   PIN_CREATE | (s->so->keep ? 0 : PIN_EPHEMERAL_OK));
 	s->o.ephemeral_ok = !s->so->keep;
 	return ret ?: take_run_lock(s);
+}
+
+/*
+ * The entries of a responder about to be adopted that a -c file with no
+ * line at all would change: what a writer leaves between truncating and
+ * writing the file must not turn an adopted entry's route check off (the
+ * option line it lost). Checked before the attach, whose adds would
+ * change them.
+ */
+static int start_check_empty(struct service *s)
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct sync_plan plan = {};
+	int ret;
+
+	if (!s->file_empty || s->force || !pin_exists(&s->pd, NDPR_PIN(state)))
+		return 0;
+	ret = pin_lock(&s->pd);
+	if (ret)
+		return ret;
+	/* Maps that do not open are the attach's to refuse, and say why. */
+	if (!maps_open(&s->pd, s->o.ifname, &m))
+		ret = maps_prefix_plan_static(&m, s->o.ifname, &s->o.prefixes,
+					      &plan);
+	pin_unlock(&s->pd);
+	maps_close(&m);
+	if (!ret && plan.count[SYNC_CHANGE]) {
+		slog(&s->log, SLOG_ERROR,
+		     "start: '%s' has no entries and no option lines, and "
+		     "would change %zu entr%s of the responder; run --force "
+		     "applies such a file",
+		     s->so->config, plan.count[SYNC_CHANGE],
+		     plan.count[SYNC_CHANGE] == 1 ? "y" : "ies");
+		ret = -ENOTEMPTY;
+	}
+	sync_plan_free(&plan);
+	return ret;
 }
 
 static int start_responder(struct service *s)
@@ -593,6 +634,8 @@ static int service_start(struct service *s)
 		ret = start_prefixes(s);
 	if (!ret)
 		ret = start_iface(s);
+	if (!ret)
+		ret = start_check_empty(s);
 	if (!ret)
 		ret = start_responder(s);
 	if (!ret)

@@ -31,6 +31,7 @@ struct service_reload {
 struct service_opts {
 	struct attach_opts attach; /* its prefixes: -n and -x */
 	const char *config;	   /* more prefixes, re-read on SIGHUP */
+	bool config_empty;	   /* it had no line with a word at start */
 	bool keep;		   /* leave the responder attached on exit */
 	bool pin_gateway;
 	bool log_json;

@@ -154,4 +154,28 @@ check "a FIFO: refused by the prefix reader, named, at once" \
 check "a FIFO: the default stays neigh" listed_as "$PREFIX64" neigh
 check "bad option line: run serves on" proc_alive "$RUN_PID"
 bg_stop "$RUN_PID" TERM 10
+
+# --- a restart onto an emptied file ----------------------------------------
+
+# The same hazard at a restart (a crash, an upgrade): the run that adopts
+# the responder must not turn the route check off either.
+rm "$CONF" # the FIFO
+printf '%s\n' "option --route-check" >"$CONF"
+start_service keep "$LOG" run -i "$UPLINK" -n "$PREFIX64" -c "$CONF" --keep
+bg_stop "$RUN_PID" TERM 10
+: >"$CONF"
+LOG2=$WORK_DIR/run-empty.log
+ndpr_bg "$LOG2" run -i "$UPLINK" -n "$PREFIX64" -c "$CONF"
+bg_wait "$(bg_pid "$LOG2")" 10
+rc=$?
+WHY="exit $(bg_status "$rc" 10); log: $(oneline <"$LOG2")"
+check "restart onto an emptied file: exits 1, with the reason" eval \
+	'[ "$rc" = 1 ] && grep -q "has no entries and no option lines, and would change 1 entry of the responder; run --force applies such a file" "$LOG2"'
+check "restart onto an emptied file: the responder stays, route-checked" \
+	listed_as "$PREFIX64" route
+check "restart onto an emptied file: $NOT_ROUTED still not answered" \
+	ndisc_unanswered "$NOT_ROUTED"
+start_service force "$LOG2" run -i "$UPLINK" -n "$PREFIX64" -c "$CONF" --force
+check "restart onto an emptied file, --force: applied" listed_as "$PREFIX64" off
+bg_stop "$RUN_PID" TERM 10
 finish
