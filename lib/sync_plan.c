@@ -184,6 +184,44 @@ bool sync_adds_hidden(const struct prefix_set *have,
 	return false;
 }
 
+/* The exclude that hides p, if any: p's own key, an exclude of another
+ * origin, or one of ex covering it. */
+static const struct prefix *key_hider(const struct prefix *have,
+				      const struct prefix *p, uint16_t origin,
+				      const struct prefix_set *ex)
+{
+	if (p->action != NDPR_ACT_ANSWER)
+		return NULL;
+	if (have && have->action == NDPR_ACT_EXCLUDE && have->origin != origin)
+		return have;
+	for (size_t i = 0; i < ex->n; i++)
+		if (ex->v[i].action == NDPR_ACT_EXCLUDE &&
+		    ex->v[i].origin != origin && prefix_covers(&ex->v[i], p))
+			return &ex->v[i];
+	return NULL;
+}
+
+enum sync_key_op sync_key_plan(const struct prefix *have,
+			       const struct prefix *p, bool wanted,
+			       uint16_t origin, const struct prefix_set *ex,
+			       struct prefix *by)
+{
+	bool ours = have && have->origin == origin;
+	const struct prefix *x = wanted ? key_hider(have, p, origin, ex) : NULL;
+
+	if (x)
+		*by = *x;
+	if (!wanted || x)
+		return ours ? SYNC_KEY_REMOVE :
+		       x    ? SYNC_KEY_HIDDEN :
+			      SYNC_KEY_NONE;
+	if (ours)
+		return same_entry(have, p) ? SYNC_KEY_KEEP : SYNC_KEY_CHANGE;
+	/* Another origin's entry is taken over, a static one never. */
+	return have && have->origin == 0 && origin ? SYNC_KEY_KEEP :
+						     SYNC_KEY_ADD;
+}
+
 /* The entry of have for p, if any. */
 static const struct prefix *find(const struct prefix_set *have,
 				 const struct prefix *p)

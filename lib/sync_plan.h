@@ -80,6 +80,29 @@ size_t sync_hide(struct prefix_set *s, struct prefix *first, struct prefix *by);
 bool sync_adds_hidden(const struct prefix_set *have,
 		      const struct prefix_set *add, struct prefix *p,
 		      struct prefix *by);
+/*
+ * One /128 of origin at a time (Docker mode's events): the step that makes
+ * key p (answered, of origin) wanted or not, by the rules of
+ * sync_plan_make for that key alone, every other entry unchanged. have is
+ * the map's entry for p (NULL if none); ex the trie's excludes (of any
+ * origin but origin's own). A wanted p inside an exclude (or on an
+ * exclude of another origin) is SYNC_KEY_HIDDEN, with the exclude in *by,
+ * and an entry of origin there is then removed (SYNC_KEY_REMOVE, *by
+ * set too); a static entry is never taken over (SYNC_KEY_KEEP), nor is an
+ * entry of another origin removed (SYNC_KEY_NONE).
+ */
+enum sync_key_op {
+	SYNC_KEY_NONE,	 /* nothing to do */
+	SYNC_KEY_KEEP,	 /* wanted, and answered as wanted already */
+	SYNC_KEY_HIDDEN, /* wanted, inside an exclude: not installed */
+	SYNC_KEY_ADD,
+	SYNC_KEY_CHANGE,
+	SYNC_KEY_REMOVE,
+};
+enum sync_key_op sync_key_plan(const struct prefix *have,
+			       const struct prefix *p, bool wanted,
+			       uint16_t origin, const struct prefix_set *ex,
+			       struct prefix *by);
 /* Frees the steps; what says why a plan failed stays. */
 void sync_plan_free(struct sync_plan *plan);
 
