@@ -482,6 +482,126 @@ int maps_prefix_sync_static(const struct ndpr_maps *m, const char *ifname,
 	return sync_origin(m, ifname, want, 0, may_remove, res, NULL, removed);
 }
 
+/* The hash's entry for the /128 p, into h; false if none. */
+static bool host_entry(const struct ndpr_maps *m, const struct prefix *p,
+		       struct prefix *h)
+{
+	struct ndpr_prefix_val v;
+
+	if (bpf_map_lookup_elem(m->hosts, &p->addr, &v))
+		return false;
+	*h = (struct prefix){ .addr = p->addr,
+			      .len = 128,
+			      .action = v.action,
+			      .flags = v.flags,
+			      .origin = v.origin };
+	return true;
+}
+
+static void key_hidden(const char *ifname, const struct prefix *p,
+		       const struct prefix *by)
+{
+	char a[PREFIX_STRLEN], x[PREFIX_STRLEN];
+
+	prefix_format(p, a, sizeof(a));
+	prefix_format(by, x, sizeof(x));
+	pr_err("%s: %s is inside the exclude %s, so it is not answered", ifname,
+	       a, x);
+}
+
+/* One key's step; the key goes to added or removed (may be NULL) if one
+ * was carried out. */
+static int key_step(const struct ndpr_maps *m, const char *ifname,
+		    const struct prefix *p, bool wanted, uint16_t origin,
+		    const struct prefix_set *ex, struct sync_result *res,
+		    struct prefix_set *added, struct prefix_set *removed)
+{
+	struct prefix want = *p, h, by;
+	bool there = host_entry(m, p, &h);
+	enum sync_key_op op;
+	int ret = 0;
+
+	want.len = 128;
+	want.origin = origin;
+	op = sync_key_plan(there ? &h : NULL, &want, wanted, origin, ex, &by);
+	if (op == SYNC_KEY_HIDDEN || (wanted && op == SYNC_KEY_REMOVE))
+		key_hidden(ifname, &want, &by);
+	switch (op) {
+	case SYNC_KEY_KEEP:
+		res->kept++;
+		break;
+	case SYNC_KEY_REMOVE:
+		ret = step_remove(m, ifname, &want);
+		if (!ret)
+			res->removed++;
+		if (!ret && removed)
+			ret = prefix_set_add(removed, &want);
+		break;
+	case SYNC_KEY_CHANGE:
+		ret = prefix_write(m, ifname, &want);
+		if (!ret)
+			res->changed++;
+		break;
+	case SYNC_KEY_ADD:
+		ret = prefix_write(m, ifname, &want);
+		if (!ret)
+			res->added++;
+		if (!ret && added)
+			ret = prefix_set_add(added, &want);
+		break;
+	default:
+		break;
+	}
+	return ret;
+}
+
+/* The trie's excludes, of every origin but origin. */
+static int trie_excludes(const struct ndpr_maps *m, uint16_t origin,
+			 struct prefix_set *ex)
+{
+	struct prefix_set all = {};
+	int ret = dump_map(m->prefixes, true, &all);
+
+	for (size_t i = 0; i < all.n && !ret; i++)
+		if (all.v[i].action == NDPR_ACT_EXCLUDE &&
+		    all.v[i].origin != origin)
+			ret = prefix_set_add(ex, &all.v[i]);
+	prefix_set_free(&all);
+	return ret;
+}
+
+int maps_prefix_apply(const struct ndpr_maps *m, const char *ifname,
+		      const struct prefix_set *add,
+		      const struct prefix_set *del, uint16_t origin,
+		      struct sync_result *res, struct prefix_set *added,
+		      struct prefix_set *removed)
+{
+	struct prefix_set ex = {};
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = add->n ? trie_excludes(m, origin, &ex) : 0;
+	if (ret)
+		pr_err("couldn't read the prefix maps: %s", errstr(ret));
+	/* A batch killed in the middle is said, as a whole sync's is. */
+	if (!ret)
+		ret = sync_mark(m, true);
+	for (size_t i = 0; i < del->n && !ret; i++)
+		ret = key_step(m, ifname, &del->v[i], false, origin, &ex, res,
+			       added, removed);
+	if (!ret && res->removed)
+		ret = maps_empty_refresh(m);
+	if (!ret && add->n)
+		ret = maps_empty_clear(m, EMPTY_HOSTS);
+	for (size_t i = 0; i < add->n && !ret; i++)
+		ret = key_step(m, ifname, &add->v[i], true, origin, &ex, res,
+			       added, removed);
+	if (!ret)
+		ret = sync_mark(m, false);
+	prefix_set_free(&ex);
+	return ret;
+}
+
 int maps_origin_set(const struct ndpr_maps *m, uint16_t origin,
 		    const char *name)
 {

@@ -80,6 +80,20 @@ int maps_prefix_sync(const struct ndpr_maps *m, const char *ifname,
 		     struct prefix_set *want, uint16_t origin,
 		     struct sync_result *res, struct prefix_set *added);
 /*
+ * The same for single keys of origin, without reading the maps: each /128
+ * of del no longer wanted, each of add wanted (the two disjoint), the
+ * other entries unchanged; what sync_key_plan says, key by key, with the
+ * trie's excludes. Removals first (room for the adds); an add that does
+ * not fit stops there with -ENOSPC and a message. What was added and
+ * removed is appended to added and removed, when given; an entry an
+ * exclude hides is said once.
+ */
+int maps_prefix_apply(const struct ndpr_maps *m, const char *ifname,
+		      const struct prefix_set *add,
+		      const struct prefix_set *del, uint16_t origin,
+		      struct sync_result *res, struct prefix_set *added,
+		      struct prefix_set *removed);
+/*
  * The static sync of a prefix file; removed (or NULL) gets the entries it
  * removed, for the caller to name them. Unless may_remove, a plan that would
  * remove entries is refused with nothing changed: -ENOTEMPTY, with the

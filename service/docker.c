@@ -69,7 +69,8 @@ int docker_sock_path(char *buf, size_t len)
 
 int docker_init(struct docker *d, const char *const *names, int n,
 		const uint16_t *origins, docker_apply_fn apply,
-		docker_announce_fn announce, void *ctx, const struct slog *log)
+		docker_apply_keys_fn apply_keys, docker_announce_fn announce,
+		void *ctx, const struct slog *log)
 {
 	int ret;
 
@@ -87,6 +88,7 @@ int docker_init(struct docker *d, const char *const *names, int n,
 	}
 	d->nnets = n;
 	d->apply = apply;
+	d->apply_keys = apply_keys;
 	d->announce = announce;
 	d->ctx = ctx;
 	d->log = log;
@@ -159,19 +161,18 @@ static int net_index(const struct docker *d, const char *name)
 	return -1;
 }
 
-static void mark_changed(struct docker *d, uint64_t nets)
-{
-	for (int i = 0; i < d->nnets; i++)
-		if (nets & (1ull << i))
-			d->nets[i].changed = true;
-}
-
 /* Queues an inspection of id, merged with one already waiting. A full
  * queue falls back on resyncing every network. */
 static void job_add(struct docker *d, const char *id, bool start, bool leave)
 {
 	struct docker_job *j;
 
+	/* The one in flight answers after this event: it announces. */
+	if (start && d->req.fd >= 0 && d->req_net == REQ_CTR &&
+	    !d->req_job.leave && !strcmp(d->req_job.id, id)) {
+		d->req_job.start = true;
+		return;
+	}
 	for (unsigned int i = 0; i < d->njobs; i++) {
 		j = &d->jobs[(d->job_head + i) % DOCKER_JOBS];
 		if (!strcmp(j->id, id)) {
@@ -223,25 +224,20 @@ static void on_line(void *ctx, const char *line, size_t len)
 			d->nets[net].dirty = true;
 		break;
 	case DOCKER_EV_JOIN:
-		/* Docker names the network (others are none of ours), and
-		 * its read gives the address at once (README). */
-		if (net >= 0 && !ev.start) {
-			if (docker_table_pend(&d->tab, net, ev.id))
-				d->nets[net].dirty = true;
-			d->nets[net].connects = true;
-		} else if (!ev.net[0]) {
+		/* Docker names the network: others are none of ours. The
+		 * container's own inspection gives its address (README). */
+		if (net >= 0 || !ev.net[0])
 			job_add(d, ev.id, ev.start, false);
-		}
 		break;
 	case DOCKER_EV_LEAVE:
 		if (net >= 0)
-			mark_changed(d, docker_table_del(&d->tab, net, ev.id));
+			docker_table_del(&d->tab, net, ev.id);
 		else if (!ev.net[0])
 			job_add(d, ev.id, false, true);
 		break;
 	case DOCKER_EV_GONE:
 		job_cancel(d, ev.id);
-		mark_changed(d, docker_table_del(&d->tab, -1, ev.id));
+		docker_table_del(&d->tab, -1, ev.id);
 		break;
 	default:
 		break;
@@ -450,46 +446,96 @@ static void queue_announce(struct docker *d, int i, const char *id)
 	}
 }
 
-/* Applies every changed network's set, then announces: the answer is in
- * the maps before the router is told. */
+/* Sorts s and drops its repeats. */
+static void sort_unique(struct prefix_set *s)
+{
+	size_t n = 0;
+
+	prefix_set_sort(s);
+	for (size_t i = 0; i < s->n; i++)
+		if (!n || prefix_cmp(&s->v[n - 1], &s->v[i]))
+			s->v[n++] = s->v[i];
+	s->n = n;
+}
+
+/* The keys events changed, into each network's adds and removals; a
+ * network whose list is incomplete is applied whole. */
+static int sort_touched(struct docker *d, struct prefix_set *add,
+			struct prefix_set *del)
+{
+	struct docker_table *t = &d->tab;
+	int ret = 0;
+
+	for (int i = 0; i < d->nnets; i++)
+		if (t->lost & (1ull << i))
+			d->nets[i].changed = true;
+	t->lost = 0;
+	for (size_t k = 0; k < t->ntouched && !ret; k++) {
+		const struct docker_ent *e = &t->touched[k];
+
+		if (d->nets[e->net].changed)
+			continue;
+		ret = prefix_set_add(docker_table_has(t, e->net, &e->p.addr) ?
+					     &add[e->net] :
+					     &del[e->net],
+				     &e->p);
+	}
+	t->ntouched = 0;
+	for (int i = 0; i < d->nnets; i++) {
+		sort_unique(&add[i]);
+		sort_unique(&del[i]);
+	}
+	return ret;
+}
+
+/* One network's set, whole. */
+static void flush_whole(struct docker *d, int i)
+{
+	struct prefix_set addrs = {};
+
+	d->nets[i].changed = false;
+	if (docker_table_addrs(&d->tab, i, &addrs))
+		d->nets[i].dirty = true; /* out of memory: later */
+	else
+		d->apply(d->ctx, d->nets[i].origin, d->nets[i].name, &addrs);
+	prefix_set_free(&addrs);
+}
+
+/* Applies what changed, a network whole after its resync, else key by
+ * key, then announces: the answer is in the maps before the router is
+ * told. */
 static void flush(struct docker *d)
 {
-	for (int i = 0; i < d->nnets; i++) {
-		struct prefix_set addrs = {};
+	struct prefix_set add[DOCKER_MAX_NETWORKS] = {};
+	struct prefix_set del[DOCKER_MAX_NETWORKS] = {};
 
-		if (!d->nets[i].changed)
-			continue;
-		d->nets[i].changed = false;
-		if (docker_table_addrs(&d->tab, i, &addrs))
-			d->nets[i].dirty = true; /* out of memory: later */
-		else
-			d->apply(d->ctx, d->nets[i].origin, d->nets[i].name,
-				 &addrs);
-		prefix_set_free(&addrs);
+	if (d->tab.ntouched && sort_touched(d, add, del))
+		mark_all_dirty(d); /* out of memory: resync */
+	for (int i = 0; i < d->nnets; i++) {
+		if (d->nets[i].changed)
+			flush_whole(d, i);
+		else if (add[i].n || del[i].n)
+			d->apply_keys(d->ctx, d->nets[i].origin,
+				      d->nets[i].name, &add[i], &del[i]);
+		prefix_set_free(&add[i]);
+		prefix_set_free(&del[i]);
 	}
 	for (size_t k = 0; k < d->to_announce.n; k++)
 		d->announce(d->ctx, &d->to_announce.v[k].addr);
 	d->to_announce.n = 0;
 }
 
-/* A read of network i into the table. A resync's set replaces its
- * entries (containers new to it are announced: present ones, when run
- * starts); a read for connect events applies to them alone, announced
- * at their start. */
+/* A read of network i into the table: its set replaces its entries
+ * (containers new to it are announced: present ones, when run starts). */
 static int resync(struct docker *d, int i, const struct prefix_set *addrs,
 		  const struct docker_ids *ids)
 {
-	int ret = 0;
+	int ret = docker_table_resync(&d->tab, i, addrs, ids, d->req_gen);
 
-	if (d->req_full) {
-		ret = docker_table_resync(&d->tab, i, addrs, ids, d->req_gen);
-		if (!ret) {
-			d->nets[i].changed = true;
-			queue_announce(d, i, NULL);
-		}
-	}
-	if (docker_table_take(&d->tab, i, addrs, ids, d->req_gen))
+	if (!ret) {
 		d->nets[i].changed = true;
+		queue_announce(d, i, NULL);
+	}
 	return ret;
 }
 
@@ -542,15 +588,11 @@ static void ctr_apply(struct docker *d, const struct docker_job *j,
 	bool changed;
 
 	for (int i = 0; i < d->nnets; i++) {
-		if (!has[i]) {
-			mark_changed(d, docker_table_del(&d->tab, i, j->id));
-		} else if (!j->leave) {
-			if (docker_table_set(&d->tab, i, j->id, &addrs[i],
-					     &changed))
-				d->nets[i].dirty = true;
-			else if (changed)
-				d->nets[i].changed = true;
-		}
+		if (!has[i])
+			docker_table_del(&d->tab, i, j->id);
+		else if (!j->leave && docker_table_set(&d->tab, i, j->id,
+						       &addrs[i], &changed))
+			d->nets[i].dirty = true;
 	}
 	/* Its interface is up: the router may be told (README). */
 	if (j->start || running)
@@ -567,7 +609,7 @@ static void ctr_reply(struct docker *d, const struct docker_job *j)
 
 	d->stats.inspects++;
 	if (d->req.status == 404) { /* gone before we asked */
-		mark_changed(d, docker_table_del(&d->tab, -1, j->id));
+		docker_table_del(&d->tab, -1, j->id);
 		return;
 	}
 	for (int i = 0; i < d->nnets; i++)
@@ -637,14 +679,11 @@ static bool ctr_start(struct docker *d, uint64_t now)
 	return false;
 }
 
-/* The network to read next: a resync first, then connect events. */
+/* The network to resync next. */
 static int next_read(const struct docker *d)
 {
 	for (int i = 0; i < d->nnets; i++)
 		if (d->nets[i].dirty)
-			return i;
-	for (int i = 0; i < d->nnets; i++)
-		if (d->nets[i].connects)
 			return i;
 	return -1;
 }
@@ -670,10 +709,9 @@ static void req_start(struct docker *d, uint64_t now)
 		return;
 	d->req_net = i;
 	d->req_gen = d->tab.gen;
-	d->req_full = d->nets[i].dirty;
-	d->tab.recording = d->req_full;
+	d->tab.recording = true;
 	/* An event during the read asks for another. */
-	d->nets[i].dirty = d->nets[i].connects = false;
+	d->nets[i].dirty = false;
 	ret = api_path("/networks/", d->nets[i].name, "", path, sizeof(path));
 	if (ret) {
 		d->nets[i].dirty = false;

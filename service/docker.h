@@ -4,9 +4,10 @@
  * the named networks, learned from the Docker Engine API (or Podman's
  * Docker-compatible one) over its UNIX socket and kept current by its
  * event stream. An event costs one container's inspection, applied as a
- * change of that container's entries; a resync of each network every 30 s
- * is the safety net. Every change goes to the owner as the whole set of
- * one network, so a missed event costs nothing but a late resync. A new
+ * change of that container's entries, which goes to the owner as the keys
+ * gained and lost (the cost of an event does not grow with the network);
+ * a resync of each network every 30 s is the safety net, applied as its
+ * whole set, so a missed event costs nothing but a late resync. A new
  * address is announced once its container runs (its start event, or the
  * inspection of a running one), never at its connect: see README,
  * "Docker mode", for why.
@@ -38,6 +39,11 @@
 /* Called with the complete set of a network's addresses (as /128s). */
 typedef int (*docker_apply_fn)(void *ctx, uint16_t origin, const char *net,
 			       struct prefix_set *addrs);
+/* Called with what changed since: the addresses (/128s) the network gained,
+ * and those it lost, both sorted, disjoint. */
+typedef int (*docker_apply_keys_fn)(void *ctx, uint16_t origin, const char *net,
+				    struct prefix_set *add,
+				    struct prefix_set *del);
 /* Called for an address to announce, once apply has it in the maps. */
 typedef void (*docker_announce_fn)(void *ctx, const struct in6_addr *addr);
 
@@ -53,11 +59,10 @@ struct docker_net {
 	const char *name;
 	uint16_t origin; /* tag of its entries in the prefix maps */
 	bool exists;
-	bool dirty;    /* an event or a timer asked for a resync */
-	bool bad;      /* its last reply was refused (logged once) */
-	bool missing;  /* 404 was logged */
-	bool changed;  /* its set is to be applied */
-	bool connects; /* connect events wait for a read of it */
+	bool dirty;   /* an event or a timer asked for a resync */
+	bool bad;     /* its last reply was refused (logged once) */
+	bool missing; /* 404 was logged */
+	bool changed; /* its set is to be applied whole */
 };
 
 /* What was refused, for the stop summary (README: Docker mode). */
@@ -74,7 +79,6 @@ struct docker {
 	struct http_conn req; /* a /networks, /containers or /_ping request */
 	int req_net;	      /* its network, REQ_PING or REQ_CTR */
 	uint64_t req_gen;     /* the table's generation when a read began */
-	bool req_full; /* a resync, not a read for connect events alone */
 	struct docker_job req_job; /* REQ_CTR's container */
 	struct docker_job *jobs;   /* a ring of DOCKER_JOBS */
 	unsigned int job_head, njobs;
@@ -91,6 +95,7 @@ struct docker {
 	unsigned int nrefused;
 	struct docker_stats stats;
 	docker_apply_fn apply;
+	docker_apply_keys_fn apply_keys;
 	docker_announce_fn announce;
 	void *ctx;
 	const struct slog *log;
@@ -105,7 +110,8 @@ int docker_sock_path(char *buf, size_t len);
 
 int docker_init(struct docker *d, const char *const *names, int n,
 		const uint16_t *origins, docker_apply_fn apply,
-		docker_announce_fn announce, void *ctx, const struct slog *log);
+		docker_apply_keys_fn apply_keys, docker_announce_fn announce,
+		void *ctx, const struct slog *log);
 /* Logs what was refused, if anything, and frees. */
 void docker_free(struct docker *d);
 

@@ -115,6 +115,34 @@ static void drop_guarded(const struct in6_addr *a, int kind, void *arg)
 	}
 }
 
+/* Guards the addresses coming (drops the guarded ones from the set),
+ * under the pin lock. */
+static int guard_coming(struct docker_follow *f, const char *net,
+			struct prefix_set *addrs)
+{
+	int ret = guards_refresh(&f->maps, f->ifname, addrs, NULL);
+
+	return ret   ?:
+		       guards_each(&f->maps, drop_guarded,
+				   &(struct unguarded){ f, addrs, net });
+}
+
+/* Counts what a change did, or says why it failed. */
+static void applied(struct docker_follow *f, const char *name, int ret,
+		    const struct sync_result *res)
+{
+	if (ret) {
+		f->stats.sync_errors++;
+		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
+		     name, errstr(ret));
+		return;
+	}
+	f->stats.syncs++;
+	f->stats.added += res->added;
+	f->stats.removed += res->removed;
+	f->stats.last_sync = (uint64_t)time(NULL);
+}
+
 /* The Docker side's set for one network: guarded first (the same rules
  * as static entries), into the maps; docker.c announces. */
 static int apply(void *ctx, uint16_t origin, const char *net,
@@ -129,29 +157,57 @@ static int apply(void *ctx, uint16_t origin, const char *net,
 	ret = pin_lock(f->pd);
 	if (ret)
 		return ret;
-	ret = guards_refresh(&f->maps, f->ifname, addrs, NULL);
-	if (!ret)
-		ret = guards_each(&f->maps, drop_guarded,
-				  &(struct unguarded){ f, addrs, net });
+	ret = guard_coming(f, net, addrs);
 	if (!ret)
 		ret = maps_origin_set(&f->maps, origin, name);
 	if (!ret)
 		ret = maps_prefix_sync(&f->maps, f->ifname, addrs, origin, &res,
 				       NULL);
 	pin_unlock(f->pd);
-	if (ret) {
-		f->stats.sync_errors++;
-		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
-		     name, errstr(ret));
-		return 0;
-	}
-	f->stats.syncs++;
-	f->stats.added += res.added;
-	f->stats.removed += res.removed;
-	f->stats.last_sync = (uint64_t)time(NULL);
-	if (res.added || res.removed || res.changed)
+	applied(f, name, ret, &res);
+	if (!ret && (res.added || res.removed || res.changed))
 		slog(f->log, SLOG_INFO, "%s: %zu added, %zu removed, %zu kept",
 		     name, res.added, res.removed, res.kept);
+	return 0;
+}
+
+/* One line per address: what run did, when (the benchmark's clock). */
+static void log_each(struct docker_follow *f, const char *name,
+		     const struct prefix_set *s, const char *what)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < s->n; i++) {
+		inet_ntop(AF_INET6, &s->v[i].addr, a, sizeof(a));
+		slog(f->log, SLOG_INFO, "%s: %s/128 %s", name, a, what);
+	}
+}
+
+/* What one network gained and lost since, key by key: an event's cost,
+ * whatever the size of the network. Removals need no guard. */
+static int apply_keys(void *ctx, uint16_t origin, const char *net,
+		      struct prefix_set *add, struct prefix_set *del)
+{
+	struct docker_follow *f = ctx;
+	char name[sizeof(struct ndpr_origin)];
+	struct prefix_set added = {}, removed = {};
+	struct sync_result res;
+	int ret;
+
+	origin_name(net, name, sizeof(name));
+	ret = pin_lock(f->pd);
+	if (ret)
+		return ret;
+	ret = add->n ? guard_coming(f, net, add) : 0;
+	if (!ret)
+		ret = maps_prefix_apply(&f->maps, f->ifname, add, del, origin,
+					&res, &added, &removed);
+	pin_unlock(f->pd);
+	applied(f, name, ret, &res);
+	log_each(f, name, &added, "added");
+	log_each(f, name, &removed, "removed");
+	prefix_set_free(&added);
+	prefix_set_free(&removed);
 	return 0;
 }
 
@@ -245,8 +301,8 @@ int docker_follow_start(struct docker_follow *f, const char *ifname,
 		       errstr(ret));
 		return ret;
 	}
-	ret = docker_init(&f->docker, f->nets, f->n, origins, apply, announce,
-			  f, f->log);
+	ret = docker_init(&f->docker, f->nets, f->n, origins, apply, apply_keys,
+			  announce, f, f->log);
 	if (ret)
 		return ret;
 	docker_connect(&f->docker);

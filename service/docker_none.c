@@ -20,7 +20,8 @@ int docker_sock_path(char *buf, size_t len)
 
 int docker_init(struct docker *d, const char *const *names, int n,
 		const uint16_t *origins, docker_apply_fn apply,
-		docker_announce_fn announce, void *ctx, const struct slog *log)
+		docker_apply_keys_fn apply_keys, docker_announce_fn announce,
+		void *ctx, const struct slog *log)
 {
 	memset(d, 0, sizeof(*d));
 	slog(log, SLOG_ERROR,

@@ -4,7 +4,6 @@
  * microseconds, far below the cost of the API request behind each change.
  */
 #include <errno.h>
-#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,7 @@ void docker_table_free(struct docker_table *t)
 {
 	free(t->v);
 	free(t->gone);
-	free(t->pend);
+	free(t->touched);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -58,6 +57,18 @@ static struct docker_ent *append(struct docker_ent **v, size_t *n, size_t *cap,
 	return e;
 }
 
+/* The key net, p changed: for the owner's next flush. */
+static void touch(struct docker_table *t, int net, const struct prefix *p)
+{
+	struct docker_ent *e =
+		append(&t->touched, &t->ntouched, &t->captouched, net, "", 0);
+
+	if (e)
+		e->p = *p;
+	else
+		t->lost |= 1ull << net;
+}
+
 static int add(struct docker_table *t, int net, const char *id,
 	       const struct prefix *p, uint64_t gen)
 {
@@ -76,13 +87,17 @@ int docker_table_set(struct docker_table *t, int net, const char *id,
 
 	*changed = true;
 	t->gen++;
-	if (!e)
+	if (!e) {
+		touch(t, net, p);
 		return add(t, net, id, p, t->gen);
+	}
 	e->gen = t->gen;
 	if (!memcmp(&e->p.addr, &p->addr, sizeof(p->addr))) {
 		*changed = false;
 		return 0;
 	}
+	touch(t, net, &e->p);
+	touch(t, net, p);
 	e->p = *p;
 	e->announced = false;
 	return 0;
@@ -97,29 +112,19 @@ static void note_gone(struct docker_table *t, const struct docker_ent *e)
 	t->gone[t->ngone++].gen = t->gen;
 }
 
-uint64_t docker_table_del(struct docker_table *t, int net, const char *id)
+void docker_table_del(struct docker_table *t, int net, const char *id)
 {
-	uint64_t nets = 0;
-
 	t->gen++;
 	for (size_t i = 0; i < t->n; i++) {
 		struct docker_ent *e = &t->v[i];
 
 		if ((net >= 0 && e->net != net) || strcmp(e->id, id))
 			continue;
-		nets |= 1ull << e->net;
+		touch(t, e->net, &e->p);
 		note_gone(t, e);
 		*e = t->v[--t->n];
 		i--;
 	}
-	/* A connect still waiting for its read is moot. */
-	for (size_t i = 0; i < t->npend; i++) {
-		if ((net >= 0 && t->pend[i].net != net) ||
-		    strcmp(t->pend[i].id, id))
-			continue;
-		t->pend[i--] = t->pend[--t->npend];
-	}
-	return nets;
 }
 
 static bool gone_since(const struct docker_table *t, int net, const char *id,
@@ -169,47 +174,14 @@ int docker_table_resync(struct docker_table *t, int net,
 	return 0;
 }
 
-int docker_table_pend(struct docker_table *t, int net, const char *id)
+bool docker_table_has(const struct docker_table *t, int net,
+		      const struct in6_addr *a)
 {
-	for (size_t i = 0; i < t->npend; i++)
-		if (t->pend[i].net == net && !strcmp(t->pend[i].id, id))
-			return 0;
-	t->gen++;
-	return append(&t->pend, &t->npend, &t->cappend, net, id, t->gen) ?
-		       0 :
-		       -ENOMEM;
-}
-
-static ssize_t id_index(const struct docker_ids *ids, const char *id)
-{
-	for (size_t j = 0; j < ids->n; j++)
-		if (!strcmp(ids->v[j], id))
-			return (ssize_t)j;
-	return -1;
-}
-
-bool docker_table_take(struct docker_table *t, int net,
-		       const struct prefix_set *addrs,
-		       const struct docker_ids *ids, uint64_t since)
-{
-	bool any = false, changed;
-
-	for (size_t i = 0; i < t->npend; i++) {
-		struct docker_ent *e = &t->pend[i];
-		ssize_t j;
-
-		if (e->net != net)
-			continue;
-		j = id_index(ids, e->id);
-		if (j < 0 && e->gen > since)
-			continue; /* connected after the read began */
-		if (j >= 0 &&
-		    !docker_table_set(t, net, e->id, &addrs->v[j], &changed))
-			any |= changed;
-		*e = t->pend[--t->npend];
-		i--;
-	}
-	return any;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].net == net &&
+		    !memcmp(&t->v[i].p.addr, a, sizeof(*a)))
+			return true;
+	return false;
 }
 
 int docker_table_addrs(const struct docker_table *t, int net,

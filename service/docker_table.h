@@ -32,11 +32,13 @@ struct docker_table {
 	struct docker_ent *gone;
 	size_t ngone, capgone;
 	bool recording;
-	/* Docker's connect events, waiting for their network's read: its
-	 * connect events carry no address, and inspecting the container
-	 * then waits for the end of its start (Docker holds its lock). */
-	struct docker_ent *pend;
-	size_t npend, cappend;
+	/* Each entry set, changed or removed since the last flush: its
+	 * network and old or new address (id unused), for the owner to
+	 * apply key by key; a bit per network whose list is incomplete
+	 * (out of memory), to be applied whole. */
+	struct docker_ent *touched;
+	size_t ntouched, captouched;
+	uint64_t lost;
 };
 
 void docker_table_free(struct docker_table *t);
@@ -44,9 +46,8 @@ void docker_table_free(struct docker_table *t);
 /* Sets the container's address on net: true if it is new or changed. */
 int docker_table_set(struct docker_table *t, int net, const char *id,
 		     const struct prefix *p, bool *changed);
-/* Removes the container's entry on net (all its entries for net -1);
- * returns a bit per network whose set changed. */
-uint64_t docker_table_del(struct docker_table *t, int net, const char *id);
+/* Removes the container's entry on net (all its entries for net -1). */
+void docker_table_del(struct docker_table *t, int net, const char *id);
 /* The entry of id on net, or NULL. */
 struct docker_ent *docker_table_find(struct docker_table *t, int net,
 				     const char *id);
@@ -61,17 +62,9 @@ int docker_table_resync(struct docker_table *t, int net,
 			const struct prefix_set *addrs,
 			const struct docker_ids *ids, uint64_t since);
 
-/* A connect event of id on net, to be applied from net's next read. */
-int docker_table_pend(struct docker_table *t, int net, const char *id);
-/*
- * Applies a read of net (addrs and ids in step, begun at generation
- * since) to the connects waiting for it, and only to them: each found
- * is set; one not found is dropped if it was waiting before the read
- * began (the container went since). Returns whether an entry changed.
- */
-bool docker_table_take(struct docker_table *t, int net,
-		       const struct prefix_set *addrs,
-		       const struct docker_ids *ids, uint64_t since);
+/* Whether a container has the address a on net. */
+bool docker_table_has(const struct docker_table *t, int net,
+		      const struct in6_addr *a);
 
 /* net's addresses, into out. */
 int docker_table_addrs(const struct docker_table *t, int net,
