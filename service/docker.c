@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Docker mode's state machines: the event stream (with its own backoff),
- * one request at a time (a container's inspection, a network's resync, or
- * /_ping while the API does not answer), and their timers. Nothing here
- * blocks. Inspections go first: they are what makes a new container
- * answered; a resync merely repairs.
+ * one request at a time (a network's resync, or /_ping while the API does
+ * not answer), the containers' inspections (DOCKER_INSPECTS at once: each
+ * may wait for its container's start), and their timers. Nothing here
+ * blocks. Inspections are what makes a new container answered; a resync
+ * merely repairs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,8 +36,7 @@
 	"%22died%22%2C%22stop%22%2C%22remove%22%5D%7D"
 
 enum {
-	REQ_PING = -1,
-	REQ_CTR = -2
+	REQ_PING = -1
 };
 
 bool docker_supported(void)
@@ -77,6 +77,8 @@ int docker_init(struct docker *d, const char *const *names, int n,
 	memset(d, 0, sizeof(*d));
 	http_conn_init(&d->req);
 	http_conn_init(&d->ev);
+	for (int i = 0; i < DOCKER_INSPECTS; i++)
+		http_conn_init(&d->ins[i].conn);
 	if (n > DOCKER_MAX_NETWORKS)
 		return -E2BIG;
 	ret = docker_sock_path(d->sock, sizeof(d->sock));
@@ -125,12 +127,16 @@ void docker_free(struct docker *d)
 		log_stats(d);
 	http_close(&d->req);
 	http_close(&d->ev);
+	for (int i = 0; i < DOCKER_INSPECTS; i++)
+		http_close(&d->ins[i].conn);
 	free(d->lines);
 	free(d->jobs);
 	docker_table_free(&d->tab);
 	prefix_set_free(&d->to_announce);
 	memset(d, 0, sizeof(*d));
 	d->req.fd = d->ev.fd = -1;
+	for (int i = 0; i < DOCKER_INSPECTS; i++)
+		d->ins[i].conn.fd = -1;
 }
 
 static void mark_all_dirty(struct docker *d)
@@ -161,16 +167,24 @@ static int net_index(const struct docker *d, const char *name)
 	return -1;
 }
 
+/* The inspection of id in flight, or NULL. */
+static struct docker_job *in_flight(struct docker *d, const char *id)
+{
+	for (int i = 0; i < DOCKER_INSPECTS; i++)
+		if (d->ins[i].conn.fd >= 0 && !strcmp(d->ins[i].job.id, id))
+			return &d->ins[i].job;
+	return NULL;
+}
+
 /* Queues an inspection of id, merged with one already waiting. A full
  * queue falls back on resyncing every network. */
 static void job_add(struct docker *d, const char *id, bool start, bool leave)
 {
-	struct docker_job *j;
+	struct docker_job *j = in_flight(d, id);
 
 	/* The one in flight answers after this event: it announces. */
-	if (start && d->req.fd >= 0 && d->req_net == REQ_CTR &&
-	    !d->req_job.leave && !strcmp(d->req_job.id, id)) {
-		d->req_job.start = true;
+	if (start && j && !j->leave) {
+		j->start = true;
 		return;
 	}
 	for (unsigned int i = 0; i < d->njobs; i++) {
@@ -203,9 +217,10 @@ static void job_cancel(struct docker *d, const char *id)
 			j->id[0] = '\0'; /* skipped when its turn comes */
 	}
 	/* One in flight may answer from before the event. */
-	if (d->req.fd >= 0 && d->req_net == REQ_CTR &&
-	    !strcmp(d->req_job.id, id))
-		d->req_job.leave = true;
+	struct docker_job *j = in_flight(d, id);
+
+	if (j)
+		j->leave = true;
 }
 
 static void on_line(void *ctx, const char *line, size_t len)
@@ -599,8 +614,21 @@ static void ctr_apply(struct docker *d, const struct docker_job *j,
 		queue_announce(d, -1, j->id);
 }
 
-static void ctr_reply(struct docker *d, const struct docker_job *j)
+/* An inspection not to be trusted: said, and the networks' own lists
+ * decide (a resync). */
+static void ins_refused(struct docker *d, const struct docker_ins *in,
+			const char *why)
 {
+	d->stats.bad_replies++;
+	slog(d->log, SLOG_WARN,
+	     "Docker container %.64s: inspection refused (%s); resyncing",
+	     in->job.id, why);
+	mark_all_dirty(d);
+}
+
+static void ctr_reply(struct docker *d, const struct docker_ins *in)
+{
+	const struct docker_job *j = &in->job;
 	struct prefix addrs[DOCKER_MAX_NETWORKS];
 	bool has[DOCKER_MAX_NETWORKS], running;
 	const char *names[DOCKER_MAX_NETWORKS];
@@ -608,19 +636,20 @@ static void ctr_reply(struct docker *d, const struct docker_job *j)
 	char why[160];
 
 	d->stats.inspects++;
-	if (d->req.status == 404) { /* gone before we asked */
+	if (in->conn.status == 404) { /* gone before we asked */
 		docker_table_del(&d->tab, -1, j->id);
 		return;
 	}
 	for (int i = 0; i < d->nnets; i++)
 		names[i] = d->nets[i].name;
-	if (d->req.status != 200 ||
-	    docker_ctr_decode(d->req.body ? d->req.body : "", d->req.body_len,
-			      names, d->nnets, addrs, has, &running, on_refused,
-			      &ctx, why, sizeof(why))) {
-		/* Not to be trusted: the networks' own lists decide. */
-		d->stats.bad_replies++;
-		mark_all_dirty(d);
+	if (in->conn.status != 200)
+		snprintf(why, sizeof(why), "HTTP %d", in->conn.status);
+	if (in->conn.status != 200 ||
+	    docker_ctr_decode(in->conn.body ? in->conn.body : "",
+			      in->conn.body_len, j->id, names, d->nnets, addrs,
+			      has, &running, on_refused, &ctx, why,
+			      sizeof(why))) {
+		ins_refused(d, in, why);
 		return;
 	}
 	ctr_apply(d, j, addrs, has, running);
@@ -653,30 +682,48 @@ static int api_path(const char *pre, const char *name, const char *post,
 	return 0;
 }
 
-/* The next container waiting for inspection: true with its request
- * started (or the API found down). */
-static bool ctr_start(struct docker *d, uint64_t now)
+/* An inspection ended: HTTP_DONE or a negative errno. */
+static void ins_end(struct docker *d, struct docker_ins *in, int ret)
 {
+	if (ret == HTTP_DONE)
+		ctr_reply(d, in);
+	else if (ret == -EFBIG || ret == -ETIMEDOUT)
+		ins_refused(d, in,
+			    ret == -EFBIG ? "over the size cap" :
+					    "no answer within 5s");
+	else
+		api_down(d, in->job.id, errstr(ret));
+	http_close(&in->conn);
+}
+
+/* The containers waiting for inspection, into the free slots. One whose
+ * inspection is in flight waits for its end: replies are applied in the
+ * order they were asked. */
+static void ins_start(struct docker *d, uint64_t now)
+{
+	struct docker_job *head;
+	struct docker_ins *in;
 	char path[200];
 	int ret;
 
-	while (d->njobs) {
-		d->req_job = d->jobs[d->job_head];
+	for (int i = 0; i < DOCKER_INSPECTS && d->njobs && d->api_up; i++) {
+		in = &d->ins[i];
+		head = &d->jobs[d->job_head];
+		if (in->conn.fd >= 0 || (head->id[0] && in_flight(d, head->id)))
+			continue;
 		d->job_head = (d->job_head + 1) % DOCKER_JOBS;
 		d->njobs--;
-		if (!d->req_job.id[0])
-			continue; /* cancelled */
-		d->req_net = REQ_CTR;
-		if (api_path("/containers/", d->req_job.id, "/json", path,
-			     sizeof(path)))
-			continue; /* cannot be: IDs are checked */
-		ret = http_get_start(&d->req, d->sock, path, DOCKER_REPLY_MAX,
+		if (!head->id[0] || api_path("/containers/", head->id, "/json",
+					     path, sizeof(path))) {
+			i--; /* cancelled; or cannot be: IDs are checked */
+			continue;
+		}
+		in->job = *head;
+		ret = http_get_start(&in->conn, d->sock, path, DOCKER_REPLY_MAX,
 				     NULL, NULL, now + API_TIMEOUT_MS);
 		if (ret)
 			api_down(d, path, errstr(ret));
-		return true;
 	}
-	return false;
 }
 
 /* The network to resync next. */
@@ -702,8 +749,6 @@ static void req_start(struct docker *d, uint64_t now)
 			       now + PING_EVERY_MS);
 		return;
 	}
-	if (ctr_start(d, now))
-		return;
 	i = next_read(d);
 	if (i < 0)
 		return;
@@ -732,13 +777,6 @@ static void req_end(struct docker *d, int ret)
 	if (d->req_net == REQ_PING) {
 		if (ret == HTTP_DONE && d->req.status == 200)
 			api_back(d);
-	} else if (d->req_net == REQ_CTR) {
-		if (ret == HTTP_DONE)
-			ctr_reply(d, &d->req_job);
-		else if (ret == -EFBIG)
-			mark_all_dirty(d);
-		else
-			api_down(d, d->req_job.id, errstr(ret));
 	} else if (ret == -EFBIG) {
 		reply_refused(d, n, ret, "over the size cap");
 	} else if (ret < 0) {
@@ -765,6 +803,12 @@ int docker_pollfds(const struct docker *d, struct pollfd *p)
 	if (d->ev.fd >= 0)
 		p[n++] = (struct pollfd){ d->ev.fd, http_poll_events(&d->ev),
 					  0 };
+	for (int i = 0; i < DOCKER_INSPECTS; i++)
+		if (d->ins[i].conn.fd >= 0)
+			p[n++] = (struct pollfd){
+				d->ins[i].conn.fd,
+				http_poll_events(&d->ins[i].conn), 0
+			};
 	return n;
 }
 
@@ -783,8 +827,13 @@ static uint64_t next_due(const struct docker *d)
 		t = earliest(t, d->ev_retry_at);
 	if (d->req.fd < 0)
 		t = earliest(t, d->api_up ? d->next_resync : d->next_ping);
-	if (d->req.fd < 0 && d->api_up && d->njobs)
-		t = 1; /* at once */
+	for (int i = 0; i < DOCKER_INSPECTS; i++) {
+		const struct http_conn *c = &d->ins[i].conn;
+
+		t = earliest(t, c->fd >= 0 ? c->deadline : 0);
+		if (c->fd < 0 && d->api_up && d->njobs)
+			t = 1; /* at once */
+	}
 	if (d->ev_up && d->ev_fails)
 		t = earliest(t, d->ev_since + STREAM_HEALTHY_MS);
 	return t;
@@ -805,6 +854,13 @@ static void on_timers(struct docker *d, uint64_t now)
 {
 	if (d->req.fd >= 0 && d->req.deadline && now >= d->req.deadline)
 		req_end(d, -ETIMEDOUT);
+	for (int i = 0; i < DOCKER_INSPECTS; i++) {
+		struct docker_ins *in = &d->ins[i];
+
+		if (in->conn.fd >= 0 && in->conn.deadline &&
+		    now >= in->conn.deadline)
+			ins_end(d, in, -ETIMEDOUT);
+	}
 	if (d->ev.fd >= 0 && d->ev.deadline && now >= d->ev.deadline)
 		stream_failed(d, "no answer within 5s");
 	stream_check_healthy(d, now);
@@ -816,24 +872,35 @@ static void on_timers(struct docker *d, uint64_t now)
 		stream_start(d);
 	if (d->req.fd < 0)
 		req_start(d, now);
+	ins_start(d, now);
 }
 
 void docker_process(struct docker *d, const struct pollfd *p, int n)
 {
-	short req_ev = 0, ev_ev = 0;
+	short req_ev = 0, ev_ev = 0, ins_ev[DOCKER_INSPECTS] = {};
 	int ret;
 
-	/* Both first: a step may close an fd and the next open reuse it. */
+	/* All first: a step may close an fd and the next open reuse it. */
 	for (int i = 0; i < n; i++) {
 		if (p[i].fd == d->req.fd)
 			req_ev = p[i].revents;
 		else if (p[i].fd == d->ev.fd)
 			ev_ev = p[i].revents;
+		for (int k = 0; k < DOCKER_INSPECTS; k++)
+			if (p[i].fd == d->ins[k].conn.fd)
+				ins_ev[k] = p[i].revents;
 	}
 	if (req_ev) {
 		ret = http_step(&d->req, req_ev);
 		if (ret != HTTP_MORE)
 			req_end(d, ret);
+	}
+	for (int k = 0; k < DOCKER_INSPECTS; k++) {
+		if (!ins_ev[k])
+			continue;
+		ret = http_step(&d->ins[k].conn, ins_ev[k]);
+		if (ret != HTTP_MORE)
+			ins_end(d, &d->ins[k], ret);
 	}
 	if (ev_ev)
 		stream_step(d, ev_ev);

@@ -15,7 +15,8 @@
  * All I/O is non-blocking and driven by the service's poll loop
  * (docker_pollfds, docker_timeout_ms, docker_process): a hung or frozen
  * engine never delays the service's signals, reloads or events. At most
- * one request is in flight, besides the event stream.
+ * one network or /_ping request is in flight, and DOCKER_INSPECTS
+ * inspections, besides the event stream.
  */
 #ifndef NDPR_DOCKER_H
 #define NDPR_DOCKER_H
@@ -32,9 +33,11 @@
 #include "slog.h"
 
 #define DOCKER_MAX_NETWORKS 32
-#define DOCKER_POLLFDS	    2	 /* the request and the event stream */
-#define DOCKER_REFUSED_LOG  1024 /* refused addresses remembered */
-#define DOCKER_JOBS	    4096 /* containers waiting for inspection */
+#define DOCKER_INSPECTS	    8 /* inspections in flight at once */
+/* The request, the event stream and the inspections. */
+#define DOCKER_POLLFDS	   (2 + DOCKER_INSPECTS)
+#define DOCKER_REFUSED_LOG 1024 /* refused addresses remembered */
+#define DOCKER_JOBS	   4096 /* containers waiting for inspection */
 
 /* Called with the complete set of a network's addresses (as /128s). */
 typedef int (*docker_apply_fn)(void *ctx, uint16_t origin, const char *net,
@@ -53,6 +56,12 @@ struct docker_job {
 	bool start; /* it started: announce what it has */
 	bool leave; /* only removals (Podman's disconnect): a late reply
 		     * must not add back what a die event removed */
+};
+
+/* An inspection in flight. */
+struct docker_ins {
+	struct http_conn conn;
+	struct docker_job job;
 };
 
 struct docker_net {
@@ -76,11 +85,14 @@ struct docker {
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct docker_net nets[DOCKER_MAX_NETWORKS];
 	int nnets;
-	struct http_conn req; /* a /networks, /containers or /_ping request */
-	int req_net;	      /* its network, REQ_PING or REQ_CTR */
+	struct http_conn req; /* a /networks or /_ping request */
+	int req_net;	      /* its network, or REQ_PING */
 	uint64_t req_gen;     /* the table's generation when a read began */
-	struct docker_job req_job; /* REQ_CTR's container */
-	struct docker_job *jobs;   /* a ring of DOCKER_JOBS */
+	/* Inspections in flight: each may wait for its container's start to
+	 * end (Docker holds the container's lock), and must not hold the
+	 * others up. */
+	struct docker_ins ins[DOCKER_INSPECTS];
+	struct docker_job *jobs; /* a ring of DOCKER_JOBS waiting */
 	unsigned int job_head, njobs;
 	struct docker_table tab;
 	struct prefix_set to_announce;

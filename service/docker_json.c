@@ -254,16 +254,16 @@ static int ctr_net(json_object *nets, const char *name, struct prefix *p,
 	return 0;
 }
 
-int docker_ctr_decode(const char *body, size_t len, const char *const *nets,
-		      int n, struct prefix *addrs, bool *has, bool *running,
-		      docker_refuse_fn refuse, void *ctx, char *why,
-		      size_t whylen)
+int docker_ctr_decode(const char *body, size_t len, const char *id,
+		      const char *const *nets, int n, struct prefix *addrs,
+		      bool *has, bool *running, docker_refuse_fn refuse,
+		      void *ctx, char *why, size_t whylen)
 {
 	static const char *const path[] = { "NetworkSettings", "Networks",
 					    NULL };
 	static const char *const state_path[] = { "State", NULL };
 	json_object *c, *networks, *state, *r;
-	const char *reason = NULL;
+	const char *reason = NULL, *got;
 	int ret = 0;
 
 	for (int i = 0; i < n; i++)
@@ -282,11 +282,21 @@ int docker_ctr_decode(const char *body, size_t len, const char *const *nets,
 	/* A container being created or removed may have no networks yet. */
 	if (!json_object_is_type(c, json_type_object))
 		ret = -EBADMSG;
+	/* Another container's reply would move its addresses to this one. */
+	got = ret ? NULL : get_string(c, "Id");
+	if (!ret && (!got || strcmp(got, id))) {
+		snprintf(why, whylen, "the Id is %.16s%s, not the one asked",
+			 got ? got : "missing",
+			 got && strlen(got) > 16 ? "..." : "");
+		ret = -EBADMSG;
+		goto out;
+	}
 	for (int i = 0; i < n && networks && !ret; i++)
 		ret = ctr_net(networks, nets[i], &addrs[i], &has[i], refuse,
 			      ctx);
 	if (ret)
 		snprintf(why, whylen, "not a container with networks");
+out:
 	json_object_put(c);
 	return ret;
 }

@@ -48,18 +48,19 @@ int docker_net_decode(const char *body, size_t len, struct prefix_set *out,
 		      void *ctx, char *why, size_t whylen);
 
 /*
- * A container object (GET /containers/ID/json), of Docker or Podman:
- * whether it runs (State.Running) in running, and for each of the n
+ * A container object (GET /containers/ID/json), of Docker or Podman, whose
+ * Id must be id (the one asked): whether it runs (State.Running) in
+ * running, and for each of the n
  * network names, the container's address on it
  * (NetworkSettings.Networks[NAME].GlobalIPv6Address, a bare address that
  * must pass prefix_parse's rules as a /128, else it is refused through
  * refuse) in addrs[i], has[i] false when it has none there. Returns 0, or
  * -EBADMSG with a reason in why.
  */
-int docker_ctr_decode(const char *body, size_t len, const char *const *nets,
-		      int n, struct prefix *addrs, bool *has, bool *running,
-		      docker_refuse_fn refuse, void *ctx, char *why,
-		      size_t whylen);
+int docker_ctr_decode(const char *body, size_t len, const char *id,
+		      const char *const *nets, int n, struct prefix *addrs,
+		      bool *has, bool *running, docker_refuse_fn refuse,
+		      void *ctx, char *why, size_t whylen);
 
 /* What an event line says, for Docker mode. */
 enum docker_ev_kind {

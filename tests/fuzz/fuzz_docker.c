@@ -117,8 +117,8 @@ static void check_event(const char *d, size_t n)
 			broken("a container event without its container");
 	}
 	/* The same octets as a container object. */
-	if (docker_ctr_decode(d, n, nets, 2, addrs, has, &running, no_refuse,
-			      NULL, why, sizeof(why)))
+	if (docker_ctr_decode(d, n, "c", nets, 2, addrs, has, &running,
+			      no_refuse, NULL, why, sizeof(why)))
 		return;
 	for (int i = 0; i < 2; i++)
 		if (has[i] && addrs[i].len != 128)

@@ -290,6 +290,13 @@ static void test_ctr(void)
 		{ CTR("\"v6\":5"), -EBADMSG, "", "" },
 		{ "[]", -EBADMSG, "", "" },
 		{ CTR("") "x", -EBADMSG, "", "" },
+		/* Another container's reply, or none's. */
+		{ "{\"Id\":\"d\",\"NetworkSettings\":{\"Networks\":{" ON(
+			  "v6", "2001:db8::5") "}}}",
+		  -EBADMSG, "", "" },
+		{ "{\"Id\":\"cc\"}", -EBADMSG, "", "" },
+		{ "{\"Id\":5}", -EBADMSG, "", "" },
+		{ "{\"NetworkSettings\":{}}", -EBADMSG, "", "" },
 	};
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], why[160];
 	struct prefix addrs[2];
@@ -299,8 +306,8 @@ static void test_ctr(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		ret = docker_ctr_decode(cases[i].body, strlen(cases[i].body),
-					nets, 2, addrs, has, &running, NULL,
-					NULL, why, sizeof(why));
+					"c", nets, 2, addrs, has, &running,
+					NULL, NULL, why, sizeof(why));
 		a[0] = b[0] = '\0';
 		if (!ret && has[0])
 			inet_ntop(AF_INET6, &addrs[0].addr, a, sizeof(a));
