@@ -7,6 +7,7 @@
  * blocks. Inspections are what makes a new container answered; a resync
  * merely repairs.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #define DOCKER_SOCK_DEFAULT "/var/run/docker.sock"
 #define API_TIMEOUT_MS	    5000   /* a request, or the stream's headers */
+#define INSPECT_TIMEOUT_MS  15000  /* an inspection (see ins_start) */
 #define PING_EVERY_MS	    1000   /* while the API does not answer */
 #define PING_MAX	    64	   /* octets of a /_ping reply */
 #define BACKOFF_MAX_S	    30	   /* the event stream's reconnects */
@@ -554,6 +556,44 @@ static int resync(struct docker *d, int i, const struct prefix_set *addrs,
 	return ret;
 }
 
+/* Whether a is inside one of n's IPv6 subnets; refused through on_refused
+ * if not. */
+static bool in_subnets(struct docker *d, struct docker_net *n,
+		       const struct prefix *a)
+{
+	struct refuse_ctx ctx = { d, n };
+	char txt[INET6_ADDRSTRLEN];
+
+	for (int k = 0; k < n->nsubnets; k++)
+		if (prefix_covers(&n->subnets[k], a))
+			return true;
+	inet_ntop(AF_INET6, &a->addr, txt, sizeof(txt));
+	on_refused(&ctx, txt,
+		   n->nsubnets ? "outside the network's IPv6 subnets" :
+				 "the network has no IPv6 subnet");
+	return false;
+}
+
+/* The network's subnets from its reply, and its addresses kept to those
+ * inside them (addrs and ids in step). */
+static void keep_in_subnets(struct docker *d, struct docker_net *n,
+			    struct prefix_set *addrs, struct docker_ids *ids)
+{
+	size_t k = 0;
+	int ret = docker_net_subnets(d->req.body, d->req.body_len, n->subnets,
+				     DOCKER_SUBNETS);
+
+	n->nsubnets = ret > 0 ? ret : 0;
+	n->subnets_known = true;
+	for (size_t i = 0; i < addrs->n; i++) {
+		if (!in_subnets(d, n, &addrs->v[i]))
+			continue;
+		addrs->v[k] = addrs->v[i];
+		memcpy(ids->v[k++], ids->v[i], sizeof(ids->v[i]));
+	}
+	addrs->n = ids->n = k;
+}
+
 static void net_reply(struct docker *d, struct docker_net *n)
 {
 	struct prefix_set addrs = {};
@@ -571,6 +611,7 @@ static void net_reply(struct docker *d, struct docker_net *n)
 			     n->name);
 		n->exists = false;
 		n->missing = true;
+		n->subnets_known = false;
 		readable(d, n);
 		resync(d, i, &addrs, &ids);
 		return;
@@ -589,6 +630,7 @@ static void net_reply(struct docker *d, struct docker_net *n)
 		n->exists = true;
 		n->missing = false;
 		readable(d, n);
+		keep_in_subnets(d, n, &addrs, &ids);
 		if (resync(d, i, &addrs, &ids))
 			n->dirty = true;
 	}
@@ -603,11 +645,16 @@ static void ctr_apply(struct docker *d, const struct docker_job *j,
 	bool changed;
 
 	for (int i = 0; i < d->nnets; i++) {
-		if (!has[i])
+		struct docker_net *n = &d->nets[i];
+
+		/* Its subnets not known yet: the network's read decides. */
+		if (has[i] && !n->subnets_known)
+			n->dirty = true;
+		else if (!has[i] || !in_subnets(d, n, &addrs[i]))
 			docker_table_del(&d->tab, i, j->id);
 		else if (!j->leave && docker_table_set(&d->tab, i, j->id,
 						       &addrs[i], &changed))
-			d->nets[i].dirty = true;
+			n->dirty = true;
 	}
 	/* Its interface is up: the router may be told (README). */
 	if (j->start || running)
@@ -690,7 +737,7 @@ static void ins_end(struct docker *d, struct docker_ins *in, int ret)
 	else if (ret == -EFBIG || ret == -ETIMEDOUT)
 		ins_refused(d, in,
 			    ret == -EFBIG ? "over the size cap" :
-					    "no answer within 5s");
+					    "no answer within 15s");
 	else
 		api_down(d, in->job.id, errstr(ret));
 	http_close(&in->conn);
@@ -698,7 +745,10 @@ static void ins_end(struct docker *d, struct docker_ins *in, int ret)
 
 /* The containers waiting for inspection, into the free slots. One whose
  * inspection is in flight waits for its end: replies are applied in the
- * order they were asked. */
+ * order they were asked. An inspection waits for its container's start to
+ * end (Docker holds the container's lock), seconds on a loaded host: its
+ * timeout is longer than other requests', and the API's health is theirs
+ * to tell. */
 static void ins_start(struct docker *d, uint64_t now)
 {
 	struct docker_job *head;
@@ -720,7 +770,7 @@ static void ins_start(struct docker *d, uint64_t now)
 		}
 		in->job = *head;
 		ret = http_get_start(&in->conn, d->sock, path, DOCKER_REPLY_MAX,
-				     NULL, NULL, now + API_TIMEOUT_MS);
+				     NULL, NULL, now + INSPECT_TIMEOUT_MS);
 		if (ret)
 			api_down(d, path, errstr(ret));
 	}

@@ -72,6 +72,11 @@ struct docker_net {
 	bool bad;     /* its last reply was refused (logged once) */
 	bool missing; /* 404 was logged */
 	bool changed; /* its set is to be applied whole */
+	/* Its IPv6 subnets, from its last read: an address outside them is
+	 * refused. Until a read, an inspection's address waits for one. */
+	struct prefix subnets[DOCKER_SUBNETS];
+	int nsubnets;
+	bool subnets_known;
 };
 
 /* What was refused, for the stop summary (README: Docker mode). */

@@ -206,6 +206,46 @@ int docker_net_decode(const char *body, size_t len, struct prefix_set *out,
 	return ret;
 }
 
+/* "ADDR/LEN" of an IPv6 subnet into p (prefix_parse's rules, host bits
+ * and all refused); false if it is none. */
+static bool parse_subnet(const char *s, struct prefix *p)
+{
+	char why[160];
+
+	if (!strchr(s, ':') || prefix_parse(s, 0, p, why, sizeof(why)))
+		return false;
+	return true;
+}
+
+static const char *get_string(json_object *o, const char *key);
+
+int docker_net_subnets(const char *body, size_t len, struct prefix *v, int max)
+{
+	json_object *net, *ipam, *cfg, *c;
+	const char *reason, *sub;
+	int n = 0;
+
+	net = parse_whole(body, len, &reason);
+	if (!net || !json_object_is_type(net, json_type_object)) {
+		json_object_put(net);
+		return -EBADMSG;
+	}
+	if (json_object_object_get_ex(net, "IPAM", &ipam) &&
+	    json_object_is_type(ipam, json_type_object) &&
+	    json_object_object_get_ex(ipam, "Config", &cfg) &&
+	    json_object_is_type(cfg, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(cfg) && n < max;
+		     i++) {
+			c = json_object_array_get_idx(cfg, i);
+			sub = get_string(c, "Subnet");
+			if (sub && parse_subnet(sub, &v[n]))
+				n++;
+		}
+	}
+	json_object_put(net);
+	return n;
+}
+
 static const char *get_string(json_object *o, const char *key)
 {
 	json_object *v;

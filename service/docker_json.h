@@ -47,6 +47,15 @@ int docker_net_decode(const char *body, size_t len, struct prefix_set *out,
 		      struct docker_ids *ids, docker_refuse_fn refuse,
 		      void *ctx, char *why, size_t whylen);
 
+#define DOCKER_SUBNETS 8 /* IPv6 subnets of one network, kept */
+
+/*
+ * The IPv6 subnets of a network object (IPAM.Config[].Subnet, "ADDR/LEN"),
+ * up to max of them, into v: how many, or -EBADMSG for a reply that is not
+ * a network. The IPv4 ones, and any that does not parse, are skipped.
+ */
+int docker_net_subnets(const char *body, size_t len, struct prefix *v, int max);
+
 /*
  * A container object (GET /containers/ID/json), of Docker or Podman, whose
  * Id must be id (the one asked): whether it runs (State.Running) in

@@ -321,6 +321,41 @@ static void test_ctr(void)
 	}
 }
 
+/* A network object's IPv6 subnets: IPv4 and junk skipped. */
+static void test_subnets(void)
+{
+	static const struct {
+		const char *body;
+		int ret;
+		const char *first; /* "" for none */
+	} cases[] = {
+		{ "{\"IPAM\":{\"Config\":[{\"Subnet\":\"172.26.0.0/16\"},"
+		  "{\"Subnet\":\"2001:db8:1:0:d::/112\"}]},\"Containers\":{}}",
+		  1, "2001:db8:1:0:d::/112" },
+		{ "{\"IPAM\":{\"Config\":[{\"Subnet\":\"2001:db8::1/64\"},"
+		  "{\"Subnet\":5},{},\"x\",{\"Subnet\":\"ff02::/16x\"}]}}",
+		  0, "" },
+		{ "{\"IPAM\":{\"Config\":null}}", 0, "" },
+		{ "{\"Containers\":{}}", 0, "" },
+		{ "[]", -EBADMSG, "" },
+	};
+	struct prefix v[DOCKER_SUBNETS];
+	char got[PREFIX_STRLEN], what[96];
+	int ret;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		ret = docker_net_subnets(cases[i].body, strlen(cases[i].body),
+					 v, DOCKER_SUBNETS);
+		got[0] = '\0';
+		if (ret > 0)
+			prefix_format(&v[0], got, sizeof(got));
+		snprintf(what, sizeof(what), "subnets of %.60s", cases[i].body);
+		harness_result(ret == cases[i].ret &&
+				       !strcmp(got, cases[i].first),
+			       what, "returned %d, first \"%s\"", ret, got);
+	}
+}
+
 /* ---- the HTTP client against a canned peer ---- */
 
 static char sock_path[108];
@@ -428,6 +463,7 @@ int main(void)
 	test_split();
 	test_events();
 	test_ctr();
+	test_subnets();
 	test_http();
 	return harness_exit();
 }
