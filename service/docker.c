@@ -663,10 +663,13 @@ static void ctr_apply(struct docker *d, const struct docker_job *j,
 
 /* An inspection not to be trusted: said, and the networks' own lists
  * decide (a resync). */
-static void ins_refused(struct docker *d, const struct docker_ins *in,
+static void ins_refused(struct docker *d, const struct docker_ins *in, int err,
 			const char *why)
 {
-	d->stats.bad_replies++;
+	if (err == -EFBIG)
+		d->stats.big_replies++;
+	else
+		d->stats.bad_replies++;
 	slog(d->log, SLOG_WARN,
 	     "Docker container %.64s: inspection refused (%s); resyncing",
 	     in->job.id, why);
@@ -696,7 +699,7 @@ static void ctr_reply(struct docker *d, const struct docker_ins *in)
 			      in->conn.body_len, j->id, names, d->nnets, addrs,
 			      has, &running, on_refused, &ctx, why,
 			      sizeof(why))) {
-		ins_refused(d, in, why);
+		ins_refused(d, in, -EBADMSG, why);
 		return;
 	}
 	ctr_apply(d, j, addrs, has, running);
@@ -735,7 +738,7 @@ static void ins_end(struct docker *d, struct docker_ins *in, int ret)
 	if (ret == HTTP_DONE)
 		ctr_reply(d, in);
 	else if (ret == -EFBIG || ret == -ETIMEDOUT)
-		ins_refused(d, in,
+		ins_refused(d, in, ret,
 			    ret == -EFBIG ? "over the size cap" :
 					    "no answer within 15s");
 	else

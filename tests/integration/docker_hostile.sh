@@ -11,6 +11,13 @@
 #    ".../200", ".../abc", "... trailing") are refused, each logged once,
 #    the valid ones kept;
 #  - a container on the uplink's own address (a guard) is refused;
+#  - a container's inspection (GET /containers/ID/json, asked on its
+#    connect event) that is not one (wrong shapes, a huge body, another
+#    container's Id, HTTP 500, a stall) is refused with one line and adds
+#    nothing; addresses in it outside the network's IPv6 subnets, or
+#    multicast, link-local, unspecified, are refused, one on a network
+#    not followed is not taken; run answers all along, and a valid
+#    inspection (the control) is listed, then gone at its die event;
 #  - an event stream that never sends a newline: dropped at the cap, RSS
 #    of run bounded;
 #  - an events endpoint that fails at once: reconnects back off (counted
@@ -24,6 +31,7 @@
 suite_up ip nsenter awk sed grep
 
 NET=hostile
+SUBNET=2001:db8:1::/64 # the network's IPAM subnet
 A1=2001:db8:1:0:d::1
 A2=2001:db8:1:0:d::2
 A3=2001:db8:1:0:d::3
@@ -46,7 +54,8 @@ mode() { # endpoint, mode
 net_body() { # address...
 	local a sep="" i=0
 	{
-		printf '{"Name":"%s","Id":"abc","Containers":{' "$NET"
+		printf '{"Name":"%s","Id":"abc","IPAM":{"Config":[{"Subnet":"172.26.0.0/16"},{"Subnet":"%s"}]},"Containers":{' \
+			"$NET" "$SUBNET"
 		for a; do
 			i=$((i + 1))
 			printf '%s"c%d":{"Name":"ct%d","IPv6Address":"%s"}' \
@@ -207,6 +216,116 @@ net_body "$A1/112" "$A2/112"
 poke_and_wait
 check "valid again: both listed" listed_set "$A1" "$A2"
 
+# ---- a container's inspection that is not one -----------------------------------
+
+CID=c9$(printf '%062d' 9) # a container ID as the engines give them
+A9=2001:db8:1:0:d::9
+
+# The inspection's reply: Id (@ID@ is the one asked) and its networks.
+ctr_body() { # id, networks JSON
+	printf '{"Id":"%s","State":{"Running":true},"NetworkSettings":{"Networks":{%s}}}' \
+		"$1" "$2" >"$FD/ctr.tmp" && mv "$FD/ctr.tmp" "$FD/ctr.body"
+}
+
+on_net() { # address, [network]: one network's JSON
+	printf '"%s":{"GlobalIPv6Address":"%s"}' "${2:-$NET}" "$1"
+}
+
+# Docker's connect event for CID: run inspects it.
+connect_ev() {
+	printf '{"Type":"network","Action":"connect","Actor":{"ID":"abc","Attributes":{"name":"%s","container":"%s"}}}\n' \
+		"$NET" "$CID" >>"$FD/events.lines"
+}
+
+inspected() { # connections before
+	[ "$(conns containers)" -gt "$1" ] && sleep 0.3
+}
+
+connect_and_wait() {
+	local before
+	before=$(conns containers)
+	connect_ev
+	wait_until 5 inspected "$before"
+}
+
+# run answers an NS from the router for A1 (it keeps serving).
+serving() {
+	ndisc_answers "$A1" "$HOST_MAC"
+}
+
+# The control: a valid inspection is listed, and its die event removes it.
+mode containers ok
+ctr_body @ID@ "$(on_net "$A9")"
+mark
+connect_and_wait
+check "inspection: a valid one lists $A9 (the control)" wait_until 2 \
+	listed_set "$A1" "$A2" "$A9"
+check "inspection: run logs $A9 added" count_is \
+	"docker:$NET: $A9/128 added" 1
+printf '{"Type":"container","Action":"die","Actor":{"ID":"%s"}}\n' "$CID" \
+	>>"$FD/events.lines"
+check "inspection: the die event removes $A9" wait_until 2 \
+	listed_set "$A1" "$A2"
+
+bad_ctr() { # name, mode, body (or ""), reason re
+	mark
+	mode containers "$2"
+	[ -n "$3" ] && printf '%s' "$3" >"$FD/ctr.body"
+	connect_and_wait
+	[ "$2" = hang ] && sleep 16 # the inspection's timeout is 15 s
+	check "inspection $1: nothing added" listed_set "$A1" "$A2"
+	check "inspection $1: one line says so" count_is \
+		"Docker container $CID: inspection refused \\($4\\); resyncing" 1
+	check "inspection $1: run still answers" serving
+	mode containers ok
+}
+
+OK_NETS=$(on_net "$A9")
+SHAPE="not a container with networks"
+bad_ctr '[]' ok '[]' "$SHAPE"
+bad_ctr '"str"' ok '"str"' "$SHAPE"
+bad_ctr 'no Id' ok "{\"NetworkSettings\":{\"Networks\":{$OK_NETS}}}" \
+	"the Id is missing, not the one asked"
+bad_ctr 'another Id' ok \
+	"{\"Id\":\"c8$(printf '%062d' 8)\",\"NetworkSettings\":{\"Networks\":{$OK_NETS}}}" \
+	"the Id is c800000000000000\\.\\.\\., not the one asked"
+bad_ctr 'a network not an object' ok \
+	"{\"Id\":\"@ID@\",\"NetworkSettings\":{\"Networks\":{\"$NET\":5}}}" "$SHAPE"
+bad_ctr 'not JSON' ok "{\"Id\":\"@ID@\"," "not JSON"
+bad_ctr 'trailing data' ok "{\"Id\":\"@ID@\"} x" "data after the JSON value"
+bad_ctr 'HTTP 500' fail "" "HTTP 500"
+bad_ctr 'huge' huge "" "over the size cap"
+bad_ctr 'a stall' hang "" "no answer within 15s"
+
+bad_ctr_addr() { # name, address, reason re
+	mark
+	ctr_body @ID@ "$(on_net "$2")"
+	connect_and_wait
+	check "inspection, $1: not listed" listed_set "$A1" "$A2"
+	check "inspection, $1: refused, logged once" count_is \
+		"Docker network $NET: address \"$2\" refused: $3" 1
+}
+
+bad_ctr_addr 'outside the subnet' 2001:db8:99::9 \
+	"outside the network's IPv6 subnets"
+bad_ctr_addr 'multicast' ff02::1 "."
+bad_ctr_addr 'link-local' fe80::9 "."
+bad_ctr_addr 'unspecified' :: "."
+mark
+ctr_body @ID@ "$(on_net "$A9" other)"
+connect_and_wait
+check "inspection, $A9 on a network not followed: not listed" \
+	listed_set "$A1" "$A2"
+check "inspection, a network not followed: nothing said" count_is "$A9" 0
+ctr_body @ID@ "$OK_NETS"
+connect_and_wait
+check "inspection: valid again, $A9 listed" wait_until 2 \
+	listed_set "$A1" "$A2" "$A9"
+printf '{"Type":"container","Action":"die","Actor":{"ID":"%s"}}\n' "$CID" \
+	>>"$FD/events.lines"
+check "inspection: and gone at its die event" wait_until 2 \
+	listed_set "$A1" "$A2"
+
 # ---- a huge reply -------------------------------------------------------------
 
 mark
@@ -284,6 +403,6 @@ WHY="exit status $(bg_status "$rc" 2); log: $(tail -n 3 "$RUNLOG" | oneline)"
 check "hung API: SIGTERM: run exits 0 within 2 s" test "$rc" = 0
 check "hung API: detached" test "$(xdp_mode "$NS_HOST" "$UPLINK")" = none
 check "refusals summed up at exit" log_has "$RUNLOG" \
-	"Docker: refused [1-9][0-9]* event lines .* 1 replies over .* 8 malformed replies, 22 invalid"
+	"Docker: refused [1-9][0-9]* event lines .* 2 replies over .* 17 malformed replies, 26 invalid"
 
 finish

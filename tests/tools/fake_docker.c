@@ -12,6 +12,9 @@
  *   DIR/events    /events:         stream (default: the lines of
  *                 DIR/events.lines as they are appended), nonewline
  *                 (endless chunks without a newline), hang, fail, close
+ *   DIR/containers  /containers/ID/json: ok (DIR/ctr.body, each "@ID@" in
+ *                 it replaced by the ID asked), huge, hang, fail, close,
+ *                 404 (default)
  *
  * A stream ends when DIR/events changes, so that the client reconnects
  * to what comes next. Every connection appends "SECONDS ENDPOINT" to LOG
@@ -102,15 +105,15 @@ static const char chunked_ok[] = "HTTP/1.1 200 OK\r\nContent-Type: "
 				 "application/json\r\nTransfer-Encoding: "
 				 "chunked\r\n\r\n";
 
-/* The whole of DIR/body, malloc'd; NULL if unreadable. */
-static char *read_body(size_t *n)
+/* The whole of DIR/name, malloc'd; NULL if unreadable. */
+static char *read_body(const char *name, size_t *n)
 {
 	char path[4096];
 	struct stat st;
 	char *b;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/body", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDONLY);
 	if (fd < 0 || fstat(fd, &st))
 		return NULL;
@@ -120,21 +123,28 @@ static char *read_body(size_t *n)
 	return b;
 }
 
-static void serve_networks(int fd, const char *mode)
+/* Chunks of '[' until the client closes. */
+static void serve_huge(int fd)
 {
 	static char junk[CHUNK];
+
+	memset(junk, '[', sizeof(junk));
+	if (put(fd, chunked_ok, strlen(chunked_ok)))
+		return;
+	while (!put_chunk(fd, junk, sizeof(junk)))
+		;
+}
+
+static void serve_networks(int fd, const char *mode)
+{
 	size_t n = 0;
 	char *b;
 
 	if (!strcmp(mode, "huge")) {
-		memset(junk, '[', sizeof(junk));
-		if (put(fd, chunked_ok, strlen(chunked_ok)))
-			return;
-		while (!put_chunk(fd, junk, sizeof(junk)))
-			;
+		serve_huge(fd);
 		return;
 	}
-	b = read_body(&n);
+	b = read_body("body", &n);
 	if (!b) {
 		reply(fd, "500 Internal Server Error", "{}", 2);
 	} else if (!strcmp(mode, "chunked")) {
@@ -145,6 +155,38 @@ static void serve_networks(int fd, const char *mode)
 	} else {
 		reply(fd, "200 OK", b, n);
 	}
+	free(b);
+}
+
+/* DIR/ctr.body with each "@ID@" replaced by id, from /containers/ID/json. */
+static void serve_containers(int fd, const char *mode, const char *path)
+{
+	const char *id = path + strlen("/containers/"), *end = strchr(id, '/');
+	size_t n = 0, idlen = end ? (size_t)(end - id) : strlen(id), o = 0;
+	char *b, *out, *at, *c;
+
+	if (!strcmp(mode, "huge")) {
+		serve_huge(fd);
+		return;
+	}
+	b = read_body("ctr.body", &n);
+	out = b ? malloc(n * (idlen + 1) + 1) : NULL;
+	if (!out) {
+		reply(fd, "500 Internal Server Error", "{}", 2);
+		free(b);
+		return;
+	}
+	b[n] = '\0';
+	for (c = b; (at = strstr(c, "@ID@")); c = at + 4) {
+		memcpy(out + o, c, (size_t)(at - c));
+		o += (size_t)(at - c);
+		memcpy(out + o, id, idlen);
+		o += idlen;
+	}
+	memcpy(out + o, c, strlen(c));
+	o += strlen(c);
+	reply(fd, "200 OK", out, o);
+	free(out);
 	free(b);
 }
 
@@ -219,6 +261,7 @@ static const char *endpoint(const char *path, const char **def)
 		{ "/_ping", "ping", "ok" },
 		{ "/events", "events", "stream" },
 		{ "/networks/", "networks", "404" },
+		{ "/containers/", "containers", "404" },
 	};
 
 	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
@@ -258,6 +301,8 @@ static void serve(int fd)
 	else if (!strcmp(mode, "404") || !strcmp(ep, "other"))
 		reply(fd, "404 Not Found", "{\"message\":\"no such network\"}",
 		      30);
+	else if (!strcmp(ep, "containers"))
+		serve_containers(fd, mode, path);
 	else
 		serve_networks(fd, mode);
 }
