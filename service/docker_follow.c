@@ -122,53 +122,10 @@ static int guard_coming(struct docker_follow *f, const char *net,
 {
 	int ret = guards_refresh(&f->maps, f->ifname, addrs, NULL);
 
-	return ret   ?:
-		       guards_each(&f->maps, drop_guarded,
-				   &(struct unguarded){ f, addrs, net });
-}
-
-/* Counts what a change did, or says why it failed. */
-static void applied(struct docker_follow *f, const char *name, int ret,
-		    const struct sync_result *res)
-{
-	if (ret) {
-		f->stats.sync_errors++;
-		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
-		     name, errstr(ret));
-		return;
-	}
-	f->stats.syncs++;
-	f->stats.added += res->added;
-	f->stats.removed += res->removed;
-	f->stats.last_sync = (uint64_t)time(NULL);
-}
-
-/* The Docker side's set for one network: guarded first (the same rules
- * as static entries), into the maps; docker.c announces. */
-static int apply(void *ctx, uint16_t origin, const char *net,
-		 struct prefix_set *addrs)
-{
-	struct docker_follow *f = ctx;
-	char name[sizeof(struct ndpr_origin)];
-	struct sync_result res;
-	int ret;
-
-	origin_name(net, name, sizeof(name));
-	ret = pin_lock(f->pd);
 	if (ret)
 		return ret;
-	ret = guard_coming(f, net, addrs);
-	if (!ret)
-		ret = maps_origin_set(&f->maps, origin, name);
-	if (!ret)
-		ret = maps_prefix_sync(&f->maps, f->ifname, addrs, origin, &res,
-				       NULL);
-	pin_unlock(f->pd);
-	applied(f, name, ret, &res);
-	if (!ret && (res.added || res.removed || res.changed))
-		slog(f->log, SLOG_INFO, "%s: %zu added, %zu removed, %zu kept",
-		     name, res.added, res.removed, res.kept);
-	return 0;
+	return guards_each(&f->maps, drop_guarded,
+			   &(struct unguarded){ f, addrs, net });
 }
 
 /* One line per address: what run did, when (the benchmark's clock). */
@@ -183,14 +140,40 @@ static void log_each(struct docker_follow *f, const char *name,
 	}
 }
 
-/* What one network gained and lost since, key by key: an event's cost,
- * whatever the size of the network. Removals need no guard. */
-static int apply_keys(void *ctx, uint16_t origin, const char *net,
-		      struct prefix_set *add, struct prefix_set *del)
+/* Counts what a change did, or says why it failed; a whole one is summed
+ * up in a line. */
+static void applied(struct docker_follow *f, const char *name, int ret,
+		    const struct sync_result *res, bool whole)
 {
-	struct docker_follow *f = ctx;
-	char name[sizeof(struct ndpr_origin)];
+	if (ret) {
+		f->stats.sync_errors++;
+		slog(f->log, SLOG_ERROR, "%s: couldn't update the prefixes: %s",
+		     name, errstr(ret));
+		return;
+	}
+	f->stats.syncs++;
+	f->stats.added += res->added;
+	f->stats.removed += res->removed;
+	f->stats.last_sync = (uint64_t)time(NULL);
+	if (whole && (res->added || res->removed || res->changed))
+		slog(f->log, SLOG_INFO, "%s: %zu added, %zu removed, %zu kept",
+		     name, res->added, res->removed, res->kept);
+}
+
+/*
+ * One network's change into the maps: its whole set (whole, after a
+ * resync), or the keys it gained and lost since (an event's cost,
+ * whatever the size of the network, each address said). Guarded first
+ * (the same rules as static entries; removals need none); docker.c
+ * announces.
+ */
+static int change(struct docker_follow *f, uint16_t origin, const char *net,
+		  struct prefix_set *whole, struct prefix_set *add,
+		  struct prefix_set *del)
+{
 	struct prefix_set added = {}, removed = {};
+	char name[sizeof(struct ndpr_origin)];
+	struct prefix_set *coming = whole ?: add;
 	struct sync_result res;
 	int ret;
 
@@ -198,17 +181,34 @@ static int apply_keys(void *ctx, uint16_t origin, const char *net,
 	ret = pin_lock(f->pd);
 	if (ret)
 		return ret;
-	ret = add->n ? guard_coming(f, net, add) : 0;
-	if (!ret)
+	ret = whole || add->n ? guard_coming(f, net, coming) : 0;
+	if (!ret && whole)
+		ret = maps_origin_set(&f->maps, origin, name);
+	if (!ret && whole)
+		ret = maps_prefix_sync(&f->maps, f->ifname, whole, origin, &res,
+				       NULL);
+	else if (!ret)
 		ret = maps_prefix_apply(&f->maps, f->ifname, add, del, origin,
 					&res, &added, &removed);
 	pin_unlock(f->pd);
-	applied(f, name, ret, &res);
+	applied(f, name, ret, &res, whole != NULL);
 	log_each(f, name, &added, "added");
 	log_each(f, name, &removed, "removed");
 	prefix_set_free(&added);
 	prefix_set_free(&removed);
 	return 0;
+}
+
+static int apply(void *ctx, uint16_t origin, const char *net,
+		 struct prefix_set *addrs)
+{
+	return change(ctx, origin, net, addrs, NULL, NULL);
+}
+
+static int apply_keys(void *ctx, uint16_t origin, const char *net,
+		      struct prefix_set *add, struct prefix_set *del)
+{
+	return change(ctx, origin, net, NULL, add, del);
 }
 
 /* The origin of each followed network, found or given one. */

@@ -92,16 +92,22 @@ lines() { # re: log lines matching, since the mark
 	tail -n "+$((MARK + 1))" "$RUNLOG" | grep -Ec -- "$1"
 }
 
-# Waits for a network reply to have been fetched and handled.
-resynced() { # connections before
-	[ "$(conns networks)" -gt "$1" ] && sleep 0.3
+# Waits for a reply of endpoint to have been fetched and handled.
+fetched() { # endpoint, connections before
+	[ "$(conns "$1")" -gt "$2" ] && sleep 0.3
+}
+
+# Runs the command, then waits for run's request to endpoint.
+and_wait() { # endpoint, command...
+	local ep=$1 before
+	shift
+	before=$(conns "$ep")
+	"$@"
+	wait_until 5 fetched "$ep" "$before"
 }
 
 poke_and_wait() {
-	local before
-	before=$(conns networks)
-	poke
-	wait_until 5 resynced "$before"
+	and_wait networks poke
 }
 
 listed_set() { # want: exactly these Docker entries
@@ -237,15 +243,8 @@ connect_ev() {
 		"$NET" "$CID" >>"$FD/events.lines"
 }
 
-inspected() { # connections before
-	[ "$(conns containers)" -gt "$1" ] && sleep 0.3
-}
-
 connect_and_wait() {
-	local before
-	before=$(conns containers)
-	connect_ev
-	wait_until 5 inspected "$before"
+	and_wait containers connect_ev
 }
 
 # run answers an NS from the router for A1 (it keeps serving).
