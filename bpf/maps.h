@@ -9,6 +9,24 @@
 
 #include "ndpresponder.h"
 
+/*
+ * NDPR_TEST_OLD_LAYOUT: maps of another layout, for the tests of an
+ * upgrade across a layout change (tests/integration/migrate.sh):
+ * ndpr_empty not mappable, as it was before monitor --all wrote its lease
+ * in place, ndpr_counters with another entry count, ndpr_guards with room
+ * for more guards than this version's. Values keep their sizes: the test
+ * build's control plane reads them as this version's.
+ */
+#ifdef NDPR_TEST_OLD_LAYOUT
+#define NDPR_EMPTY_FLAGS    0
+#define NDPR_COUNTERS_MAX   2
+#define NDPR_GUARDS_MAX	    (4 * NDPR_MAX_GUARDS)
+#else
+#define NDPR_EMPTY_FLAGS    BPF_F_MMAPABLE
+#define NDPR_COUNTERS_MAX   1
+#define NDPR_GUARDS_MAX	    NDPR_MAX_GUARDS
+#endif
+
 /* /128 entries, exact match: looked up first, being the longest match. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -35,7 +53,7 @@ struct {
  * would skip a map just filled. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(map_flags, NDPR_EMPTY_FLAGS);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ndpr_empty);
@@ -45,7 +63,7 @@ struct {
 /* One outcome counter per packet, per CPU; summed by `stats`. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, NDPR_COUNTERS_MAX);
 	__type(key, __u32);
 	__type(value, struct ndpr_counters);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -91,7 +109,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, NDPR_MAX_GUARDS);
+	__uint(max_entries, NDPR_GUARDS_MAX);
 	__type(key, struct ndpr_host_key);
 	__type(value, struct ndpr_guard);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

@@ -26,6 +26,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "maps.h"
+#include "migrate.h"
 #include "pins.h"
 #include "responder.h"
 #include "rx_vlan.h"
@@ -388,6 +389,8 @@ struct attach_ctx {
 	struct ndpr_state st;
 	enum ndpr_vlan vlan;   /* how answers keep their VLAN tags */
 	enum attach_mode want; /* the mode that allows it */
+	bool migrate;	       /* pinned maps of another layout: fresh ones */
+	struct migrate_counts moved;
 };
 
 /* What can be checked without the lock, changing nothing. */
@@ -414,7 +417,12 @@ static int attach_check(struct attach_ctx *c)
 /* The pinned link (an upgrade) or none; a stale one is removed. */
 static int attach_find_link(struct attach_ctx *c)
 {
+	int ret;
+
 	c->had_dir = pin_dir_exists(&c->pd);
+	ret = migrate_recover(&c->pd, c->o->ifname);
+	if (ret)
+		return ret;
 	c->link_fd = open_link(&c->pd, c->o->ifname, c->ifindex);
 	if (c->link_fd == -EPERM || c->link_fd == -EBUSY)
 		return c->link_fd;
@@ -493,7 +501,8 @@ static int attach_read_pinned(struct attach_ctx *c)
 		return ret;
 	}
 	if (c->had_maps) {
-		ret = maps_open(&c->pd, o->ifname, &c->old);
+		ret = migrate_check_known(&c->pd, o->ifname) ?:
+			      maps_open(&c->pd, o->ifname, &c->old);
 		if (!ret)
 			ret = maps_state_read(&c->old, &c->st);
 		if (!ret)
@@ -579,8 +588,8 @@ static bool any_map_pinned(const struct pin_dir *pd)
 static void load_failed(const struct attach_ctx *c, int err)
 {
 	/* A pinned map that does not fit fails the load before the
-	 * verifier ever sees the program. */
-	if (any_map_pinned(&c->pd))
+	 * verifier ever sees the program; with a link, it is migrated. */
+	if (!c->migrate && any_map_pinned(&c->pd))
 		pr_err("%s: couldn't load the XDP program over the maps "
 		       "pinned in %s: %s (maps of another version? "
 		       "detach first; -v shows libbpf's reason)",
@@ -625,14 +634,20 @@ static int attach_load(struct attach_ctx *c)
 		 sizeof(skel->rodata->ndpr_version), "%s", NDPR_VERSION);
 	bpf_map__set_max_entries(skel->maps.ndpr_hosts, c->max);
 	bpf_map__set_max_entries(skel->maps.ndpr_prefixes, c->max);
-	ret = ndpresponder_bpf__load(skel);
+	/* Only under a link: the swap is what keeps it without a gap. */
+	c->migrate = c->r->upgraded && migrate_needed(skel->obj, &c->pd);
+	ret = c->migrate ? migrate_unpin(skel->obj) : 0;
+	if (!ret)
+		ret = ndpresponder_bpf__load(skel);
 	if (ret) {
 		load_failed(c, ret);
 		return ret;
 	}
 	maps_of_skel(&c->m, skel);
 	c->prog_fd = bpf_program__fd(skel->progs.ndpresponder);
-	return 0;
+	if (!c->migrate)
+		return 0;
+	return migrate_copy(&c->old, &c->m, c->o->ifname, &c->moved);
 }
 
 /* Prefixes go in before the program sees its first packet. */
@@ -687,16 +702,48 @@ static int attach_guards(struct attach_ctx *c, bool coming)
 			   coming ? &c->o->prefixes : NULL, &c->r->guarded);
 }
 
-/* An upgrade: the new program under the same link, with no gap. */
-static int attach_update_link(struct attach_ctx *c)
+/* After the swap: the new maps take the pins' names, the conflicts the
+ * old program recorded meanwhile follow, and the line says what moved. */
+static int attach_migrated(struct attach_ctx *c, __u32 id)
 {
+	const struct migrate_counts *n = &c->moved;
 	int ret;
 
+	ret = migrate_rename(&c->pd, id, c->o->ifname);
+	if (ret)
+		return ret;
+	if (migrate_copy_late(&c->old, &c->m, &c->moved) ||
+	    maps_empty_refresh(&c->m))
+		pr_warn("%s: conflicts recorded during the migration may be "
+			"lost",
+			c->o->ifname);
+	pr_info("%s: migrated maps of another layout: %zu hosts, %zu "
+		"prefixes, %zu guards, %zu conflicts, %zu origins; counters "
+		"restart at 0",
+		c->o->ifname, n->hosts, n->prefixes, n->guards, n->conflicts,
+		n->origins);
+	return 0;
+}
+
+/* An upgrade: the new program under the same link, with no gap; with
+ * fresh maps, pinned before the swap so they are never unpinned. */
+static int attach_update_link(struct attach_ctx *c)
+{
+	__u32 id = prog_id(c->prog_fd);
+	int ret;
+
+	if (c->migrate) {
+		ret = migrate_pin_new(&c->pd, c->skel->obj, id, c->o->ifname);
+		if (ret)
+			return ret;
+	}
 	if (!bpf_link_update(c->link_fd, c->prog_fd, NULL))
-		return 0;
+		return c->migrate ? attach_migrated(c, id) : 0;
 	ret = -errno;
 	pr_err("%s: couldn't replace the program: %s", c->o->ifname,
 	       errstr(ret));
+	if (c->migrate)
+		migrate_unpin_new(&c->pd, id);
 	return ret;
 }
 

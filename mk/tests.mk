@@ -54,3 +54,42 @@ $(TEST_TOOL): $(TEST_TOOL_SRCS) $(TEST_LIB_HDRS) $(wildcard tests/tools/*.h) \
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib -Itests/tools -o $@ \
 		$(TEST_TOOL_SRCS) $(TOOL_LDLIBS)
+
+# The CLI over maps of another layout (bpf/maps.h, NDPR_TEST_OLD_LAYOUT),
+# to pin what an earlier version pinned for migrate.sh: only the two
+# objects that embed the BPF objects are built again.
+OLD_DIR := $(TEST_DIR)/oldlayout
+OLD_BIN := $(OLD_DIR)/ndpresponder
+OLD_EMBEDS := lib/responder.c lib/rx_vlan.c
+OLD_SKELS := $(OLD_DIR)/ndpresponder.skel.h $(OLD_DIR)/ndpresponder_vlan.skel.h
+# Kept, as the Makefile's objects and skeletons are.
+.SECONDARY: $(OLD_SKELS) $(OLD_SKELS:.skel.h=.bpf.o)
+
+$(OLD_DIR):
+	$(Q)mkdir -p $@
+
+# The plain object and the VLAN one, as the Makefile builds them.
+$(OLD_DIR)/ndpresponder_vlan.bpf.o: OLD_BPF_DEFS := -DNDPR_RX_VLAN_META
+$(OLD_DIR)/%.bpf.o: $(BPF_SRCS) $(BPF_HDRS) | $(OLD_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNDPR_TEST_OLD_LAYOUT $(OLD_BPF_DEFS) \
+		-c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)rm -f $@.tmp.o
+
+$(OLD_DIR)/%.skel.h: $(OLD_DIR)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(OLD_DIR)/%.o: lib/%.c $(LIB_HDRS) $(OS_HDRS) $(OLD_SKELS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(OLD_DIR) $(LIB_INC) -c $< -o $@
+
+$(OLD_BIN): $(CLI_MAIN_OBJ) \
+		$(filter-out $(call obj,$(OLD_EMBEDS)),$(PRODUCT_OBJS)) \
+		$(patsubst lib/%.c,$(OLD_DIR)/%.o,$(OLD_EMBEDS)) \
+		$(DOCKER_OBJ) $(METRICS_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LDLIBS)
+
+test-build: $(OLD_BIN)

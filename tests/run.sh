@@ -18,7 +18,7 @@ UNIT_TESTS="test_announce test_docker test_doctor_fw test_events test_guards
 # The test bed first: when it fails, so do the others.
 INTEGRATION="topology announce caps cli deps docker docker_hostile
 	docker_static doctor faults first_contact guards image input install
-	kubernetes lifecycle metrics monitor ndisc6 package pins podman readme
+	kubernetes lifecycle metrics migrate monitor ndisc6 package pins podman readme
 	reload route router service soak vlan"
 
 if [ "$(id -u)" != 0 ]; then
