@@ -100,9 +100,9 @@ capture_has_all() { # file, sent
 
 # Attaches the old build with the entries every case starts from: the
 # /112, an exclude, a route-checked prefix, N_HOSTS /128s.
-old_attach() {
+old_attach() { # [number of /128s]
 	local i args=()
-	for i in $(seq 1 "$N_HOSTS"); do
+	for i in $(seq 1 "${1:-$N_HOSTS}"); do
 		args+=("$HOSTS_NET$(printf '%x' "$i")")
 	done
 	old attach "$UPLINK" "$PREFIX" "${args[@]}" -x 2001:db8:1::dead \
@@ -209,6 +209,48 @@ WHY="program $(prog_id), before $OLD_PROG"
 check "run: a new program" test "$(prog_id)" != "$OLD_PROG"
 check "run: $CT_IP answered" ndisc_answers "$CT_IP" "$HOST_MAC"
 sigterm_exits_0 "run" "$RUN_PID" "$WORK_DIR/run.log"
+
+# ---- killed midway ----------------------------------------------------------
+echo "-- a migration killed after each of its last state-changing calls"
+# The last calls: the temporary pins, the swap, the renames, the record.
+SWEEP=45
+check "old layout, 3 /128s" old_attach 3
+out=$(ndpr_kill_after 1000000000 "$WORK_DIR/measure.log" attach "$UPLINK")
+CALLS=${out##* }
+WHY="under ptrace: $out $(oneline <"$WORK_DIR/measure.log")"
+check "a migration under ptrace completes ($CALLS calls)" \
+	eval '[[ $out == "done 0 "* ]] && [ "$CALLS" -gt "$SWEEP" ]'
+bad=
+kills=
+swept=0
+for n in $(seq $((CALLS - SWEEP)) "$CALLS"); do
+	ndpr detach "$UPLINK" >/dev/null 2>&1
+	old_attach 3 || { bad+="#$n: the old build's attach failed; "; continue; }
+	snap=$(prefix_snapshot)
+	v=$(ndpr_kill_after "$n" "$WORK_DIR/kill.log" attach "$UPLINK")
+	swept=$((swept + 1))
+	kills+="$v; "
+	[ -n "$(prog_id)" ] || bad+="#$n ($v): no XDP on $UPLINK; "
+	ndisc_answers "$CT_IP" "$HOST_MAC" ||
+		bad+="#$n ($v): $CT_IP unanswered after the kill; "
+	run attach "$UPLINK"
+	[ "$RC" = 0 ] || bad+="#$n ($v): the next attach failed: $ERR; "
+	[[ $(pin_names) != *ndpr_*-* ]] ||
+		bad+="#$n ($v): temporary pins left: $(pin_names); "
+	[ "$(prefix_snapshot)" = "$snap" ] ||
+		bad+="#$n ($v): entries changed: $(prefix_snapshot | oneline); "
+	pinned_maps | grep -q "^ndpr_empty [0-9]* 0x400$" ||
+		bad+="#$n ($v): ndpr_empty not the new layout's; "
+	ndisc_answers "$CT_IP" "$HOST_MAC" ||
+		bad+="#$n ($v): $CT_IP unanswered after the next attach; "
+done
+WHY=$bad
+check "killed after each of the last $swept calls: answering throughout, the next attach completes the migration with every entry" \
+	test -z "$bad"
+WHY="the kills: $kills"
+check "the sweep killed it after a temporary pin, the swap and a rename" \
+	eval '[[ $kills == *"BPF_OBJ_PIN"*"BPF_LINK_UPDATE"*"rename"* ]]'
+ok detach "$UPLINK"
 
 # ---- the failure path -----------------------------------------------------
 echo "-- guards the new layout cannot hold: refused, the old responder kept"

@@ -147,11 +147,14 @@ static const char *state_call(long nr, unsigned long a0, unsigned long a1)
 		long nr;
 		const char *name;
 	} calls[] = {
-		{ SYS_mkdirat, "mkdirat" }, { SYS_unlinkat, "unlinkat" },
-		{ SYS_flock, "flock" },	    { SYS_sendto, "sendto" },
-		{ SYS_sendmsg, "sendmsg" },
+		{ SYS_mkdirat, "mkdirat" },   { SYS_unlinkat, "unlinkat" },
+		{ SYS_flock, "flock" },	      { SYS_sendto, "sendto" },
+		{ SYS_sendmsg, "sendmsg" },   { SYS_renameat2, "renameat2" },
+#ifdef SYS_renameat
+		{ SYS_renameat, "renameat" },
+#endif
 #ifdef SYS_mkdir
-		{ SYS_mkdir, "mkdir" },	    { SYS_unlink, "unlink" },
+		{ SYS_mkdir, "mkdir" },	      { SYS_unlink, "unlink" },
 		{ SYS_rmdir, "rmdir" },
 #endif
 	};
