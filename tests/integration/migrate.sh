@@ -8,9 +8,11 @@
 # solicitation is answered once across the migration, XDP is on the
 # uplink at every sample, the program changes under the same link, the
 # entries, guards and conflicts are all there, the new maps hold the pins'
-# names and the old ones are freed. Then the failure path: guards more
-# than this version's ndpr_guards can hold make the migration refuse, the
-# old responder answering with its pins as they were.
+# names and the old ones are freed. Killed after each of its last
+# state-changing calls, the next attach completes it. Then the failures:
+# a pinned map of a layout this version cannot read, and guards more than
+# this version's ndpr_guards can hold, each refused, the old responder
+# answering with its pins as they were.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -250,6 +252,25 @@ check "killed after each of the last $swept calls: answering throughout, the nex
 WHY="the kills: $kills"
 check "the sweep killed it after a temporary pin, the swap and a rename" \
 	eval '[[ $kills == *"BPF_OBJ_PIN"*"BPF_LINK_UPDATE"*"rename"* ]]'
+ok detach "$UPLINK"
+
+# ---- a layout this version cannot read ------------------------------------
+echo "-- a pinned ndpr_origins of a value size this version cannot read"
+ok attach "$UPLINK" "$PREFIX"
+D=$(host_pin_dir)
+rm -f "$D/ndpr_origins"
+bpftool map create "$D/ndpr_origins" type array key 4 value 128 \
+	entries 256 name ndpr_origins || die "cannot pin a map of another layout"
+OLD_PROG=$(prog_id)
+OLD_PINS=$(pinned_maps)
+run attach "$UPLINK" 2001:db8:1::4242
+WHY="exit $RC, stderr '$ERR'"
+check "attach: refused with one line naming ndpr_origins's layout" \
+	eval '[ "$RC" != 0 ] && [ "$(grep -c . <<<"$ERR")" = 1 ] && [[ $ERR == *ndpr_origins*"cannot read"* ]]'
+check_is "the program on $UPLINK unchanged" "$(prog_id)" "$OLD_PROG"
+check_is "the pins unchanged" "$(pinned_maps)" "$OLD_PINS"
+check "2001:db8:1::4242 not added" prefix_not_listed 2001:db8:1::4242
+check "the responder answers $CT_IP" ndisc_answers "$CT_IP" "$HOST_MAC"
 ok detach "$UPLINK"
 
 # ---- the failure path -----------------------------------------------------
