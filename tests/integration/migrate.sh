@@ -90,16 +90,6 @@ xdp_watch() { # stop file, log file
 	done
 }
 
-# The flood's capture holds an answer for each of the SENT solicitations
-# (the counters restart at 0 across a migration: the capture counts).
-capture_has_all() { # file, sent
-	local na
-	na=$("$TEST_TOOL" pcap "$1" "$FLOOD_SEQ_NET" |
-		awk '$1 == "NA" { n++ } END { print n + 0 }')
-	WHY="the capture holds $na NAs for $2 solicitations"
-	[ "$na" -ge "$2" ]
-}
-
 # Attaches the old build with the entries every case starts from: the
 # /112, an exclude, a route-checked prefix, N_HOSTS /128s.
 old_attach() { # [number of /128s]

@@ -12,6 +12,9 @@
 #  - dpkg -i of the same package with a higher version, then the hand-over
 #    the postinst does for running instances (SIGKILL, start: adopt),
 #    while a flood of solicitations runs: every one answered, once;
+#  - dpkg -i of that package repacked with the test build of another
+#    maps' layout as its binary, and the same hand-over under a flood:
+#    the new run migrates the pinned maps, every solicitation answered;
 #  - SIGTERM (what prerm's stop sends) detaches; dpkg -r removes the
 #    files and keeps the config; dpkg -P removes the config; nothing of
 #    the package is left.
@@ -208,6 +211,52 @@ a=$(($(counter answered) - answered0))
 WHY="answered rose by $a for ${sent:-?} solicitations"
 check "the answered counter rose by exactly the flood's solicitations" \
 	test "$a" = "${sent:-x}"
+
+# ---- an upgrade across a change of the maps' layout ------------------------
+
+# The package of V2 as V3 with the test build of another layout as its
+# binary (build/tests/oldlayout: bpf/maps.h's NDPR_TEST_OLD_LAYOUT), made
+# without git history: its run finds pinned maps that are not its own
+# layout's, and migrates them under the link.
+repack_deb() { # deb, version, binary
+	local d=$WORK_DIR/repack sum
+	rm -rf "$d"
+	dpkg-deb -R "$1" "$d" && cp "$3" "$d/usr/sbin/ndpresponder" ||
+		die "cannot unpack $1"
+	sed -i "s/^Version: .*/Version: $2/" "$d/DEBIAN/control"
+	sum=$(cd "$d" && md5sum usr/sbin/ndpresponder)
+	sed -i "s|^[0-9a-f]*  usr/sbin/ndpresponder\$|$sum|" "$d/DEBIAN/md5sums"
+	DEB=$WORK_DIR/ndpresponder_$2_$(dpkg --print-architecture).deb
+	dpkg-deb --root-owner-group -b "$d" "$DEB" >/dev/null ||
+		die "cannot pack $DEB"
+}
+
+OLD_BIN=$OUT_DIR/tests/oldlayout/ndpresponder
+built -x "$OLD_BIN"
+V3=$V2+1
+repack_deb "$DEB2" "$V3" "$OLD_BIN"
+cp "$DEB" "$ROOT$STAGE/" || die "cannot stage $DEB"
+CAP=$WORK_DIR/flood-layout.pcap
+capture_start "$NS_ROUTER" "$ROUTER_PORT" "$CAP" 120 -B 65536 -s 128
+flood_start "$CAP.flood" 1 "$N_FLOOD" "$RATE" "$TARGET"
+sleep 0.5
+dpkg_ok "dpkg -i $(basename "$DEB") (maps of another layout)" \
+	-i "$STAGE/$(basename "$DEB")"
+bg_stop "$RUN_PID" KILL 5
+unit_start "$WORK_DIR/run-v3.log"
+check "across the layout change, the new binary adopts the responder" \
+	wait_until 10 adopted
+check "with the unit's capabilities it migrated the maps, and says so" \
+	log_has "$RUN_LOG" "migrated maps of another layout: .*; counters restart at 0"
+check "it serves" wait_until 5 run_ready "$RUN_PID"
+sleep 1
+flood_stop "$CAP.flood"
+read -r sent _ <"$CAP.flood"
+check "the capture caught up" wait_until 30 capture_has_all "$CAP" "${sent:-1}"
+check "tcpdump lost nothing" capture_end "$CAP"
+check_summary "upgrade across the layout change over the flood: every solicitation answered once" \
+	flood_answered
+check "after it, $TARGET answered" ndisc_answers "$TARGET" "$HOST_MAC"
 
 # ---- stop, remove, purge ---------------------------------------------------
 

@@ -64,6 +64,16 @@ flood_caught_up() { # file, answered at the start
 	return $ret
 }
 
+# The flood's capture holds an answer for each of SENT solicitations: how
+# a flood across a migration, which restarts the counters, is caught up.
+capture_has_all() { # file, sent
+	local na
+	na=$("$TEST_TOOL" pcap "$1" "$FLOOD_SEQ_NET" |
+		awk '$1 == "NA" { n++ } END { print n + 0 }')
+	WHY="the capture holds $na NAs for $2 solicitations"
+	[ "$na" -ge "$2" ]
+}
+
 # Whether tcpdump wrote every packet its filter took: one it had not
 # read when stopped is lost without a "dropped" count.
 capture_all_written() { # file
