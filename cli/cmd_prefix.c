@@ -12,6 +12,7 @@
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
+#include "migrate.h"
 #include "pins.h"
 #include "print.h"
 #include "sync_plan.h"
@@ -594,7 +595,8 @@ static int prefix_verb_run(const struct prefix_verb *v, struct prefix_args *a)
 	if (ret)
 		return ret;
 	if (v->changes) {
-		ret = pin_lock(&pd);
+		/* Never into the maps a migration cut short left behind. */
+		ret = pin_lock(&pd) ?: migrate_recover(&pd, a->ifname);
 		if (ret)
 			goto out;
 	}

@@ -900,7 +900,9 @@ int responder_detach(const char *ifname)
 		ret = -ENOENT;
 		goto out;
 	}
-	ret = pin_lock(&pd);
+	/* A migration cut short is finished first: the link is ours by the
+	 * pinned ndpr_counters its program uses. */
+	ret = pin_lock(&pd) ?: migrate_recover(&pd, ifname);
 	if (ret)
 		goto out;
 	if (!maps_open_quiet(&pd, &m))

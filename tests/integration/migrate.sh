@@ -244,6 +244,31 @@ check "the sweep killed it after a temporary pin, the swap and a rename" \
 	eval '[[ $kills == *"BPF_OBJ_PIN"*"BPF_LINK_UPDATE"*"rename"* ]]'
 ok detach "$UPLINK"
 
+# Around the swap, the next command is prefix add or detach instead: the
+# entry it adds reaches the program, the detach leaves nothing.
+swap=$(tr ';' '\n' <<<"$kills" | grep -n BPF_LINK_UPDATE | cut -d: -f1)
+swap=$((CALLS - SWEEP + ${swap:-1} - 1))
+bad=
+for n in $(seq $((swap - 2)) $((swap + 14))); do
+	for next in prefix detach; do
+		old_attach 3 || { bad+="#$n: the old build's attach failed; "; continue; }
+		v=$(ndpr_kill_after "$n" "$WORK_DIR/kill.log" attach "$UPLINK")
+		if [ "$next" = prefix ]; then
+			run prefix add "$UPLINK" 2001:db8:1::4243
+			[ "$RC" = 0 ] && [[ $(pin_names) != *ndpr_*-* ]] &&
+				ndisc_answers 2001:db8:1::4243 "$HOST_MAC" ||
+				bad+="#$n ($v): prefix add: exit $RC $ERR, $WHY, pins $(pin_names); "
+		fi
+		run detach "$UPLINK"
+		[ "$RC" = 0 ] && [ ! -e "$(host_pin_dir)" ] &&
+			[ "$(xdp_mode "$NS_HOST" "$UPLINK")" = none ] ||
+			bad+="#$n ($v): $next then detach: exit $RC $ERR, XDP $(xdp_mode "$NS_HOST" "$UPLINK"); "
+	done
+done
+WHY=$bad
+check "killed around the swap, then prefix add (the entry answered) or detach (nothing left)" \
+	test -z "$bad"
+
 # ---- a layout this version cannot read ------------------------------------
 echo "-- a pinned ndpr_origins of a value size this version cannot read"
 ok attach "$UPLINK" "$PREFIX"
