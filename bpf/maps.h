@@ -18,13 +18,13 @@
  * build's control plane reads them as this version's.
  */
 #ifdef NDPR_TEST_OLD_LAYOUT
-#define NDPR_EMPTY_FLAGS    0
-#define NDPR_COUNTERS_MAX   2
-#define NDPR_GUARDS_MAX	    (4 * NDPR_MAX_GUARDS)
+#define NDPR_EMPTY_FLAGS  0
+#define NDPR_COUNTERS_MAX 2
+#define NDPR_GUARDS_MAX	  (4 * NDPR_MAX_GUARDS)
 #else
-#define NDPR_EMPTY_FLAGS    BPF_F_MMAPABLE
-#define NDPR_COUNTERS_MAX   1
-#define NDPR_GUARDS_MAX	    NDPR_MAX_GUARDS
+#define NDPR_EMPTY_FLAGS  BPF_F_MMAPABLE
+#define NDPR_COUNTERS_MAX 1
+#define NDPR_GUARDS_MAX	  NDPR_MAX_GUARDS
 #endif
 
 /* /128 entries, exact match: looked up first, being the longest match. */
