@@ -163,7 +163,7 @@ static void applied(struct docker_follow *f, const char *name, int ret,
 /*
  * One network's change into the maps: its whole set (whole, after a
  * resync), or the keys it gained and lost since (an event's cost,
- * whatever the size of the network, each address said). Guarded first
+ * whatever the size of the network); each address added is said. Guarded first
  * (the same rules as static entries; removals need none); docker.c
  * announces.
  */
@@ -186,7 +186,7 @@ static int change(struct docker_follow *f, uint16_t origin, const char *net,
 		ret = maps_origin_set(&f->maps, origin, name);
 	if (!ret && whole)
 		ret = maps_prefix_sync(&f->maps, f->ifname, whole, origin, &res,
-				       NULL);
+				       &added);
 	else if (!ret)
 		ret = maps_prefix_apply(&f->maps, f->ifname, add, del, origin,
 					&res, &added, &removed);
