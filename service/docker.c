@@ -448,15 +448,26 @@ static void readable(struct docker *d, struct docker_net *n)
 	n->bad = false;
 }
 
+/* Whether an inspection of id is waiting or in flight. */
+static bool inspecting(struct docker *d, const char *id)
+{
+	for (unsigned int i = 0; i < d->njobs; i++)
+		if (!strcmp(d->jobs[(d->job_head + i) % DOCKER_JOBS].id, id))
+			return true;
+	return in_flight(d, id) != NULL;
+}
+
 /* The entries not announced yet of net i (of container id, if given),
- * queued for announcing: only once their container runs. */
+ * queued for announcing: only once their container runs. A resync's
+ * (no id) leaves those with an inspection coming to it: a container
+ * caught between its connect and its start is announced at its start. */
 static void queue_announce(struct docker *d, int i, const char *id)
 {
 	for (size_t k = 0; k < d->tab.n; k++) {
 		struct docker_ent *e = &d->tab.v[k];
 
 		if (e->announced || (i >= 0 && e->net != i) ||
-		    (id && strcmp(e->id, id)))
+		    (id && strcmp(e->id, id)) || (!id && inspecting(d, e->id)))
 			continue;
 		e->announced = true;
 		prefix_set_add(&d->to_announce, &e->p);

@@ -9,15 +9,19 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "docker_follow.h"
+#include "docker_http.h"
 #include "guards.h"
 #include "log.h"
+#include "netlink.h"
 
-#define ORIGIN_PREFIX "docker:"
-#define ORIGIN_KEEP   39 /* characters of a long name kept readable */
+#define ORIGIN_PREFIX	"docker:"
+#define ORIGIN_KEEP	39 /* characters of a long name kept readable */
+#define CAND_MAX_AGE_MS 1000
 
 /* "docker:NAME", or "docker:START~HASH" for a name that does not fit;
  * Docker's names are [a-zA-Z0-9][a-zA-Z0-9_.-]*, so never NAME. */
@@ -128,6 +132,42 @@ static int guard_coming(struct docker_follow *f, const char *net,
 			   &(struct unguarded){ f, addrs, net });
 }
 
+static void cand_add(const struct in6_addr *a, int kind, void *arg)
+{
+	struct prefix p = { .addr = *a, .len = 128 };
+
+	prefix_set_add(arg, &p); /* out of memory: every add refreshes */
+}
+
+/* Whether one of add may be a guard: it is one of the uplink's own
+ * addresses or gateways, as read at most CAND_MAX_AGE_MS ago (guard_follow
+ * refreshes the guards as often, so a guard newer than that is in the maps
+ * as soon as anything answers it), or they could not be read. */
+static bool may_be_guarded(struct docker_follow *f,
+			   const struct prefix_set *add)
+{
+	uint64_t now = http_now_ms();
+	struct ndpr_state st;
+
+	if (!f->cand_at || now - f->cand_at >= CAND_MAX_AGE_MS) {
+		f->cand.n = 0;
+		f->cand_at = 0;
+		if (maps_state_read(&f->maps, &st) ||
+		    nl_uplink_guards(f->ifindex,
+				     st.config.flags & NDPR_CFG_GUARD_OWN,
+				     st.config.flags & NDPR_CFG_GUARD_GATEWAY,
+				     cand_add, &f->cand))
+			return true;
+		prefix_set_sort(&f->cand);
+		f->cand_at = now;
+	}
+	for (size_t i = 0; i < add->n; i++)
+		if (bsearch(&add->v[i], f->cand.v, f->cand.n,
+			    sizeof(*f->cand.v), prefix_cmp))
+			return true;
+	return false;
+}
+
 /* One line per address: what run did, when (the benchmark's clock). */
 static void log_each(struct docker_follow *f, const char *name,
 		     const struct prefix_set *s, const char *what)
@@ -181,7 +221,9 @@ static int change(struct docker_follow *f, uint16_t origin, const char *net,
 	ret = pin_lock(f->pd);
 	if (ret)
 		return ret;
-	ret = whole || add->n ? guard_coming(f, net, coming) : 0;
+	ret = whole || (add->n && may_be_guarded(f, add)) ?
+		      guard_coming(f, net, coming) :
+		      0;
 	if (!ret && whole)
 		ret = maps_origin_set(&f->maps, origin, name);
 	if (!ret && whole)
@@ -334,5 +376,6 @@ void docker_follow_stop(struct docker_follow *f, bool forget)
 	if (f->n)
 		docker_free(&f->docker);
 	announcer_close(&f->ann);
+	prefix_set_free(&f->cand);
 	maps_close(&f->maps);
 }

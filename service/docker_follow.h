@@ -27,6 +27,12 @@ struct docker_follow {
 	struct docker docker;
 	struct in6_addr guarded[64]; /* refused as guarded, logged once */
 	unsigned int nguarded;
+	/* The uplink's own addresses and gateways, answered or not, as of
+	 * at (CLOCK_MONOTONIC ms): an event's address that is none of them
+	 * needs no refresh of the guards, whose dump reads every address
+	 * and route of the host (a veth per container). */
+	struct prefix_set cand;
+	uint64_t cand_at;
 	struct metrics_docker stats; /* what apply did, for the metrics */
 };
 
