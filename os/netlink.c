@@ -488,7 +488,51 @@ int nl_watch_open(void)
 	return fd;
 }
 
-int nl_watch_drain(int fd)
+/* The interface a route message names with RTA_OIF, 0 if none. */
+static int route_oif(const struct nlmsghdr *h)
+{
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*rt));
+	const struct rtattr *a = RTM_RTA(rt);
+	int oif;
+
+	for (; len > 0 && RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type != RTA_OIF || RTA_PAYLOAD(a) < sizeof(oif))
+			continue;
+		memcpy(&oif, RTA_DATA(a), sizeof(oif));
+		return oif;
+	}
+	return 0;
+}
+
+/* Whether the n octets of messages in buf may change ifindex's guards. */
+static bool msgs_touch(const char *buf, ssize_t n, int ifindex)
+{
+	int len = (int)n;
+
+	for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len);
+	     h = NLMSG_NEXT(h, len)) {
+		if ((h->nlmsg_type == RTM_NEWADDR ||
+		     h->nlmsg_type == RTM_DELADDR) &&
+		    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg))) {
+			const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+
+			if ((int)ifa->ifa_index != ifindex)
+				continue;
+		} else if ((h->nlmsg_type == RTM_NEWROUTE ||
+			    h->nlmsg_type == RTM_DELROUTE) &&
+			   h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg))) {
+			int oif = route_oif(h);
+
+			if (oif && oif != ifindex)
+				continue;
+		}
+		return true;
+	}
+	return false;
+}
+
+int nl_watch_drain(int fd, int ifindex)
 {
 	char buf[8192];
 	int changed = 0;
@@ -497,10 +541,13 @@ int nl_watch_drain(int fd)
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 
 		/* ENOBUFS: events were lost, so something changed. */
-		if (n > 0 || (n < 0 && errno == ENOBUFS)) {
+		if ((n > 0 && (!ifindex || msgs_touch(buf, n, ifindex))) ||
+		    (n < 0 && errno == ENOBUFS)) {
 			changed = 1;
 			continue;
 		}
+		if (n > 0)
+			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
 		return n < 0 && errno != EAGAIN ? -errno : changed;

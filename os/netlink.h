@@ -56,7 +56,9 @@ int nl_uplink_guards(int ifindex, bool own, bool gateways, nl_guard_fn fn,
  * negative errno. */
 int nl_watch_open(void);
 /* Reads all that is queued: 1 if anything changed (or events were lost),
- * 0 if nothing did, a negative errno. */
-int nl_watch_drain(int fd);
+ * 0 if nothing did, a negative errno. With ifindex, only what may change
+ * its addresses or gateways counts: an address of it, a route out of it
+ * or of no single interface (not a container's veth coming and going). */
+int nl_watch_drain(int fd, int ifindex);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include "guard_follow.h"
 #include "guards.h"
@@ -23,6 +24,8 @@ void guard_follow_init(struct guard_follow *g, struct pin_dir *pd,
 
 int guard_follow_start(struct guard_follow *g)
 {
+	/* 0 (every event counts) should the name not resolve. */
+	g->ifindex = (int)if_nametoindex(g->ifname);
 	g->nl_fd = nl_watch_open();
 	if (g->nl_fd < 0) {
 		slog(g->log, SLOG_ERROR,
@@ -70,7 +73,7 @@ void guard_follow_tick(struct guard_follow *g)
 	struct ndpr_maps m = NDPR_MAPS_INIT;
 	size_t n;
 
-	if (g->nl_fd >= 0 && nl_watch_drain(g->nl_fd) != 0)
+	if (g->nl_fd >= 0 && nl_watch_drain(g->nl_fd, g->ifindex) != 0)
 		g->dirty = true;
 	if (++g->ticks % GUARD_RESYNC_TICKS == 0)
 		g->dirty = true;

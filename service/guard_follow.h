@@ -16,7 +16,8 @@ struct guard_follow {
 	struct pin_dir *pd;
 	const char *ifname;
 	const struct slog *log;
-	int nl_fd; /* address and route events */
+	int nl_fd;   /* address and route events */
+	int ifindex; /* the uplink's, whose events count */
 	bool dirty;
 	unsigned int ticks;
 };
