@@ -32,13 +32,19 @@ static int grow(struct docker_ent **v, size_t n, size_t *cap)
 	return 0;
 }
 
-struct docker_ent *docker_table_find(struct docker_table *t, int net,
+static const struct docker_ent *find(const struct docker_table *t, int net,
 				     const char *id)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].net == net && !strcmp(t->v[i].id, id))
 			return &t->v[i];
 	return NULL;
+}
+
+struct docker_ent *docker_table_find(struct docker_table *t, int net,
+				     const char *id)
+{
+	return (struct docker_ent *)find(t, net, id);
 }
 
 /* A new entry at the end of v (n, cap its count and size). */
@@ -172,6 +178,48 @@ int docker_table_resync(struct docker_table *t, int net,
 		}
 	}
 	return 0;
+}
+
+/* Whether a reply's entry other than k gives out k's address. */
+static bool listed_twice(const struct prefix_set *addrs, size_t k)
+{
+	for (size_t i = 0; i < addrs->n; i++)
+		if (i != k && !memcmp(&addrs->v[i].addr, &addrs->v[k].addr,
+				      sizeof(addrs->v[k].addr)))
+			return true;
+	return false;
+}
+
+static enum docker_early early_one(const struct docker_table *t, int net,
+				   const struct prefix_set *addrs,
+				   const struct docker_ids *ids, uint64_t since,
+				   const char *id, struct prefix *addr)
+{
+	size_t k;
+
+	if (find(t, net, id))
+		return DOCKER_EARLY_KNOWN;
+	if (gone_since(t, net, id, since))
+		return DOCKER_EARLY_GONE;
+	for (k = 0; k < ids->n && strcmp(ids->v[k], id); k++)
+		;
+	if (k == ids->n)
+		return DOCKER_EARLY_UNLISTED;
+	*addr = addrs->v[k];
+	if (listed_twice(addrs, k) || docker_table_has(t, net, &addr->addr))
+		return DOCKER_EARLY_TAKEN;
+	return DOCKER_EARLY_TAKE;
+}
+
+void docker_table_early(const struct docker_table *t, int net,
+			const struct prefix_set *addrs,
+			const struct docker_ids *ids, uint64_t since,
+			const char *const *waiting, size_t n,
+			enum docker_early *verdict, struct prefix *addr)
+{
+	for (size_t i = 0; i < n; i++)
+		verdict[i] = early_one(t, net, addrs, ids, since, waiting[i],
+				       &addr[i]);
 }
 
 bool docker_table_has(const struct docker_table *t, int net,

@@ -66,6 +66,30 @@ int docker_table_resync(struct docker_table *t, int net,
 bool docker_table_has(const struct docker_table *t, int net,
 		      const struct in6_addr *a);
 
+/* What an early read (a network's reply, before a container's inspection
+ * answers) may do for one waiting container. */
+enum docker_early {
+	DOCKER_EARLY_UNLISTED, /* not in the reply: the next read may list it */
+	DOCKER_EARLY_TAKE,     /* its address: to be checked and set */
+	DOCKER_EARLY_KNOWN,    /* already in the table: not the read's to say */
+	DOCKER_EARLY_GONE,     /* removed since the read began */
+	DOCKER_EARLY_TAKEN,    /* another container has that address */
+};
+
+/*
+ * For each of the n waiting containers, what net's reply (addrs and ids in
+ * step), taken when the generation was since, says of it: verdict[i], and
+ * in addr[i] its address when TAKE or TAKEN. Only an exact ID is served;
+ * an address the reply also gives another container, or that another
+ * container of the table holds on net, is TAKEN: which is right is the
+ * inspection's to say.
+ */
+void docker_table_early(const struct docker_table *t, int net,
+			const struct prefix_set *addrs,
+			const struct docker_ids *ids, uint64_t since,
+			const char *const *waiting, size_t n,
+			enum docker_early *verdict, struct prefix *addr);
+
 /* net's addresses, into out. */
 int docker_table_addrs(const struct docker_table *t, int net,
 		       struct prefix_set *out);

@@ -12,7 +12,7 @@ bin=${OUTPUT:-build}/tests
 out=$bin/logs
 mkdir -p "$out"
 
-UNIT_TESTS="test_announce test_docker test_doctor_fw test_events test_guards
+UNIT_TESTS="test_announce test_docker test_docker_early test_doctor_fw test_events test_guards
 	test_kernel test_log test_prefix test_metrics test_print test_route
 	test_rx_vlan test_sync_plan test_xdp"
 # The test bed first: when it fails, so do the others.
