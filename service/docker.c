@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Docker mode's state machines: the event stream (with its own backoff),
- * one request at a time (a network's resync, or /_ping while the API does
- * not answer), the containers' inspections (DOCKER_INSPECTS at once: each
- * may wait for its container's start), and their timers. Nothing here
- * blocks. Inspections are what makes a new container answered; a resync
- * merely repairs.
+ * one request at a time (a network's resync, an early read for connects
+ * whose inspections wait, or /_ping while the API does not answer), the
+ * containers' inspections (DOCKER_INSPECTS at once: each may wait for its
+ * container's start), and their timers. Nothing here blocks. Inspections
+ * are what makes a new container answered, an early read what makes it
+ * answered before Docker's start ends; a resync merely repairs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -111,6 +112,11 @@ static void log_stats(const struct docker *d)
 		     "Docker: %llu events, %llu containers inspected, %llu "
 		     "inspections dropped for a resync (over %u waiting)",
 		     s->events, s->inspects, s->jobs_dropped, DOCKER_JOBS);
+	if (s->early_reads)
+		slog(d->log, SLOG_INFO,
+		     "Docker: %llu early reads of a network for connects "
+		     "whose inspection waited, %llu addresses taken from them",
+		     s->early_reads, s->early_adds);
 	if (!(s->long_lines | s->big_replies | s->many_containers |
 	      s->bad_replies | s->bad_addrs))
 		return;
@@ -178,11 +184,23 @@ static struct docker_job *in_flight(struct docker *d, const char *id)
 	return NULL;
 }
 
-/* Queues an inspection of id, merged with one already waiting. A full
- * queue falls back on resyncing every network. */
-static void job_add(struct docker *d, const char *id, bool start, bool leave)
+/* A connect to the networks early (bits) waits for an early read from
+ * DOCKER_EARLY_MS on, unless its inspection answers first. */
+static void early_mark(struct docker_job *j, uint32_t early)
+{
+	if (early && !j->early)
+		j->early_at = http_now_ms() + DOCKER_EARLY_MS;
+	j->early |= early;
+}
+
+/* Queues an inspection of id, merged with one already waiting; a connect
+ * to followed network net (-1: none, or not a connect) may be served
+ * early. A full queue falls back on resyncing every network. */
+static void job_add(struct docker *d, const char *id, bool start, bool leave,
+		    int net)
 {
 	struct docker_job *j = in_flight(d, id);
+	uint32_t early = net >= 0 ? 1u << net : 0;
 
 	/* The one in flight answers after this event: it announces. */
 	if (start && j && !j->leave) {
@@ -194,6 +212,7 @@ static void job_add(struct docker *d, const char *id, bool start, bool leave)
 		if (!strcmp(j->id, id)) {
 			j->start |= start;
 			j->leave &= leave;
+			early_mark(j, early);
 			return;
 		}
 	}
@@ -206,6 +225,8 @@ static void job_add(struct docker *d, const char *id, bool start, bool leave)
 	snprintf(j->id, sizeof(j->id), "%s", id);
 	j->start = start;
 	j->leave = leave;
+	j->early = 0;
+	early_mark(j, early);
 }
 
 /* A job's container is gone: its waiting inspection is moot. */
@@ -244,13 +265,13 @@ static void on_line(void *ctx, const char *line, size_t len)
 		/* Docker names the network: others are none of ours. The
 		 * container's own inspection gives its address (README). */
 		if (net >= 0 || !ev.net[0])
-			job_add(d, ev.id, ev.start, false);
+			job_add(d, ev.id, ev.start, false, ev.start ? -1 : net);
 		break;
 	case DOCKER_EV_LEAVE:
 		if (net >= 0)
 			docker_table_del(&d->tab, net, ev.id);
 		else if (!ev.net[0])
-			job_add(d, ev.id, false, true);
+			job_add(d, ev.id, false, true, -1);
 		break;
 	case DOCKER_EV_GONE:
 		job_cancel(d, ev.id);
@@ -585,17 +606,24 @@ static bool in_subnets(struct docker *d, struct docker_net *n,
 	return false;
 }
 
+/* The network's IPv6 subnets, from its reply. */
+static void net_subnets(struct docker *d, struct docker_net *n)
+{
+	int ret = docker_net_subnets(d->req.body, d->req.body_len, n->subnets,
+				     DOCKER_SUBNETS);
+
+	n->nsubnets = ret > 0 ? ret : 0;
+	n->subnets_known = true;
+}
+
 /* The network's subnets from its reply, and its addresses kept to those
  * inside them (addrs and ids in step). */
 static void keep_in_subnets(struct docker *d, struct docker_net *n,
 			    struct prefix_set *addrs, struct docker_ids *ids)
 {
 	size_t k = 0;
-	int ret = docker_net_subnets(d->req.body, d->req.body_len, n->subnets,
-				     DOCKER_SUBNETS);
 
-	n->nsubnets = ret > 0 ? ret : 0;
-	n->subnets_known = true;
+	net_subnets(d, n);
 	for (size_t i = 0; i < addrs->n; i++) {
 		if (!in_subnets(d, n, &addrs->v[i]))
 			continue;
@@ -716,6 +744,117 @@ static void ctr_reply(struct docker *d, const struct docker_ins *in)
 	ctr_apply(d, j, addrs, has, running);
 }
 
+/* ---- Early reads: a connect's address before its inspection answers. */
+
+/* Job k: of those in flight (k < DOCKER_INSPECTS), then of those queued;
+ * NULL for a free slot, a cancelled job or one that only removes. */
+static struct docker_job *job_at(const struct docker *d, unsigned int k)
+{
+	const struct docker_job *j;
+
+	if (k < DOCKER_INSPECTS)
+		j = d->ins[k].conn.fd >= 0 ? &d->ins[k].job : NULL;
+	else
+		j = &d->jobs[(d->job_head + k - DOCKER_INSPECTS) % DOCKER_JOBS];
+	return j && j->id[0] && !j->leave ? (struct docker_job *)j : NULL;
+}
+
+/* When the first connect waiting for an early read is due (0: none), and
+ * its network in net. */
+static uint64_t early_first(const struct docker *d, int *net)
+{
+	uint64_t t = 0;
+
+	for (unsigned int k = 0; k < DOCKER_INSPECTS + d->njobs; k++) {
+		const struct docker_job *j = job_at(d, k);
+
+		if (j && j->early && (!t || j->early_at < t)) {
+			t = j->early_at;
+			*net = __builtin_ctz(j->early);
+		}
+	}
+	return t;
+}
+
+/* What the early read did for one waiting container: an address set (not
+ * announced: that waits for its start), or refused with a line, or nothing
+ * yet. */
+static void early_take(struct docker *d, struct docker_net *n,
+		       struct docker_job *j, enum docker_early v,
+		       const struct prefix *a)
+{
+	struct refuse_ctx ctx = { d, n };
+	char txt[INET6_ADDRSTRLEN];
+	int i = (int)(n - d->nets);
+	bool changed;
+
+	if (v == DOCKER_EARLY_UNLISTED)
+		return; /* the next read may list it */
+	j->early &= ~(1u << i);
+	if (v == DOCKER_EARLY_TAKEN) {
+		inet_ntop(AF_INET6, &a->addr, txt, sizeof(txt));
+		on_refused(&ctx, txt, "another container's address");
+	} else if (v == DOCKER_EARLY_TAKE && in_subnets(d, n, a)) {
+		if (docker_table_set(&d->tab, i, j->id, a, &changed))
+			n->dirty = true;
+		else
+			d->stats.early_adds++;
+	}
+}
+
+/*
+ * An early read's reply: the addresses of the containers waiting on this
+ * network, by an inspection's rules (the exact Id, an address a static
+ * entry could be, inside the network's subnets) and one more, as the list
+ * is not the container's own word: an address the reply or the table also
+ * gives another container is refused. The others' addresses are left to
+ * the resync, refusals included.
+ */
+static void early_reply(struct docker *d, struct docker_net *n)
+{
+	enum docker_early verdict[DOCKER_EARLY_MAX];
+	struct docker_job *jobs[DOCKER_EARLY_MAX];
+	const char *waiting[DOCKER_EARLY_MAX];
+	struct prefix addr[DOCKER_EARLY_MAX];
+	struct prefix_set addrs = {};
+	struct docker_ids ids = {};
+	int i = (int)(n - d->nets);
+	size_t nw = 0;
+	char why[160];
+	int ret;
+
+	if (d->req.status == 404)
+		return; /* a resync says it */
+	if (d->req.status != 200) {
+		snprintf(why, sizeof(why), "HTTP %d", d->req.status);
+		reply_refused(d, n, -EPROTO, why);
+		return;
+	}
+	ret = docker_net_decode(d->req.body ? d->req.body : "", d->req.body_len,
+				&addrs, &ids, NULL, NULL, why, sizeof(why));
+	if (ret) {
+		reply_refused(d, n, ret, why);
+		return;
+	}
+	readable(d, n);
+	net_subnets(d, n);
+	for (unsigned int k = 0;
+	     k < DOCKER_INSPECTS + d->njobs && nw < DOCKER_EARLY_MAX; k++) {
+		struct docker_job *j = job_at(d, k);
+
+		if (j && (j->early & (1u << i))) {
+			jobs[nw] = j;
+			waiting[nw++] = j->id;
+		}
+	}
+	docker_table_early(&d->tab, i, &addrs, &ids, d->req_gen, waiting, nw,
+			   verdict, addr);
+	for (size_t k = 0; k < nw; k++)
+		early_take(d, n, jobs[k], verdict[k], &addr[k]);
+	prefix_set_free(&addrs);
+	docker_ids_free(&ids);
+}
+
 /* pre, then name with all but RFC 3986's unreserved characters
  * percent-encoded, then post. */
 static int api_path(const char *pre, const char *name, const char *post,
@@ -803,6 +942,7 @@ static void req_start(struct docker *d, uint64_t now)
 {
 	char path[400];
 	int i, ret;
+	bool early = false;
 
 	if (!d->api_up) {
 		if (now < d->next_ping)
@@ -814,9 +954,20 @@ static void req_start(struct docker *d, uint64_t now)
 		return;
 	}
 	i = next_read(d);
-	if (i < 0)
+	/* A resync serves the waiting connects too; else an early read, all
+	 * that wait served by it, no sooner than DOCKER_EARLY_EVERY_MS after
+	 * the last: its cost is bounded by time, not by events. */
+	if (i < 0 && early_first(d, &i) > now)
 		return;
+	if (i < 0 || (!d->nets[i].dirty && now < d->early_next))
+		return;
+	early = !d->nets[i].dirty;
+	if (early) {
+		d->early_next = now + DOCKER_EARLY_EVERY_MS;
+		d->stats.early_reads++;
+	}
 	d->req_net = i;
+	d->req_early = early;
 	d->req_gen = d->tab.gen;
 	d->tab.recording = true;
 	/* An event during the read asks for another. */
@@ -845,6 +996,8 @@ static void req_end(struct docker *d, int ret)
 		reply_refused(d, n, ret, "over the size cap");
 	} else if (ret < 0) {
 		api_down(d, n->name, errstr(ret)); /* its return resyncs */
+	} else if (d->req_early) {
+		early_reply(d, n);
 	} else {
 		net_reply(d, n);
 	}
@@ -884,13 +1037,16 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 /* The next moment docker_process has something to do, 0 for none. */
 static uint64_t next_due(const struct docker *d)
 {
-	uint64_t t = d->req.fd >= 0 ? d->req.deadline : 0;
+	uint64_t t = d->req.fd >= 0 ? d->req.deadline : 0, e;
+	int net;
 
 	t = earliest(t, d->ev.fd >= 0 ? d->ev.deadline : 0);
 	if (d->ev.fd < 0 && d->api_up)
 		t = earliest(t, d->ev_retry_at);
 	if (d->req.fd < 0)
 		t = earliest(t, d->api_up ? d->next_resync : d->next_ping);
+	if (d->req.fd < 0 && d->api_up && (e = early_first(d, &net)))
+		t = earliest(t, e > d->early_next ? e : d->early_next);
 	for (int i = 0; i < DOCKER_INSPECTS; i++) {
 		const struct http_conn *c = &d->ins[i].conn;
 

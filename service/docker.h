@@ -12,6 +12,15 @@
  * inspection of a running one), never at its connect: see README,
  * "Docker mode", for why.
  *
+ * Docker 20.10 answers the inspection of a container being started only
+ * once its start ends, seconds after its connect under load; the network's
+ * own list has the address at the connect. So a connect whose inspection
+ * has not answered within DOCKER_EARLY_MS is served by an early read of
+ * its network: one for every connect then waiting (at most one in flight,
+ * one every DOCKER_EARLY_EVERY_MS), of which only the waiting containers'
+ * addresses are taken, never announced; their inspections still confirm
+ * or remove them. The cost is bounded per time, not per event.
+ *
  * All I/O is non-blocking and driven by the service's poll loop
  * (docker_pollfds, docker_timeout_ms, docker_process): a hung or frozen
  * engine never delays the service's signals, reloads or events. At most
@@ -39,6 +48,13 @@
 #define DOCKER_REFUSED_LOG 1024 /* refused addresses remembered */
 #define DOCKER_JOBS	   4096 /* containers waiting for inspection */
 
+/* A connect whose inspection has not answered DOCKER_EARLY_MS after it
+ * waits for an early read; one starts at most every DOCKER_EARLY_EVERY_MS
+ * (from the start of the last) and serves up to DOCKER_EARLY_MAX of them. */
+#define DOCKER_EARLY_MS	      250
+#define DOCKER_EARLY_EVERY_MS 500
+#define DOCKER_EARLY_MAX      256
+
 /* Called with the complete set of a network's addresses (as /128s). */
 typedef int (*docker_apply_fn)(void *ctx, uint16_t origin, const char *net,
 			       struct prefix_set *addrs);
@@ -56,6 +72,10 @@ struct docker_job {
 	bool start; /* it started: announce what it has */
 	bool leave; /* only removals (Podman's disconnect): a late reply
 		     * must not add back what a die event removed */
+	/* The networks (bits) whose connects wait for an early read, and
+	 * from when one may serve them. */
+	uint32_t early;
+	uint64_t early_at;
 };
 
 /* An inspection in flight. */
@@ -84,6 +104,7 @@ struct docker_stats {
 	unsigned long long long_lines, big_replies, many_containers;
 	unsigned long long bad_replies, bad_addrs, stream_failures;
 	unsigned long long events, inspects, jobs_dropped;
+	unsigned long long early_reads, early_adds;
 };
 
 struct docker {
@@ -92,6 +113,8 @@ struct docker {
 	int nnets;
 	struct http_conn req; /* a /networks or /_ping request */
 	int req_net;	      /* its network, or REQ_PING */
+	bool req_early;	      /* an early read, not a resync */
+	uint64_t early_next;  /* no early read starts before */
 	uint64_t req_gen;     /* the table's generation when a read began */
 	/* Inspections in flight: each may wait for its container's start to
 	 * end (Docker holds the container's lock), and must not hold the
