@@ -18,6 +18,12 @@
 #    multicast, link-local, unspecified, are refused, one on a network
 #    not followed is not taken; run answers all along, and a valid
 #    inspection (the control) is listed, then gone at its die event;
+#  - an early read (the network's list, for a connect whose inspection is
+#    slow): the waiting container's address listed before its inspection
+#    answers, not announced, one read for three connects, removed by an
+#    inspection that does not list it or a die; a reply that is not a
+#    network, another container's address, one outside the subnet,
+#    another container's Id, multicast, link-local: nothing added;
 #  - an event stream that never sends a newline: dropped at the cap, RSS
 #    of run bounded;
 #  - an events endpoint that fails at once: reconnects back off (counted
@@ -325,6 +331,160 @@ printf '{"Type":"container","Action":"die","Actor":{"ID":"%s"}}\n' "$CID" \
 check "inspection: and gone at its die event" wait_until 2 \
 	listed_set "$A1" "$A2"
 
+# ---- an early read: the network's list before a slow inspection ------------
+
+# Docker answers the inspection of a container being started only once its
+# start ends (fake-docker's "slow": 2 s); a connect whose inspection has not
+# answered within 250 ms is served by one read of its network for all that
+# wait, of which only the waiting containers' addresses are taken, by an
+# inspection's rules, and never announced. Each case has containers of its
+# own, so that a slow inspection of one never answers inside another.
+ecid() { # n (< 100): a container ID of its own, 64 characters
+	printf 'e%02d%061d' "$1" "$1"
+}
+
+# The network with c1 and c2 as before, and these containers.
+early_body() { # "ID IPv6Address"...
+	local p id a
+	{
+		printf '{"Name":"%s","Id":"abc","IPAM":{"Config":[{"Subnet":"%s"}]},"Containers":{"c1":{"IPv6Address":"%s/112"},"c2":{"IPv6Address":"%s/112"}' \
+			"$NET" "$SUBNET" "$A1" "$A2"
+		for p; do
+			read -r id a <<<"$p"
+			printf ',"%s":{"IPv6Address":"%s"}' "$id" "$a"
+		done
+		printf '}}'
+	} >"$FD/body.tmp" && mv "$FD/body.tmp" "$FD/body"
+}
+
+# Docker's connect events for the containers: run inspects each (slow).
+connect_of() { # container...
+	local c
+	for c; do
+		printf '{"Type":"network","Action":"connect","Actor":{"ID":"abc","Attributes":{"name":"%s","container":"%s"}}}\n' \
+			"$NET" "$c" >>"$FD/events.lines"
+	done
+}
+
+die_of() { # container
+	printf '{"Type":"container","Action":"die","Actor":{"ID":"%s"}}\n' \
+		"$1" >>"$FD/events.lines"
+}
+
+reads_since() { # connections to /networks before
+	WHY="$(($(conns networks) - $1)) reads of the network, expected 1"
+	[ "$(conns networks)" = $(($1 + 1)) ]
+}
+
+read_since() { # connections to /networks before
+	[ "$(conns networks)" -gt "$1" ]
+}
+
+# The 30 s resync would read the network inside a case: one first, then
+# the cases (some 20 s) fall between two.
+wait_until 32 read_since "$(conns networks)" ||
+	die "no resync of the network within 32 s"
+sleep 0.3
+
+mode containers slow
+E1=$(ecid 1)
+ctr_body @ID@ "$(on_net "$A9")"
+early_body "$E1 $A9/112"
+mark
+n0=$(conns networks)
+and_wait networks connect_of "$E1"
+check "early read: $A9 listed before its inspection answers" listed_set \
+	"$A1" "$A2" "$A9"
+check "early read: not announced by it" count_is "ANNOUNCE $A9/128" 0
+check "early read: one read of the network" reads_since "$n0"
+check "early read: the inspection confirms it, and announces it" \
+	wait_until 4 count_is "ANNOUNCE $A9/128" 1
+check "early read: still listed, added once" count_is \
+	"docker:$NET: $A9/128 added" 1
+die_of "$E1"
+check "early read: gone at its die event" wait_until 2 listed_set "$A1" "$A2"
+
+# Three connects at once: one read serves them all; an inspection that
+# does not list them removes them.
+E2=$(ecid 2) E3=$(ecid 3) E4=$(ecid 4)
+A4=2001:db8:1:0:d::4
+ctr_body @ID@ ""
+early_body "$E2 $A9/112" "$E3 $A3/112" "$E4 $A4/112"
+mark
+n0=$(conns networks)
+and_wait networks connect_of "$E2" "$E3" "$E4"
+check "early read, three connects: all listed" listed_set "$A1" "$A2" \
+	"$A9" "$A3" "$A4"
+check "early read, three connects: one read" reads_since "$n0"
+check "early read: inspections that do not list them remove them" \
+	wait_until 4 listed_set "$A1" "$A2"
+check "early read: none of them announced" count_is "ANNOUNCE" 0
+
+# A die before the inspection answers: gone, and not brought back by it.
+E5=$(ecid 5)
+ctr_body @ID@ "$(on_net "$A9")"
+early_body "$E5 $A9/112"
+mark
+and_wait networks connect_of "$E5"
+check "early read, then a die: listed first" listed_set "$A1" "$A2" "$A9"
+die_of "$E5"
+check "early read, then a die: gone at once" wait_until 1 listed_set \
+	"$A1" "$A2"
+sleep 2
+check "early read, then a die: the late inspection adds nothing" listed_set \
+	"$A1" "$A2"
+check "early read, then a die: nothing announced" count_is "ANNOUNCE" 0
+
+# Hostile early replies for a container of their own; its inspection (slow)
+# lists nothing, so what is listed before it answers is the early read's.
+EN=10
+# In the containers, @ID@ is the case's container, @ID-@ its ID less the
+# last character.
+bad_early() { # name, line re or "", "ID IPv6Address"... or - and a raw body
+	local name=$1 re=$2 id ct
+	shift 2
+	EN=$((EN + 1))
+	id=$(ecid "$EN")
+	mark
+	if [ "$1" = - ]; then
+		raw_body "$2"
+	else
+		ct=("${@//@ID-@/${id%?}}")
+		early_body "${ct[@]//@ID@/$id}"
+	fi
+	n0=$(conns networks)
+	and_wait networks connect_of "$id"
+	WHY="no read of the network after the connect"
+	check "early read, $name: the network read" read_since "$n0"
+	check "early read, $name: nothing added" listed_set "$A1" "$A2"
+	[ -z "$re" ] || check "early read, $name: refused, one line" \
+		count_is "$re" 1
+}
+
+ctr_body @ID@ ""
+bad_early "not a network" \
+	"Docker network $NET: reply refused \\(not a network with a Containers object\\)" \
+	- '{"Containers":[]}'
+bad_early "c1's address" \
+	"address \"$A1\" refused: another container's address" "@ID@ $A1/112"
+bad_early "an address the reply gives another container too" \
+	"address \"$A9\" refused: another container's address" \
+	"@ID@ $A9/112" "c8 $A9/112"
+bad_early "outside the network's subnet" \
+	"address \"2001:db8:98::9\" refused: outside the network's IPv6 subnets" \
+	"@ID@ 2001:db8:98::9/112"
+bad_early "another container's Id" "" "$(ecid 99) $A9/112"
+bad_early "an Id the one asked begins with" "" "@ID-@ $A9/112"
+bad_early "multicast" "" "@ID@ ff02::9/112"
+bad_early "link-local" "" "@ID@ fe80::9/64"
+sleep 2 # the last inspections answer
+check "early reads: nothing added by the inspections either" listed_set \
+	"$A1" "$A2"
+mode containers ok
+net_body "$A1/112" "$A2/112"
+poke_and_wait
+check "early reads: readable again, read whole" listed_set "$A1" "$A2"
+
 # ---- a huge reply -------------------------------------------------------------
 
 mark
@@ -402,6 +562,6 @@ WHY="exit status $(bg_status "$rc" 2); log: $(tail -n 3 "$RUNLOG" | oneline)"
 check "hung API: SIGTERM: run exits 0 within 2 s" test "$rc" = 0
 check "hung API: detached" test "$(xdp_mode "$NS_HOST" "$UPLINK")" = none
 check "refusals summed up at exit" log_has "$RUNLOG" \
-	"Docker: refused [1-9][0-9]* event lines .* 2 replies over .* 17 malformed replies, 26 invalid"
+	"Docker: refused [1-9][0-9]* event lines .* 2 replies over .* 18 malformed replies, 29 invalid"
 
 finish

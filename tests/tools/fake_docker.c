@@ -13,8 +13,9 @@
  *                 DIR/events.lines as they are appended), nonewline
  *                 (endless chunks without a newline), hang, fail, close
  *   DIR/containers  /containers/ID/json: ok (DIR/ctr.body, each "@ID@" in
- *                 it replaced by the ID asked), huge, hang, fail, close,
- *                 404 (default)
+ *                 it replaced by the ID asked), slow (ok after 2 s, as
+ *                 Docker answers a container being started once its
+ *                 start ends), huge, hang, fail, close, 404 (default)
  *
  * A stream ends when DIR/events changes, so that the client reconnects
  * to what comes next. Every connection appends "SECONDS ENDPOINT" to LOG
@@ -169,6 +170,8 @@ static void serve_containers(int fd, const char *mode, const char *path)
 		serve_huge(fd);
 		return;
 	}
+	if (!strcmp(mode, "slow"))
+		sleep(2);
 	b = read_body("ctr.body", &n);
 	out = b ? malloc(n * (idlen + 1) + 1) : NULL;
 	if (!out) {
