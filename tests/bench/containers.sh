@@ -14,8 +14,10 @@
 #     at a time (default 8): for each, from its network connect event
 #     and from its start event (dockerd's clock, `docker events`' TimeNano)
 #     to run's "docker:NET: ADDR/128 added" line (logged once the entry is
-#     in the map, in ms), and from its start event to run's ANNOUNCE line;
-#     run's CPU time and peak RSS over the burst. Nothing polls the map
+#     in the map, in ms; negative when it landed before the start, by an
+#     early read), and from its start event to run's ANNOUNCE line; run's
+#     CPU time and peak RSS over the burst, and its early reads of the
+#     network (from the line it logs when it stops). Nothing polls the map
 #     meanwhile (a `prefix list` of 1 000 entries every 50 ms cost more CPU
 #     than run and skewed the figure); `prefix list` at the end checks
 #     that the log tells the truth: the count of entries in the map.
@@ -204,12 +206,14 @@ hz=$(getconf CLK_TCK)
 	printf '   connect event to the entry in the map, ms: median %s, p99 %s, max %s (%s)\n' \
 		"$med" "$p99" "$max" "$(wc -l <"$WORK_DIR/lag.connect")"
 	read -r med p99 max < <(stats "$WORK_DIR/lag.start_added")
-	printf '   start event to the entry in the map, ms:   median %s, p99 %s, max %s (%s)\n' \
+	printf '   start event to the entry in the map, ms:   median %s, p99 %s, max %s (%s; < 0: before the start)\n' \
 		"$med" "$p99" "$max" "$(wc -l <"$WORK_DIR/lag.start_added")"
 	read -r med p99 max < <(stats "$WORK_DIR/lag.start")
 	printf '   start event to ANNOUNCE, ms:               median %s, p99 %s, max %s (%s)\n' \
 		"$med" "$p99" "$max" "$(wc -l <"$WORK_DIR/lag.start")"
 	printf '   run: %.2f s CPU for the burst, RSS %s kB (peak %s kB)\n' \
 		"$(((c1 - c0) * 100 / hz))e-2" "$rss" "$hwm"
+	printf '   run: %s\n' "$(sed -n 's/.*Docker: \([0-9]* early reads.*\)/\1/p' \
+		"$WORK_DIR/run.log" | tail -n 1)"
 } | tee "$RES_DIR/containers.txt"
 finish
