@@ -426,7 +426,10 @@ reload_time_now() { # log
 	us=$(sed -n 's/^RELOADING=1;MONOTONIC_USEC=\([0-9]*\)$/\1/p' "$1" | tail -n 1)
 	now=$(awk '{ printf "%.0f", $1 * 1000000 }' /proc/uptime)
 	WHY="MONOTONIC_USEC ${us:-none}, CLOCK_MONOTONIC now about $now"
-	[ -n "$us" ] && [ $((now - us)) -ge 0 ] && [ $((now - us)) -lt 10000000 ]
+	# /proc/uptime is in hundredths, cut, not rounded: "now" may read
+	# up to 10 ms before a value taken earlier.
+	[ -n "$us" ] && [ $((now - us)) -gt -10000 ] &&
+		[ $((now - us)) -lt 10000000 ]
 }
 
 # Both builds: libsystemd's sd_notify, and the static one's own datagrams.
