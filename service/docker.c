@@ -778,7 +778,9 @@ static uint64_t early_first(const struct docker *d, int *net)
 
 /* What the early read did for one waiting container: an address set (not
  * announced: that waits for its start), or refused with a line, or nothing
- * yet. */
+ * yet: then it is due at the next read's earliest, behind those due
+ * before, so that one never listed does not keep the reads on its network
+ * while others wait on another. */
 static void early_take(struct docker *d, struct docker_net *n,
 		       struct docker_job *j, enum docker_early v,
 		       const struct prefix *a)
@@ -788,8 +790,10 @@ static void early_take(struct docker *d, struct docker_net *n,
 	int i = (int)(n - d->nets);
 	bool changed;
 
-	if (v == DOCKER_EARLY_UNLISTED)
-		return; /* the next read may list it */
+	if (v == DOCKER_EARLY_UNLISTED) {
+		j->early_at = d->early_next;
+		return;
+	}
 	j->early &= ~(1u << i);
 	if (v == DOCKER_EARLY_TAKEN) {
 		inet_ntop(AF_INET6, &a->addr, txt, sizeof(txt));
