@@ -9,6 +9,12 @@
  *                                      reference responder, answering
  *                                      PREFIX) and leaves it there
  *   flood IFACE [options]              floods NS, counts the NAs back
+ *   flood IFACE --alternate LINK --host-mac MAC --prefix PREFIX
+ *                                      the same, with the program of the
+ *                                      XDP link pinned at LINK and the
+ *                                      minimal responder (answering PREFIX
+ *                                      from MAC) in turns on that link,
+ *                                      --period-ms each (alternate.h)
  *   latency IFACE [options]            one NS at a time, NS-to-NA delay
  *
  * The flood's generator is BPF_PROG_TEST_RUN in live-frames mode, as
@@ -54,6 +60,7 @@
 
 #include "bench.h" /* before its skeleton: struct ns_gen */
 #include "bench.skel.h"
+#include "alternate.h"
 #include "common.h"
 #include "entries.h"
 #include "frames.h"
@@ -77,6 +84,12 @@ struct opts {
 	int resp_cpu; /* the responder's CPU, for its CPU time */
 	int count;    /* latency: probes a run */
 	int cpu;      /* the generator's (and prober's) CPU, -1: any */
+	/* --alternate: the pinned link, the minimal responder's MAC and
+	 * prefix, and the period of each turn. */
+	const char *alternate;
+	uint8_t host_mac[6];
+	const char *prefix;
+	int period_ms;
 };
 
 static int iface_mac(const char *ifname, uint8_t mac[6])
@@ -165,6 +178,7 @@ static int router_open(struct router *r, const struct opts *o, __u32 na_verdict)
 	if (!r->skel)
 		return -1;
 	r->skel->rodata->na_verdict = na_verdict;
+	memcpy((uint8_t *)r->skel->rodata->minimal_mac, o->host_mac, 6);
 	err = bench_bpf__load(r->skel);
 	if (!err)
 		err = bpf_xdp_attach(r->ifindex,
@@ -203,6 +217,32 @@ static long long answers_count(const struct router *r)
 	}
 	free(v);
 	return sum;
+}
+
+static int minimal_prefix(struct bench_bpf *skel, const char *prefix)
+{
+	struct {
+		__u32 prefixlen;
+		uint8_t addr[16];
+	} key;
+	char buf[64], *slash;
+	__u8 one = 1;
+
+	snprintf(buf, sizeof(buf), "%s", prefix);
+	slash = strchr(buf, '/');
+	if (!slash)
+		goto bad;
+	*slash = '\0';
+	if (inet_pton(AF_INET6, buf, key.addr) != 1)
+		goto bad;
+	key.prefixlen = (__u32)atoi(slash + 1);
+	if (key.prefixlen > 128)
+		goto bad;
+	return bpf_map__update_elem(skel->maps.minimal_prefixes, &key,
+				    sizeof(key), &one, sizeof(one), BPF_ANY);
+bad:
+	fprintf(stderr, "bench_flood: not a prefix: %s\n", prefix);
+	return -EINVAL;
 }
 
 /* ---- flood ---- */
@@ -312,6 +352,98 @@ static int cmd_flood(const struct opts *o)
 	fig_print("flood", "answered-fraction", o->label, "", &ratio);
 	fig_print("flood", "cpu-per-million", o->label, "s", &cpu);
 	return 0;
+}
+
+static long long router_answers(const void *r)
+{
+	return answers_count(r);
+}
+
+/* The answers of each turn of --alternate, and their ratios (alternate.h). */
+static int alternate_print(const struct alternate *a, const char *label)
+{
+	double *v = calloc(ALT_MAX_PERIODS, sizeof(*v));
+	char other[64];
+	int i, n[2] = { 0, 0 };
+
+	if (!v)
+		return -ENOMEM;
+	snprintf(other, sizeof(other), "%s-minimal", label);
+	for (i = 1; i < a->n; i += 2)
+		v[n[1]++] = a->rate[i];
+	vals_print("flood", "alternate-answers", other, "1/s", v, n[1]);
+	for (i = 2; i < a->n; i += 2)
+		v[n[0]++] = a->rate[i];
+	vals_print("flood", "alternate-answers", label, "1/s", v, n[0]);
+	for (i = 0; i < 2; i++)
+		if (a->stats_fd >= 0 && a->runs[i])
+			printf("flood\talternate-prog-ns\t%s\tns\t%.4g\t%.4g\t%.4g\t1\n",
+			       i ? other : label,
+			       (double)a->run_ns[i] / (double)a->runs[i],
+			       (double)a->run_ns[i] / (double)a->runs[i],
+			       (double)a->run_ns[i] / (double)a->runs[i]);
+	n[0] = alt_ratios(a, v);
+	vals_print("flood", "alternate-ratio", label, "", v, n[0]);
+	if (n[0]) {
+		printf("flood\talternate-ratio-quartiles\t%s\t\t%.6g\t%.6g\t%.6g\t%d\n",
+		       label, quantile(v, (size_t)n[0], 0.5),
+		       quantile(v, (size_t)n[0], 0.25),
+		       quantile(v, (size_t)n[0], 0.75), n[0]);
+		fflush(stdout);
+	}
+	free(v);
+	return 0;
+}
+
+/* One flood of o->seconds with the link's program and minimal in turns. */
+static int cmd_alternate(const struct opts *o)
+{
+	struct alternate *a = calloc(1, sizeof(*a));
+	pthread_t swapper;
+	struct router r;
+	int err;
+
+	if (!a || router_open(&r, o, XDP_DROP)) {
+		free(a);
+		return 1;
+	}
+	ns_gen_init(&r.skel->bss->gen_ns, r.mac, o->src_ip, bench_host_net, 0,
+		    ~0ULL, 0, o->targets);
+	err = minimal_prefix(r.skel, o->prefix);
+	if (!err)
+		err = gen_send(&r, WARMUP_FRAMES);
+	if (!err)
+		err = alt_open(a, o->alternate,
+			       bpf_program__fd(r.skel->progs.minimal));
+	if (err) {
+		fprintf(stderr, "bench_flood: --alternate %s: %s\n",
+			o->alternate, strerror(-err));
+		goto out;
+	}
+	usleep(200000);
+	a->period_s = o->period_ms / 1000.0;
+	a->count = router_answers;
+	a->count_arg = &r;
+	err = -pthread_create(&swapper, NULL, alt_run, a);
+	if (!err) {
+		if (flood_once(&r, o) < 0)
+			err = -EIO;
+		a->stop = true;
+		pthread_join(swapper, NULL);
+	}
+	if (alt_close(a) && !err)
+		err = -errno;
+	if (!err)
+		err = a->err;
+	if (err)
+		fprintf(stderr, "bench_flood: alternating on %s: %s\n",
+			o->alternate, strerror(-err));
+	else
+		err = alternate_print(a, o->label);
+out:
+	router_close(&r);
+	free(a);
+	return err ? 1 : 0;
 }
 
 /* ---- latency ---- */
@@ -466,32 +598,6 @@ static int cmd_latency(const struct opts *o)
 /* ---- attach ---- */
 
 /* minimal's prefix ("ADDR/LEN") into its trie. */
-static int minimal_prefix(struct bench_bpf *skel, const char *prefix)
-{
-	struct {
-		__u32 prefixlen;
-		uint8_t addr[16];
-	} key;
-	char buf[64], *slash;
-	__u8 one = 1;
-
-	snprintf(buf, sizeof(buf), "%s", prefix);
-	slash = strchr(buf, '/');
-	if (!slash)
-		goto bad;
-	*slash = '\0';
-	if (inet_pton(AF_INET6, buf, key.addr) != 1)
-		goto bad;
-	key.prefixlen = (__u32)atoi(slash + 1);
-	if (key.prefixlen > 128)
-		goto bad;
-	return bpf_map__update_elem(skel->maps.minimal_prefixes, &key,
-				    sizeof(key), &one, sizeof(one), BPF_ANY);
-bad:
-	fprintf(stderr, "bench_flood: not a prefix: %s\n", prefix);
-	return -EINVAL;
-}
-
 /* prefix: minimal's, NULL for the other programs. */
 static int cmd_attach(const char *ifname, const char *prog, const char *mode,
 		      const char *prefix)
@@ -533,6 +639,8 @@ static void usage(FILE *f)
 		"[--rate PPS]\n"
 		"                   [--targets N] [--pid PID] [--cpu CPU] "
 		"[--src ADDR] [--label L]\n"
+		"                   [--alternate LINK --host-mac MAC "
+		"--prefix PREFIX [--period-ms MS]]\n"
 		"       bench_flood latency IFACE [--count N] [--rate PPS] "
 		"[--runs N]\n"
 		"                   [--targets N] [--src ADDR] [--label L]\n");
@@ -548,10 +656,30 @@ static const struct option lopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "src", required_argument, NULL, 'S' },
 	{ "label", required_argument, NULL, 'l' },
+	{ "alternate", required_argument, NULL, 'a' },
+	{ "host-mac", required_argument, NULL, 'm' },
+	{ "prefix", required_argument, NULL, 'P' },
+	{ "period-ms", required_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5]) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -EINVAL;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
 
 /* Reads the options into o; returns -1 to go on, else the exit code. */
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -590,6 +718,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'l':
 			o->label = optarg;
 			break;
+		case 'a':
+			o->alternate = optarg;
+			break;
+		case 'm':
+			if (parse_mac(optarg, o->host_mac)) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'P':
+			o->prefix = optarg;
+			break;
+		case 'T':
+			o->period_ms = atoi(optarg);
+			break;
 		default:
 			ret = common_opt(c, usage);
 			if (ret >= 0)
@@ -597,7 +740,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (argc - optind < 2 || o->runs < 1 || o->runs > BENCH_MAX_RUNS ||
-	    o->count < 1 || !o->targets || o->seconds <= 0) {
+	    o->count < 1 || !o->targets || o->seconds <= 0 ||
+	    o->period_ms < 1 || (o->alternate && !o->prefix)) {
 		usage(stderr);
 		return 2;
 	}
@@ -614,6 +758,7 @@ int main(int argc, char **argv)
 		.count = 1000,
 		.cpu = 0,
 		.resp_cpu = 1,
+		.period_ms = 50,
 	};
 	const char *verb;
 	cpu_set_t set;
@@ -636,7 +781,7 @@ int main(int argc, char **argv)
 		return cmd_attach(o.ifname, argv[optind + 2], argv[optind + 3],
 				  argc - optind == 5 ? argv[optind + 4] : NULL);
 	if (!strcmp(verb, "flood"))
-		return cmd_flood(&o);
+		return o.alternate ? cmd_alternate(&o) : cmd_flood(&o);
 	if (!strcmp(verb, "latency"))
 		return cmd_latency(&o);
 	usage(stderr);

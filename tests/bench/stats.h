@@ -53,20 +53,26 @@ static inline double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* One figure's line from n values, sorted in place. */
+static inline void vals_print(const char *group, const char *name,
+			      const char *param, const char *unit, double *v,
+			      int n)
+{
+	double med;
+
+	if (n <= 0)
+		return;
+	med = median(v, (size_t)n);
+	printf("%s\t%s\t%s\t%s\t%.6g\t%.6g\t%.6g\t%d\n", group, name, param,
+	       unit, med, v[0], v[n - 1], n);
+	fflush(stdout);
+}
+
 static inline void fig_print(const char *group, const char *name,
 			     const char *param, const char *unit,
 			     struct figure *f)
 {
-	double min, max, med;
-
-	if (!f->n)
-		return;
-	med = median(f->v, (size_t)f->n);
-	min = f->v[0];
-	max = f->v[f->n - 1];
-	printf("%s\t%s\t%s\t%s\t%.6g\t%.6g\t%.6g\t%d\n", group, name, param,
-	       unit, med, min, max, f->n);
-	fflush(stdout);
+	vals_print(group, name, param, unit, f->v, f->n);
 }
 
 /* A figure measured once (a size, a count): median = min = max. */
