@@ -2,10 +2,12 @@
 /*
  * Reports answers and invalid solicitations to userspace through two ring
  * buffers (the service's log and `monitor`), and passed ones to monitor's
- * while a `monitor --all` asks for them. Per-CPU tokens, refilled by the
- * readers once a second, bound the rate: an event costs the program one
- * array lookup and no clock read, and the log a bounded number of
- * lines; what the limit refuses while a reader is there is counted.
+ * while a `monitor --all` asks for them. Per-CPU tokens, given at each
+ * refill of the readers once a second, bound the rate: they live in the
+ * CPU's counters and the refill's generation in ndpr_empty, which an
+ * answer reads anyway, so the limit costs it no map lookup, no cache
+ * line and no clock read, and the log a bounded number of lines; what
+ * the limit refuses while a reader is there is counted.
  */
 #ifndef NDPR_EVENTS_H
 #define NDPR_EVENTS_H
@@ -14,48 +16,42 @@
 #include "nd.h"
 #include "pieces.h"
 
-/* A refusal: it counts as suppressed once a later refill shows a reader
- * was there (include/ndpresponder.h); with none, it never does. */
-static __always_inline void event_refused(struct ndpr_counters *c, __u64 gen)
+/*
+ * This CPU's tokens for the readers' refill generation: given anew at
+ * the first event after a refill (include/ndpresponder.h). The refusals
+ * since the last refill count as suppressed when this one follows it in
+ * the same session; either way they start again from 0.
+ */
+static __always_inline void tokens_refill(struct ndpr_counters *c,
+					  const struct ndpr_empty *e)
 {
-	if (gen != c->events_gen) {
-		if (ndpr_gen_follows(gen, c->events_gen))
-			c->events_suppressed += c->events_refused;
-		c->events_refused = 0;
-		c->events_gen = gen;
+	__u64 gen = e->events_gen;
+
+	if (gen == c->events_gen)
+		return;
+	if (ndpr_gen_follows(gen, c->events_gen))
+		c->events_suppressed += c->events_refused;
+	c->events_refused = 0;
+	c->events_gen = gen;
+	c->events_tokens = e->events_per_cpu;
+	c->passed_tokens = e->events_per_cpu;
+}
+
+/* Whether this CPU may report one more event now; c: its counters, e:
+ * ndpr_empty, where the readers advance the refill generation. */
+static __always_inline bool event_allowed(struct ndpr_counters *c,
+					  const struct ndpr_empty *e)
+{
+	/* Events configured off: folded away at load. */
+	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu || !c || !e)
+		return false;
+	tokens_refill(c, e);
+	if (c->events_tokens) {
+		c->events_tokens--;
+		return true;
 	}
 	c->events_refused++;
-}
-
-/* Takes one of this CPU's tokens of key: 1, or 0 (none left; *gen the
- * refill's generation), or -1 (no map). */
-static __always_inline int token_take(__u32 key, __u64 *gen)
-{
-	struct ndpr_evtokens *t = bpf_map_lookup_elem(&ndpr_evtokens, &key);
-
-	if (!t)
-		return -1;
-	if (t->tokens) {
-		t->tokens--;
-		return 1;
-	}
-	*gen = t->gen;
-	return 0;
-}
-
-/* Whether this CPU may report one more event now; c: its counters. */
-static __always_inline bool event_allowed(struct ndpr_counters *c)
-{
-	__u64 gen;
-	int taken;
-
-	/* Events configured off: folded away at load. */
-	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu)
-		return false;
-	taken = token_take(NDPR_TOKENS_EVENTS, &gen);
-	if (!taken && c)
-		event_refused(c, gen);
-	return taken > 0;
+	return false;
 }
 
 /* Fills ev from the NS still in the frame: before the rewrite. */
@@ -91,10 +87,9 @@ static __always_inline void event_send(struct ndpr_event *ev, __u8 outcome)
 static __always_inline bool passed_allowed(struct ndpr_counters *c,
 					   struct ndpr_empty *empty)
 {
-	__u64 until, gen;
-	int taken;
+	__u64 until;
 
-	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu || !empty)
+	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu || !c || !empty)
 		return false;
 	until = empty->passed_until;
 	if (!until)
@@ -106,11 +101,14 @@ static __always_inline bool passed_allowed(struct ndpr_counters *c,
 		empty->passed_until = 0;
 		return false;
 	}
-	taken = token_take(NDPR_TOKENS_PASSED, &gen);
+	tokens_refill(c, empty);
+	if (c->passed_tokens) {
+		c->passed_tokens--;
+		return true;
+	}
 	/* The clock showed its reader is there: counted at once. */
-	if (!taken && c)
-		c->events_suppressed++;
-	return taken > 0;
+	c->events_suppressed++;
+	return false;
 }
 
 #endif

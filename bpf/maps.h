@@ -12,17 +12,17 @@
 /*
  * NDPR_TEST_OLD_LAYOUT: maps of another layout, for the tests of an
  * upgrade across a layout change (tests/integration/migrate.sh):
- * ndpr_empty not mappable, as it was before monitor --all wrote its lease
- * in place, ndpr_counters with another entry count, ndpr_guards with room
- * for more guards than this version's. Values keep their sizes: the test
- * build's control plane reads them as this version's.
+ * ndpr_empty and ndpr_counters with other entry counts, ndpr_guards with room
+ * for more guards than this version's, and ndpr_evtokens, a map this
+ * version does not have. Values keep their sizes: the test build's
+ * control plane reads them as this version's.
  */
 #ifdef NDPR_TEST_OLD_LAYOUT
-#define NDPR_EMPTY_FLAGS  0
+#define NDPR_EMPTY_MAX	  2
 #define NDPR_COUNTERS_MAX 2
 #define NDPR_GUARDS_MAX	  (4 * NDPR_MAX_GUARDS)
 #else
-#define NDPR_EMPTY_FLAGS  BPF_F_MMAPABLE
+#define NDPR_EMPTY_MAX	  1
 #define NDPR_COUNTERS_MAX 1
 #define NDPR_GUARDS_MAX	  NDPR_MAX_GUARDS
 #endif
@@ -53,8 +53,8 @@ struct {
  * would skip a map just filled. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, NDPR_EMPTY_FLAGS);
-	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, NDPR_EMPTY_MAX);
 	__type(key, __u32);
 	__type(value, struct ndpr_empty);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -83,16 +83,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_monitor SEC(".maps");
 
-/* Event tokens per CPU, refilled by the readers once a second: the
- * answers' and invalid NS's, and monitor --all's for passed NS, so that a
- * flood of those cannot starve the others (enum ndpr_tokens_key). */
+#ifdef NDPR_TEST_OLD_LAYOUT
+/* The old layout's per-CPU event tokens, a map this version no longer has
+ * (the tokens live in ndpr_counters now): an upgrade removes its pin. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NDPR_TOKENS_MAX);
+	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, struct ndpr_evtokens);
+	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ndpr_evtokens SEC(".maps");
+#endif
 
 /* Names of the origins of dynamic entries; userspace only. */
 struct {

@@ -94,12 +94,14 @@ int ndpresponder(struct xdp_md *ctx)
 	kind = ns.dad	? NDPR_KIND_DAD :
 	       ns.mcast ? NDPR_KIND_MULTICAST :
 			  NDPR_KIND_UNICAST;
+	empty = bpf_map_lookup_elem(&ndpr_empty, &zero);
 	outcome = ns_common_valid(ip6, (struct nd_msg_lla *)msg, c.end, &ns) ?
 			  NDPR_C_MAX :
 			  ndpr_validate(ctx, ns.l3off);
 	if (outcome != NDPR_C_MAX) {
 		if (outcome >= NDPR_C_invalid_truncated &&
-		    outcome <= NDPR_C_invalid_checksum && event_allowed(cnt)) {
+		    outcome <= NDPR_C_invalid_checksum &&
+		    event_allowed(cnt, empty)) {
 			event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
 			event_send(&ev, outcome);
 		}
@@ -114,7 +116,6 @@ int ndpresponder(struct xdp_md *ctx)
 	 * makes the receiver learn it): noted before the answer. */
 	if (ns_shows_owner(ip6, &ns))
 		ndpr_note_owner(ctx, ns.l3off);
-	empty = bpf_map_lookup_elem(&ndpr_empty, &zero);
 	match = lookup_target(&msg->target, empty);
 	outcome = NDPR_C_passed_no_match;
 	if (!match)
@@ -138,7 +139,7 @@ int ndpresponder(struct xdp_md *ctx)
 	}
 
 	/* The event is taken from the NS before it becomes the NA. */
-	report = event_allowed(cnt);
+	report = event_allowed(cnt, empty);
 	if (report)
 		event_fill(&ev, ctx, eth, ip6, msg, c.end, kind);
 	/* A failed resize leaves the NS as it came: the kernel may have it,

@@ -144,7 +144,7 @@ int cmd_monitor(int argc, char **argv)
 	maps_close(&m);
 	ret = event_reader_open(&r, &pd, out.ifname, NDPR_PIN(monitor), &log);
 	if (!ret && all)
-		ret = event_reader_want_passed(&r, &pd);
+		event_reader_want_passed(&r);
 	if (ret)
 		goto out;
 	print_init(&out.p, log.json, stdout);

@@ -287,7 +287,7 @@ static int read_counters(const struct ndpr_maps *m, const char *ifname,
 			 struct ndpr_counters *sum, struct ndpr_counters *pcpu,
 			 int *ncpus)
 {
-	int ret = counters_read(m->counters, m->evtokens, sum, pcpu, ncpus);
+	int ret = counters_read(m->counters, m->empty, sum, pcpu, ncpus);
 
 	if (ret)
 		pr_err("%s: couldn't read the counters: %s", ifname,

@@ -102,34 +102,27 @@ struct ndpr_event {
 };
 
 /*
- * The event rate limit, per CPU: the readers (run, monitor) set the tokens
- * of ndpr_evtokens to config.events_per_cpu once a second; the program
- * spends one per event, so it never reads a clock, and without a reader it
- * reports nothing. What it refuses while a reader is there is counted in
- * ndpr_counters (events_suppressed).
+ * The event rate limit, per CPU: the readers (run, monitor) advance the
+ * refill generation in ndpr_empty (events_gen) once a second; at its next
+ * event each CPU sees the new generation and gives itself the tokens the
+ * reader set beside it (events_per_cpu), kept in its ndpr_counters beside the
+ * answers' counter, and spends one per event. So the program never reads
+ * a clock, an answer touches no memory for it that the answer does not
+ * touch already, and without a reader it reports nothing. What it
+ * refuses while a reader is there is counted in ndpr_counters
+ * (events_suppressed).
  *
- * Whether a reader is there, without a clock: each refill carries a
- * generation, session << 32 | refills. A reader starts a session of its
- * own (the current one + 1), then adds one each second, continuing
- * whichever session it finds. The program keeps the refusals since the
- * generation it last saw; they become suppressed events once a later
- * refill of the same session shows that a reader was still there after
- * them. A reader that went away (SIGKILL included) refills no more, so
- * what is refused after it never counts, and the next reader's session
- * discards it.
+ * Whether a reader is there, without a clock: the generation is
+ * session << 32 | refills. A reader starts a session of its own (the
+ * current one + 1), then adds one each second, continuing whichever
+ * session it finds. The program keeps the refusals since the generation
+ * it last saw; they become suppressed events once a later refill of the
+ * same session shows that a reader was still there after them. A reader
+ * that went away (SIGKILL included) refills no more, so what is refused
+ * after it never counts, and the next reader's session discards it.
+ * Passed NS (monitor --all) have tokens of their own, given at the same
+ * refills.
  */
-enum ndpr_tokens_key {
-	NDPR_TOKENS_EVENTS = 0, /* answers and invalid NS: run and monitor */
-	NDPR_TOKENS_PASSED = 1, /* passed NS, monitor --all only */
-	NDPR_TOKENS_MAX,
-};
-
-/* Value of ndpr_evtokens, per CPU. */
-struct ndpr_evtokens {
-	__u64 tokens; /* events this CPU may report until the next refill */
-	__u64 gen;    /* of the refill (NDPR_TOKENS_EVENTS only) */
-};
-
 #define NDPR_GEN_SESSION(gen) ((gen) >> 32)
 
 /* Whether the refill of generation now came after then in the same
@@ -184,16 +177,18 @@ static inline bool ndpr_gen_follows(__u64 now, __u64 then)
 
 #define NDPR_COUNTER_FIELD(name) __u64 name;
 struct ndpr_counters {
+	/* The program's event bookkeeping (see ndpr_gen_follows): the
+	 * generation of the refill it last saw, the tokens left of it for
+	 * events and for passed NS, and the refusals since. First, so that
+	 * they share the answers' cache line. */
+	__u64 events_gen;
+	__u64 events_tokens;
+	__u64 passed_tokens;
+	__u64 events_refused;
 	NDPR_COUNTERS(NDPR_COUNTER_FIELD)
 	/* Not an outcome: events the rate limit refused to report while a
-	 * reader was there. */
+	 * reader was there. Read it with ndpr_suppressed(). */
 	__u64 events_suppressed;
-	/* Not counters either: the program's bookkeeping of refusals not yet
-	 * known to have had a reader (see ndpr_gen_follows), since the
-	 * refill of generation events_gen. Read them with
-	 * ndpr_suppressed(). */
-	__u64 events_refused;
-	__u64 events_gen;
 };
 #undef NDPR_COUNTER_FIELD
 
@@ -203,19 +198,24 @@ enum ndpr_counter {
 };
 #undef NDPR_COUNTER_ENUM
 
-/* The struct is an array of __u64 in enum order, events_suppressed last
- * (at index NDPR_C_MAX): what ndpr_counter() relies on. */
-_Static_assert(sizeof(struct ndpr_counters) ==
-			       (NDPR_C_MAX + 3) * sizeof(__u64) &&
-		       __builtin_offsetof(struct ndpr_counters,
-					  events_suppressed) ==
-			       NDPR_C_MAX * sizeof(__u64),
-	       "struct ndpr_counters must be NDPR_COUNTERS in order");
+#define NDPR_COUNTERS_BASE 4 /* the bookkeeping before answered */
+
+/* After the bookkeeping, the struct is an array of __u64 in enum order,
+ * events_suppressed last (at index NDPR_C_MAX): what ndpr_counter()
+ * relies on. */
+_Static_assert(
+	sizeof(struct ndpr_counters) ==
+			(NDPR_COUNTERS_BASE + NDPR_C_MAX + 1) * sizeof(__u64) &&
+		__builtin_offsetof(struct ndpr_counters, answered) ==
+			NDPR_COUNTERS_BASE * sizeof(__u64) &&
+		__builtin_offsetof(struct ndpr_counters, events_suppressed) ==
+			(NDPR_COUNTERS_BASE + NDPR_C_MAX) * sizeof(__u64),
+	"struct ndpr_counters must be NDPR_COUNTERS in order");
 
 /* Counter i of c (0..NDPR_C_MAX, the last being events_suppressed). */
 static inline __u64 *ndpr_counter(struct ndpr_counters *c, unsigned int i)
 {
-	return (__u64 *)c + i;
+	return (__u64 *)c + NDPR_COUNTERS_BASE + i;
 }
 
 static inline __u64 ndpr_counter_val(const struct ndpr_counters *c,
@@ -246,6 +246,12 @@ struct ndpr_empty {
 	 * passed NS. Zero, the default, skips them at the cost of this
 	 * load; the program zeroes it once it has expired. */
 	__u64 passed_until;
+	/* Not a map either: the readers' refill generation (see
+	 * ndpr_gen_follows), advanced in place once a second, and the
+	 * tokens each CPU gives itself at a refill (the log rate, which a
+	 * reload of run changes in place). */
+	__u64 events_gen;
+	__u64 events_per_cpu;
 };
 
 #define NDPR_MAX_GUARDS	   1024
@@ -299,7 +305,6 @@ struct ndpr_origin {
 	X(counters, VERBS)  /* per-CPU outcome counters, suppressed events */ \
 	X(events, READER)   /* ring of events for run's log */                \
 	X(monitor, READER)  /* ring of the same events for monitor */         \
-	X(evtokens, VERBS)  /* per-CPU event tokens, refilled by readers */   \
 	X(origins, VERBS)   /* names of the owners of dynamic entries */      \
 	X(guards, VERBS)    /* own addresses and gateways never answered */   \
 	X(conflicts, VERBS) /* addresses other nodes showed they own */       \

@@ -30,7 +30,7 @@ int doc_counters(const char *ifname, struct ndpr_counters *s)
 	if (!ret)
 		ret = maps_open_quiet(&pd, &m);
 	if (!ret)
-		ret = counters_read(m.counters, m.evtokens, s, NULL, NULL);
+		ret = counters_read(m.counters, m.empty, s, NULL, NULL);
 	maps_close(&m);
 	return ret;
 }

@@ -84,61 +84,9 @@ static __u64 suppressed_total(const struct event_reader *r)
 {
 	struct ndpr_counters sum;
 
-	return counters_read(r->counters_fd, r->tokens_fd, &sum, NULL, NULL) ?
+	return counters_read(r->counters_fd, r->empty_fd, &sum, NULL, NULL) ?
 		       0 :
 		       sum.events_suppressed;
-}
-
-/* The rate the attach configured, from the attach record. */
-static int read_rate(const struct pin_dir *pd, __u64 *per_cpu)
-{
-	struct ndpr_maps m = NDPR_MAPS_INIT;
-	struct ndpr_state st;
-	int ret = maps_open_quiet(pd, &m);
-
-	if (!ret)
-		ret = maps_state_read(&m, &st);
-	if (!ret)
-		*per_cpu = st.config.events_per_cpu;
-	maps_close(&m);
-	return ret;
-}
-
-/* The generation of the last refill (CPU 0's: all are written at once). */
-static __u64 tokens_gen(int fd)
-{
-	int n = libbpf_num_possible_cpus();
-	struct ndpr_evtokens *v;
-	__u32 key = NDPR_TOKENS_EVENTS;
-	__u64 gen = 0;
-
-	if (fd < 0 || n <= 0)
-		return 0;
-	v = calloc((size_t)n, sizeof(*v));
-	if (v && !bpf_map_lookup_elem(fd, &key, v))
-		gen = v[0].gen;
-	free(v);
-	return gen;
-}
-
-/* Every CPU's tokens of key set to per_cpu, of generation gen. */
-static int tokens_write(int fd, __u32 key, __u64 per_cpu, __u64 gen)
-{
-	int n = libbpf_num_possible_cpus();
-	struct ndpr_evtokens *v;
-	int ret = 0;
-
-	if (n <= 0)
-		return n ? n : -EINVAL;
-	v = calloc((size_t)n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++)
-		v[i] = (struct ndpr_evtokens){ .tokens = per_cpu, .gen = gen };
-	if (bpf_map_update_elem(fd, &key, v, BPF_ANY))
-		ret = -errno;
-	free(v);
-	return ret;
 }
 
 /* Until when, from now, a monitor --all wants passed NS (0: no more):
@@ -156,26 +104,63 @@ static void passed_renew(const struct event_reader *r, __u64 lease_ns)
 			 __ATOMIC_RELAXED);
 }
 
-/* Sets, not adds: two readers refilling cannot pile tokens up. The
- * first refill starts a session, the next ones continue the one they find
- * (include/ndpresponder.h): only while readers follow each other do
- * refusals count as suppressed. */
+/* A new refill generation, in place: each CPU gives itself its tokens at
+ * its next event (each refill sets them, so two readers cannot pile them
+ * up). The first refill starts a session, the next ones continue the one
+ * they find (include/ndpresponder.h): only while readers follow each
+ * other do refusals count as suppressed. Compare-and-swap: two readers
+ * refilling at once both advance it. */
 void event_reader_refill(struct event_reader *r)
 {
-	__u64 gen = tokens_gen(r->tokens_fd);
+	__u64 old, gen;
 
-	if (r->tokens_fd < 0)
+	if (!r->empty)
 		return;
-	gen = r->joined ? gen + 1 : (NDPR_GEN_SESSION(gen) + 1) << 32;
+	/* The rate first: a CPU that sees the new generation takes it. */
+	__atomic_store_n(&r->empty->events_per_cpu, r->per_cpu,
+			 __ATOMIC_RELAXED);
+	old = __atomic_load_n(&r->empty->events_gen, __ATOMIC_RELAXED);
+	do
+		gen = r->joined ? old + 1 : (NDPR_GEN_SESSION(old) + 1) << 32;
+	while (!__atomic_compare_exchange_n(&r->empty->events_gen, &old, gen,
+					    false, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED));
 	r->joined = true;
-	tokens_write(r->tokens_fd, NDPR_TOKENS_EVENTS, r->per_cpu, gen);
-	if (r->passed) {
-		tokens_write(r->tokens_fd, NDPR_TOKENS_PASSED, r->per_cpu, 0);
+	if (r->passed)
 		passed_renew(r, NDPR_PASSED_LEASE_NS);
-	}
 }
 
 static void report_suppressed(struct event_reader *r);
+
+/* The rate the attach configured, from the attach record. */
+static int read_rate(const struct pin_dir *pd, __u64 *per_cpu)
+{
+	struct ndpr_maps m = NDPR_MAPS_INIT;
+	struct ndpr_state st;
+	int ret = maps_open_quiet(pd, &m);
+
+	if (!ret)
+		ret = maps_state_read(&m, &st);
+	if (!ret)
+		*per_cpu = st.config.events_per_cpu;
+	maps_close(&m);
+	return ret;
+}
+
+/* ndpr_empty mapped, where the refills and monitor --all's lease are
+ * written in place: never the whole value, so that a fresh "known empty"
+ * of the control plane beside them is never put back stale. */
+static int map_empty_in_place(struct event_reader *r, const char **what)
+{
+	void *p = mmap(NULL, sizeof(struct ndpr_empty), PROT_READ | PROT_WRITE,
+		       MAP_SHARED, r->empty_fd, 0);
+
+	*what = NDPR_PIN(empty);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->empty = p;
+	return 0;
+}
 
 /* Opens the pin name into *fd; *what names it for the error message. */
 static int open_pin(const struct pin_dir *pd, const char *name, int *fd,
@@ -195,7 +180,7 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	r->ring_fd = r->counters_fd = r->tokens_fd = -1;
+	r->ring_fd = r->counters_fd = r->empty_fd = -1;
 	r->log = log;
 	r->ifname = ifname;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -205,7 +190,9 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 	if (!ret)
 		ret = open_pin(pd, NDPR_PIN(counters), &r->counters_fd, &what);
 	if (!ret)
-		ret = open_pin(pd, NDPR_PIN(evtokens), &r->tokens_fd, &what);
+		ret = open_pin(pd, NDPR_PIN(empty), &r->empty_fd, &what);
+	if (!ret)
+		ret = map_empty_in_place(r, &what);
 	if (!ret)
 		ret = read_rate(pd, &r->per_cpu);
 	if (ret) {
@@ -228,47 +215,30 @@ err:
 	return ret;
 }
 
-int event_reader_want_passed(struct event_reader *r, const struct pin_dir *pd)
+void event_reader_want_passed(struct event_reader *r)
 {
-	const char *what;
-	void *p = MAP_FAILED;
-	int fd, ret;
-
-	ret = open_pin(pd, NDPR_PIN(empty), &fd, &what);
-	if (!ret) {
-		p = mmap(NULL, sizeof(struct ndpr_empty),
-			 PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		ret = p == MAP_FAILED ? -errno : 0;
-		close(fd);
-	}
-	if (ret) {
-		pr_err("%s: couldn't map %s/%s: %s", r->ifname, pd->dir, what,
-		       errstr(ret));
-		return ret;
-	}
-	r->empty = p;
 	r->passed = true;
 	event_reader_refill(r);
-	return 0;
 }
 
 void event_reader_close(struct event_reader *r)
 {
 	/* A clean exit ends the lease at once; a killed reader's expires. */
-	if (r->passed) {
+	if (r->passed)
 		passed_renew(r, 0);
+	r->passed = false;
+	if (r->empty)
 		munmap(r->empty, sizeof(*r->empty));
-		r->passed = false;
-	}
+	r->empty = NULL;
 	ring_buffer__free(r->rb);
 	r->rb = NULL;
 	if (r->ring_fd >= 0)
 		close(r->ring_fd);
 	if (r->counters_fd >= 0)
 		close(r->counters_fd);
-	if (r->tokens_fd >= 0)
-		close(r->tokens_fd);
-	r->ring_fd = r->counters_fd = r->tokens_fd = -1;
+	if (r->empty_fd >= 0)
+		close(r->empty_fd);
+	r->ring_fd = r->counters_fd = r->empty_fd = -1;
 }
 
 int event_reader_fd(const struct event_reader *r)

@@ -13,14 +13,15 @@
 struct event_reader {
 	struct ring_buffer *rb;
 	int ring_fd;
-	int counters_fd; /* for the suppressed count */
-	int tokens_fd;
+	int counters_fd;  /* for the suppressed count */
+	int empty_fd;	  /* ndpr_empty: the refills' generation */
 	__u64 per_cpu;	  /* tokens a CPU gets each second */
 	__u64 suppressed; /* total seen at the last report */
 	__u64 since_ns;	  /* events older than this are stale */
 	bool joined;	  /* refilled once: continues the session */
-	bool passed;	  /* monitor --all: passed NS too, empty mapped */
-	struct ndpr_empty *empty; /* ndpr_empty, where its lease is renewed */
+	bool passed;	  /* monitor --all: passed NS too */
+	/* ndpr_empty mapped: the refills, and monitor --all's lease. */
+	struct ndpr_empty *empty;
 	const struct slog *log;
 	const char *ifname;
 	/* Set after open: gets each event instead of the log (doctor). */
@@ -34,15 +35,16 @@ int event_reader_open(struct event_reader *r, const struct pin_dir *pd,
 		      const struct slog *log);
 /* Asks for passed NS too (monitor --all), renewed at each refill, ended
  * by event_reader_close (or, for a killed reader, by expiry). */
-int event_reader_want_passed(struct event_reader *r, const struct pin_dir *pd);
+void event_reader_want_passed(struct event_reader *r);
 void event_reader_close(struct event_reader *r);
 /* For epoll: readable when events wait. */
 int event_reader_fd(const struct event_reader *r);
 /* Logs every waiting event; returns how many or a negative errno. */
 int event_reader_drain(struct event_reader *r);
 /*
- * Once a second: gives every CPU its tokens for the next second (the
- * program spends them; without a reader it reports nothing), and logs at
+ * Once a second: a refill, by which every CPU gives itself its tokens
+ * for the next second (the program spends them; without a reader it
+ * reports nothing), and logs at
  * WARN how many events the limit refused since last time.
  */
 void event_reader_tick(struct event_reader *r);

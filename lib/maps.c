@@ -184,9 +184,12 @@ int maps_empty_refresh(const struct ndpr_maps *m)
 	struct ndpr_empty now;
 	__u32 zero = 0;
 
-	/* A monitor --all's lease is not ours to end. */
-	if (!bpf_map_lookup_elem(m->empty, &zero, &now))
+	/* A monitor --all's lease and the readers' refills are not ours
+	 * to end. */
+	if (!bpf_map_lookup_elem(m->empty, &zero, &now)) {
 		e.passed_until = now.passed_until;
+		e.events_gen = now.events_gen;
+	}
 	return empty_write(m, &e);
 }
 
@@ -664,20 +667,20 @@ int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st)
 }
 
 /* Each CPU's refusals that a later refill followed, into its suppressed
- * events: what ndpr_suppressed() says, from the tokens of tokens_fd. */
-static void fold_refused(int tokens_fd, struct ndpr_counters *v, int n)
+ * events: what ndpr_suppressed() says, from the refill generation in
+ * ndpr_empty (empty_fd). */
+static void fold_refused(int empty_fd, struct ndpr_counters *v, int n)
 {
-	struct ndpr_evtokens *t = calloc((size_t)n, sizeof(*t));
-	__u32 key = NDPR_TOKENS_EVENTS;
+	struct ndpr_empty e;
+	__u32 zero = 0;
 
-	if (t && !bpf_map_lookup_elem(tokens_fd, &key, t))
+	if (!bpf_map_lookup_elem(empty_fd, &zero, &e))
 		for (int cpu = 0; cpu < n; cpu++)
 			v[cpu].events_suppressed =
-				ndpr_suppressed(&v[cpu], t[cpu].gen);
-	free(t);
+				ndpr_suppressed(&v[cpu], e.events_gen);
 }
 
-int counters_read(int fd, int tokens_fd, struct ndpr_counters *sum,
+int counters_read(int fd, int empty_fd, struct ndpr_counters *sum,
 		  struct ndpr_counters *per_cpu, int *ncpus)
 {
 	int n = libbpf_num_possible_cpus();
@@ -694,8 +697,8 @@ int counters_read(int fd, int tokens_fd, struct ndpr_counters *sum,
 		ret = -errno;
 		goto out;
 	}
-	if (tokens_fd >= 0)
-		fold_refused(tokens_fd, v, n);
+	if (empty_fd >= 0)
+		fold_refused(empty_fd, v, n);
 	memset(sum, 0, sizeof(*sum));
 	for (int cpu = 0; cpu < n; cpu++)
 		for (int i = 0; i <= NDPR_C_MAX; i++) /* + events_suppressed */

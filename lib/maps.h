@@ -126,8 +126,9 @@ int maps_state_write(const struct ndpr_maps *m, const struct ndpr_state *st);
 
 /* Counter values (of the map fd) summed over CPUs; per_cpu (ncpus
  * entries) may be NULL. events_suppressed includes the refusals a later
- * refill of tokens_fd (ndpr_evtokens) followed; tokens_fd -1: without. */
-int counters_read(int fd, int tokens_fd, struct ndpr_counters *sum,
+ * refill followed, its generation read from empty_fd (ndpr_empty);
+ * empty_fd -1: without. */
+int counters_read(int fd, int empty_fd, struct ndpr_counters *sum,
 		  struct ndpr_counters *per_cpu, int *ncpus);
 /* "passed-no-match" for NDPR_C_passed_no_match. */
 const char *counter_name(int idx);

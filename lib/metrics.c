@@ -257,7 +257,7 @@ int metrics_responder_read(struct metrics_responder *r, const char *ifname,
 
 	memset(r, 0, sizeof(*r));
 	r->ifname = ifname;
-	ret = counters_read(m->counters, m->evtokens, &r->counters, NULL, NULL);
+	ret = counters_read(m->counters, m->empty, &r->counters, NULL, NULL);
 	if (ret)
 		return ret;
 	if (!maps_state_read(m, &st)) {

@@ -242,6 +242,21 @@ static int tmp_name(const char *name, __u32 prog_id, char *buf, size_t len)
 	return ret < 0 || (size_t)ret >= len ? -ENAMETOOLONG : 0;
 }
 
+#define TMP_NAMES(name, opener) NDPR_PIN(name),
+/* ndpr_counters first: see migrate_rename. */
+static const char *const pin_names[] = { NDPR_PIN(counters),
+					 NDPR_MAPS(TMP_NAMES) };
+#undef TMP_NAMES
+
+static bool is_pin_name(const char *s, size_t len)
+{
+	for (size_t i = 0; i < sizeof(pin_names) / sizeof(pin_names[0]); i++)
+		if (strlen(pin_names[i]) == len &&
+		    !strncmp(s, pin_names[i], len))
+			return true;
+	return false;
+}
+
 int migrate_pin_new(const struct pin_dir *pd, struct bpf_object *obj,
 		    __u32 prog_id, const char *ifname)
 {
@@ -251,8 +266,11 @@ int migrate_pin_new(const struct pin_dir *pd, struct bpf_object *obj,
 
 	bpf_object__for_each_map(map, obj)
 	{
-		if (strncmp(bpf_map__name(map), "ndpr_", 5))
-			continue; /* .rodata and the like: never pinned */
+		/* .rodata and the like are never pinned, nor a map this
+		 * version does not know (a test build's retired one). */
+		if (!is_pin_name(bpf_map__name(map),
+				 strlen(bpf_map__name(map))))
+			continue;
 		ret = tmp_name(bpf_map__name(map), prog_id, tmp, sizeof(tmp));
 		if (!ret)
 			ret = pin_path(pd, tmp, path, sizeof(path));
@@ -268,12 +286,6 @@ int migrate_pin_new(const struct pin_dir *pd, struct bpf_object *obj,
 	}
 	return 0;
 }
-
-#define TMP_NAMES(name, opener) NDPR_PIN(name),
-/* ndpr_counters first: see migrate_rename. */
-static const char *const pin_names[] = { NDPR_PIN(counters),
-					 NDPR_MAPS(TMP_NAMES) };
-#undef TMP_NAMES
 
 void migrate_unpin_new(const struct pin_dir *pd, __u32 prog_id)
 {
@@ -302,16 +314,8 @@ int migrate_rename(const struct pin_dir *pd, __u32 prog_id, const char *ifname)
 			return err;
 		}
 	}
+	pin_remove_retired(pd);
 	return 0;
-}
-
-static bool is_pin_name(const char *s, size_t len)
-{
-	for (size_t i = 0; i < sizeof(pin_names) / sizeof(pin_names[0]); i++)
-		if (strlen(pin_names[i]) == len &&
-		    !strncmp(s, pin_names[i], len))
-			return true;
-	return false;
 }
 
 /* The id of a temporary pin "ndpr_NAME-ID" of ours; 0 if it is not one. */

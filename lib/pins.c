@@ -536,6 +536,13 @@ static int remove_pins(const struct pin_dir *pd, unsigned int keep)
 	return ret;
 }
 
+#define REMOVE_RETIRED(name) remove_one(pd, NDPR_PIN(name));
+
+void pin_remove_retired(const struct pin_dir *pd)
+{
+	NDPR_RETIRED_PINS(REMOVE_RETIRED)
+}
+
 /* The interface's directory, then the namespace's level if that was its
  * last interface: 0, or a negative errno (-ENOTEMPTY: something is left). */
 static int remove_dir(const struct pin_dir *pd)
@@ -555,6 +562,7 @@ int pin_dir_remove(const struct pin_dir *pd)
 	if (pd->dir_fd < 0)
 		return 0;
 	ret = remove_pins(pd, 0);
+	pin_remove_retired(pd);
 	err = remove_dir(pd);
 	if (err)
 		pr_err("couldn't remove %s: %s", pd->dir,

@@ -24,6 +24,11 @@
 /* How long a command waits for another one's lock. */
 #define PIN_LOCK_TIMEOUT_MS 5000
 
+/* Maps of earlier versions' layouts, gone from this one: a migration or
+ * a detach removes their pins. */
+#define NDPR_RETIRED_PINS(X) \
+	X(evtokens) /* 0.1.0's event tokens: now in ndpr_counters */
+
 /* pin_dir_init flags */
 #define PIN_CREATE	 (1u << 0) /* create root and dirs, mount bpffs */
 #define PIN_EPHEMERAL_OK (1u << 1) /* pins may die with this process */
@@ -75,6 +80,9 @@ int pin_open_link(const struct pin_dir *pd);
 /* Removes the pins of the interface that are ours (by name and type),
  * then its directory; anything else is left, and said so. */
 int pin_dir_remove(const struct pin_dir *pd);
+/* Unpins the maps of earlier layouts this version no longer has
+ * (NDPR_RETIRED_PINS), as an upgrade's migration leaves them. */
+void pin_remove_retired(const struct pin_dir *pd);
 /* Removes the interface's directory if it is empty, and the namespace's
  * level with it if that was the last: for a command that made the
  * directory and then failed before pinning anything it keeps. */

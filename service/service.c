@@ -498,7 +498,7 @@ static void service_init(struct service *s, const struct service_opts *so)
 	s->pin_gateway = so->pin_gateway;
 	s->file_empty = so->config_empty;
 	s->run_lock_fd = s->sfd = s->tfd = -1;
-	s->ev.ring_fd = s->ev.counters_fd = s->ev.tokens_fd = -1;
+	s->ev.ring_fd = s->ev.counters_fd = s->ev.empty_fd = -1;
 	docker_follow_init(&s->follow, &s->pd, &s->log, so->docker_nets,
 			   so->ndocker);
 	metrics_http_init(&s->metrics);

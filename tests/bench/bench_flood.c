@@ -375,21 +375,24 @@ static int alternate_print(const struct alternate *a, const char *label)
 	for (i = 2; i < a->n; i += 2)
 		v[n[0]++] = a->rate[i];
 	vals_print("flood", "alternate-answers", label, "1/s", v, n[0]);
-	for (i = 0; i < 2; i++)
-		if (a->stats_fd >= 0 && a->runs[i])
-			printf("flood\talternate-prog-ns\t%s\tns\t%.4g\t%.4g\t%.4g\t1\n",
-			       i ? other : label,
-			       (double)a->run_ns[i] / (double)a->runs[i],
-			       (double)a->run_ns[i] / (double)a->runs[i],
-			       (double)a->run_ns[i] / (double)a->runs[i]);
+	if (a->stats_fd >= 0 && a->runs[0] && a->runs[1]) {
+		double own = (double)a->run_ns[0] / (double)a->runs[0];
+		double ref = (double)a->run_ns[1] / (double)a->runs[1];
+
+		fig_print_one("flood", "alternate-prog-ns", label, "ns", own);
+		fig_print_one("flood", "alternate-prog-ns", other, "ns", ref);
+		fig_print_one("flood", "alternate-prog-ns-over", label, "ns",
+			      own - ref);
+	}
 	n[0] = alt_ratios(a, v);
 	vals_print("flood", "alternate-ratio", label, "", v, n[0]);
+	/* The spread of the turns; quantile sorts in place, after the
+	 * median was printed. */
 	if (n[0]) {
-		printf("flood\talternate-ratio-quartiles\t%s\t\t%.6g\t%.6g\t%.6g\t%d\n",
-		       label, quantile(v, (size_t)n[0], 0.5),
-		       quantile(v, (size_t)n[0], 0.25),
-		       quantile(v, (size_t)n[0], 0.75), n[0]);
-		fflush(stdout);
+		fig_print_one("flood", "alternate-ratio-q25", label, "",
+			      quantile(v, (size_t)n[0], 0.25));
+		fig_print_one("flood", "alternate-ratio-q75", label, "",
+			      quantile(v, (size_t)n[0], 0.75));
 	}
 	free(v);
 	return 0;

@@ -32,6 +32,11 @@ BENCH_FLOOD=$RES_DIR/bench_flood
 
 RUNS=${BENCH_RUNS:-5}
 FLOOD_SECONDS=${BENCH_SECONDS:-2}
+# The product against the minimal responder in turns within one flood
+# (bench_flood --alternate): floods, their length, the turns' length.
+ALT_RUNS=${BENCH_ALT_RUNS:-3}
+ALT_SECONDS=${BENCH_ALT_SECONDS:-10}
+ALT_PERIOD_MS=50
 PROG_REPEAT=1000000
 LATENCY_PROBES=1000 # a run, one at a time
 LATENCY_RATE=1000   # probes a second
@@ -327,6 +332,29 @@ round_ratios() { # file of single runs, in round order
 		}' "$1"
 }
 
+# The product as users attach it and the minimal responder, in turns of
+# ALT_PERIOD_MS on the product's link through each flood: what slows the
+# machine for a second weighs on both alike (tests/bench/alternate.h).
+# Also each program's own time a packet in the flood, from the kernel's
+# run-time statistics (turned on for the flood only).
+alternate() {
+	local r link
+
+	msg "the product and the minimal responder in turns:" \
+		"$ALT_RUNS floods of ${ALT_SECONDS}s, ${ALT_PERIOD_MS} ms a turn"
+	responder_up native
+	napi_pin
+	link=$(echo "$NDPRESPONDER_PIN_ROOT"/net-*/"$UP_IF"/link)
+	[ -e "$link" ] || die "no pinned link of $UP_IF"
+	for r in $(seq "$ALT_RUNS"); do
+		flood native --runs 1 --seconds "$ALT_SECONDS" \
+			--alternate "$link" --host-mac "$HOST_MAC" \
+			--prefix "$PREFIX" --period-ms "$ALT_PERIOD_MS"
+	done
+	napi_unpin
+	responder_down native
+}
+
 bench_veth() {
 	local kind r raw=$WORK_DIR/flood.tsv
 
@@ -353,6 +381,7 @@ bench_veth() {
 	done
 	round_ratios "$raw" >"$raw.ratios"
 	cat "$raw.ratios" >>"$raw"
+	alternate >>"$raw"
 	aggregate "$raw" >>"$TSV"
 
 	for kind in native generic ndppd; do

@@ -107,9 +107,9 @@ old_attach() { # [number of /128s]
 echo "-- the test build of another layout attaches"
 check "old layout: attach with 1000 /128s, prefixes, an exclude" old_attach
 check "old layout: $CT_IP answered" ndisc_answers "$CT_IP" "$HOST_MAC"
-WHY="pins: $(pinned_maps | oneline)"
-check "old layout: ndpr_empty pinned without BPF_F_MMAPABLE" \
-	eval 'pinned_maps | grep -q "^ndpr_empty [0-9]* 0x0$"'
+WHY="ndpr_empty: $(bpftool map show pinned "$(host_pin_dir)/ndpr_empty" 2>&1 | oneline)"
+check "old layout: ndpr_empty pinned with two entries" \
+	eval 'bpftool map show pinned "$(host_pin_dir)/ndpr_empty" | grep -q "max_entries 2 "'
 # The router shows it owns an address of the /112: its NS for the host,
 # sourced from it, makes the program record a conflict.
 in_ns "$NS_ROUTER" ip -6 addr add "$NODE_IP/64" dev "$ROUTER_PORT" nodad
@@ -127,6 +127,9 @@ OLD_PROG=$(prog_id)
 OLD_MAPS=$(prog_map_ids "$OLD_PROG")
 OLD_PINNED=$(pinned_maps | awk '{ print $2 }' | tr '\n' ' ')
 OLD_LINK=$(pinned_link_id)
+WHY="pins: $(pin_names)"
+check "the old layout pinned ndpr_evtokens, a map this version lacks" \
+	test -e "$(host_pin_dir)/ndpr_evtokens"
 
 # ---- attach migrates under a flood ---------------------------------------
 echo "-- attach of this build over the old layout, under a flood"
@@ -166,17 +169,18 @@ check_is "the same bpf_link holds it" "$(pinned_link_id)" "$OLD_LINK"
 WHY="before: $(oneline <<<"$before"); after: $(prefix_snapshot | oneline)"
 check "every entry, exclude and guard is there" \
 	test "$(prefix_snapshot)" = "$before"
-WHY="pins: $(pinned_maps | oneline)"
-check "ndpr_empty is the new layout's (BPF_F_MMAPABLE)" \
-	eval 'pinned_maps | grep -q "^ndpr_empty [0-9]* 0x400$"'
+WHY="ndpr_empty: $(bpftool map show pinned "$(host_pin_dir)/ndpr_empty" 2>&1 | oneline)"
+check "ndpr_empty is the new layout's (one entry)" \
+	eval 'bpftool map show pinned "$(host_pin_dir)/ndpr_empty" | grep -q "max_entries 1 "'
 still=
 while read -r name id _; do
 	[[ " $OLD_PINNED " == *" $id "* ]] && still+="$name($id) "
 done < <(pinned_maps)
 WHY="pins still naming the old maps: $still"
 check "every pin names a new map" test -z "$still"
-check_is "no temporary pin is left" "$(pin_names)" \
-	"link ndpr_conflicts ndpr_counters ndpr_empty ndpr_events ndpr_evtokens ndpr_guards ndpr_hosts ndpr_monitor ndpr_origins ndpr_prefixes ndpr_state "
+check_is "no temporary pin, nor the old layout's ndpr_evtokens, is left" \
+	"$(pin_names)" \
+	"link ndpr_conflicts ndpr_counters ndpr_empty ndpr_events ndpr_guards ndpr_hosts ndpr_monitor ndpr_origins ndpr_prefixes ndpr_state "
 # shellcheck disable=SC2086 # the ids, one word each
 check "the old maps are freed" wait_until 5 maps_gone $OLD_MAPS $OLD_PINNED
 check "$CT_IP answered" ndisc_answers "$CT_IP" "$HOST_MAC"

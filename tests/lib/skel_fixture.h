@@ -24,8 +24,10 @@
 #include "ndpresponder.skel.h"
 #include "frames.h"
 
-_Static_assert(sizeof(struct ndpr_counters) == (NDPR_C_MAX + 3) * sizeof(__u64),
-	       "the outcomes are read as an array of __u64, then three more");
+_Static_assert(sizeof(struct ndpr_counters) ==
+		       (NDPR_COUNTERS_BASE + NDPR_C_MAX + 1) * sizeof(__u64),
+	       "the outcomes are read as an array of __u64 after the "
+	       "bookkeeping, then events_suppressed");
 
 /* lo: a device that always exists, as a real receive names one. */
 #define LO_IFINDEX 1

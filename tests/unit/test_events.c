@@ -46,25 +46,28 @@ static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 /* A reader's first refill: session 1 (include/ndpresponder.h). */
 #define READER_GEN (1ULL << 32)
 
-/* What a reader does each second: every CPU gets n tokens of key. */
-static int refill_tokens(const struct skel_fixture *fx, __u32 key, __u64 n,
-			 __u64 gen)
+/* ndpr_empty's one value, read or written whole. */
+static int empty_rw(const struct skel_fixture *fx, struct ndpr_empty *e,
+		    bool write)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct ndpr_evtokens *v;
-	int ret;
+	int fd = bpf_map__fd(fx->skel->maps.ndpr_empty);
+	__u32 zero = 0;
 
-	if (ncpu <= 0)
+	return write ? bpf_map_update_elem(fd, &zero, e, BPF_ANY) :
+		       bpf_map_lookup_elem(fd, &zero, e);
+}
+
+/* What a reader does each second: a refill of generation gen, by which
+ * every CPU gives itself n tokens at its next event. */
+static int refill_tokens(const struct skel_fixture *fx, __u64 n, __u64 gen)
+{
+	struct ndpr_empty e;
+
+	if (empty_rw(fx, &e, false))
 		return -1;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -1;
-	for (int i = 0; i < ncpu; i++)
-		v[i] = (struct ndpr_evtokens){ .tokens = n, .gen = gen };
-	ret = bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_evtokens),
-				  &key, v, BPF_ANY);
-	free(v);
-	return ret;
+	e.events_gen = gen;
+	e.events_per_cpu = n;
+	return empty_rw(fx, &e, true);
 }
 
 /*
@@ -86,8 +89,8 @@ static int fixture_load(struct skel_fixture *fx, __u32 events_per_cpu,
 		return -1;
 	/* What a reader (run, monitor) does each second: every CPU gets
 	 * events_per_cpu tokens. */
-	if (refill_tokens(fx, NDPR_TOKENS_EVENTS, events_per_cpu, READER_GEN)) {
-		snprintf(why, whylen, "refilling ndpr_evtokens: %s",
+	if (refill_tokens(fx, events_per_cpu, READER_GEN)) {
+		snprintf(why, whylen, "refilling through ndpr_empty: %s",
 			 strerror(errno));
 		goto fail;
 	}
@@ -401,21 +404,6 @@ static struct ndpr_counters *read_evlimit(const struct skel_fixture *fx,
 	return v;
 }
 
-/* The tokens left on every possible CPU; NULL on failure. */
-static struct ndpr_evtokens *read_tokens(const struct skel_fixture *fx,
-					 int ncpu)
-{
-	int fd = bpf_map__fd(fx->skel->maps.ndpr_evtokens);
-	struct ndpr_evtokens *v = calloc((size_t)ncpu, sizeof(*v));
-	__u32 key = NDPR_TOKENS_EVENTS;
-
-	if (v && bpf_map_lookup_elem(fd, &key, v)) {
-		free(v);
-		return NULL;
-	}
-	return v;
-}
-
 /*
  * The limit of every possible CPU after the runs of the test name, each
  * CPU having been given `given` tokens: on cpu, where they ran, `sent`
@@ -426,30 +414,33 @@ static struct ndpr_evtokens *read_tokens(const struct skel_fixture *fx,
 static bool evlimit_check(const struct skel_fixture *fx, int cpu, __u64 given,
 			  __u64 sent, __u64 suppressed, const char *name)
 {
-	struct ndpr_evtokens *tokens = NULL;
 	struct ndpr_counters *lim;
+	struct ndpr_empty e;
 	bool ok = false;
 	int ncpu, i;
 
 	lim = read_evlimit(fx, &ncpu);
 	if (!CHECK(name, lim, "reading ndpr_counters: %s", strerror(errno)))
 		return false;
-	tokens = read_tokens(fx, ncpu);
-	if (!CHECK(name, tokens, "reading ndpr_evtokens: %s", strerror(errno)))
+	if (!CHECK(name, !empty_rw(fx, &e, false), "reading ndpr_empty: %s",
+		   strerror(errno)))
 		goto out;
 	if (!CHECK(name, cpu < ncpu, "CPU %d of %d possible", cpu, ncpu))
 		goto out;
 	for (i = 0; i < ncpu; i++) {
-		__u64 sup = ndpr_suppressed(&lim[i], tokens[i].gen + 1);
-		__u64 spent = given - tokens[i].tokens;
+		__u64 sup = ndpr_suppressed(&lim[i], e.events_gen + 1);
+		__u64 spent = given - lim[i].events_tokens;
 
+		/* A CPU gives itself tokens at its first event only. */
 		if (cpu >= 0 && i != cpu) {
-			if (!CHECK(name, !sup && !spent,
+			if (!CHECK(name,
+				   !sup && !lim[i].events_gen &&
+					   !lim[i].events_tokens,
 				   "CPU %d, where nothing ran: suppressed %llu, "
-				   "tokens %llu of %llu",
+				   "generation %llu, tokens %llu",
 				   i, (unsigned long long)sup,
-				   (unsigned long long)tokens[i].tokens,
-				   (unsigned long long)given))
+				   (unsigned long long)lim[i].events_gen,
+				   (unsigned long long)lim[i].events_tokens))
 				goto out;
 			continue;
 		}
@@ -463,7 +454,6 @@ static bool evlimit_check(const struct skel_fixture *fx, int cpu, __u64 given,
 	}
 	ok = true;
 out:
-	free(tokens);
 	free(lim);
 	return ok;
 }
@@ -1108,9 +1098,7 @@ static void test_suppressed_reader(void)
 		__u64 gen = reader_steps[i].gen;
 
 		if (reader_steps[i].refill &&
-		    !CHECK(name,
-			   !refill_tokens(&fx, NDPR_TOKENS_EVENTS,
-					  gen ? LIMIT : 0, gen),
+		    !CHECK(name, !refill_tokens(&fx, gen ? LIMIT : 0, gen),
 			   "refill: %s", strerror(errno)))
 			goto out;
 		if (reader_steps[i].send &&
@@ -1130,19 +1118,19 @@ out:
 
 static int passed_until_set(const struct skel_fixture *fx, __u64 until)
 {
-	struct ndpr_empty e = { .passed_until = until };
-	__u32 zero = 0;
+	struct ndpr_empty e;
 
-	return bpf_map_update_elem(bpf_map__fd(fx->skel->maps.ndpr_empty),
-				   &zero, &e, BPF_ANY);
+	if (empty_rw(fx, &e, false))
+		return -1;
+	e.passed_until = until;
+	return empty_rw(fx, &e, true);
 }
 
 static __u64 passed_until_get(const struct skel_fixture *fx)
 {
 	struct ndpr_empty e = {};
-	__u32 zero = 0;
 
-	bpf_map_lookup_elem(bpf_map__fd(fx->skel->maps.ndpr_empty), &zero, &e);
+	empty_rw(fx, &e, false);
 	return e.passed_until;
 }
 
@@ -1168,7 +1156,8 @@ static bool send_no_match(const struct skel_fixture *fx, int n,
 
 /*
  * Passed NS reach monitor's ring, and only it, while a monitor --all's
- * lease holds, with tokens of their own; an expired lease is cleared.
+ * lease holds, with tokens of their own (LIMIT a refill, as the answers
+ * have); an expired lease is cleared.
  */
 static void test_passed(void)
 {
@@ -1187,20 +1176,21 @@ static void test_passed(void)
 
 	if (!fixture_on_cpu(&fx, &rs, LIMIT, name, &cpu))
 		return;
-	refill_tokens(&fx, NDPR_TOKENS_PASSED, 1, 0);
 	/* No lease: nothing, whatever the tokens. */
 	if (!send_no_match(&fx, 2, name) || !rings_check(&rs, 0, name))
 		goto out;
 	t0 = now_ns();
 	passed_until_set(&fx, t0 + NDPR_PASSED_LEASE_NS);
-	if (!send_no_match(&fx, 2, name))
+	if (!send_no_match(&fx, LIMIT + 1, name))
 		goto out;
 	t1 = now_ns();
 	if (!CHECK(name,
-		   ring_read(&rs.monitor) == 1 && ring_read(&rs.events) == 0,
-		   "rings after two passed NS and one token: monitor %d, "
-		   "events %d; want 1, 0",
-		   ring_read(&rs.monitor), ring_read(&rs.events)))
+		   ring_read(&rs.monitor) == LIMIT &&
+			   ring_read(&rs.events) == 0,
+		   "rings after %d passed NS and %d tokens: monitor %d, "
+		   "events %d; want %d, 0",
+		   LIMIT + 1, LIMIT, ring_read(&rs.monitor),
+		   ring_read(&rs.events), LIMIT))
 		goto out;
 	if (!CHECK(name,
 		   event_ok(&rs.monitor.ev[0], &w, t0, t1, why, sizeof(why)),
@@ -1213,7 +1203,7 @@ static void test_passed(void)
 	    !rings_check(&rs, LIMIT, name))
 		goto out;
 	/* The lease of a killed monitor --all expired: cleared, nothing. */
-	refill_tokens(&fx, NDPR_TOKENS_PASSED, 5, 0);
+	refill_tokens(&fx, 5, READER_GEN + 1);
 	passed_until_set(&fx, 1);
 	if (!send_no_match(&fx, 1, name) || !rings_check(&rs, 0, name) ||
 	    !CHECK(name, !passed_until_get(&fx),
