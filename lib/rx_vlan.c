@@ -52,11 +52,19 @@ enum ndpr_vlan rx_vlan_choose(bool kfunc, bool driver_reports, bool may_strip,
 	return NDPR_VLAN_NONE;
 }
 
+/* A benchmark's build without the device-bound build (bpf/pieces.h,
+ * mk/bench.mk): tags left as the driver gives them, never restored. */
+#ifndef NDPR_WITHOUT_RX_VLAN_META
+#define NDPR_WITHOUT_RX_VLAN_META 0
+#endif
+
 enum ndpr_vlan rx_vlan_native(const char *ifname, int ifindex, const char **why)
 {
 	bool kfunc = kernel_has_rx_vlan_kfunc();
 	bool reports = false, may_strip = true;
 
+	if (NDPR_WITHOUT_RX_VLAN_META)
+		return NDPR_VLAN_IN_FRAME;
 	/* Whatever cannot be read counts as the unsafe answer. */
 	if (kfunc && driver_reports_rx_vlan(ifindex, &reports))
 		reports = false;

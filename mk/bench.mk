@@ -15,13 +15,29 @@ BENCH_PIECES := counters events vlan guards na_csum
 BENCH_PIECE_OBJS := $(BENCH_DIR)/pieces/full.bpf.o \
 	$(patsubst %,$(BENCH_DIR)/pieces/without_%.bpf.o,$(BENCH_PIECES))
 
-.PHONY: bench bench-build
+# The same, as whole binaries for the flood (tests/bench/run.sh), and
+# one piece more: the device-bound build's restore of a stripped VLAN
+# tag, its kfunc call (lib/rx_vlan.c). Each is a make of its own in its
+# own OUTPUT, with PIECE_DEFS.
+BENCH_PIECE_NAMES := full $(patsubst %,without_%,$(BENCH_PIECES) rx_vlan_meta)
+BENCH_PIECE_BINS := $(patsubst %,$(BENCH_DIR)/pieces/%/ndpresponder,\
+	$(BENCH_PIECE_NAMES))
+piece_defs = $(if $(filter full,$(1)),,\
+	-DNDPR_$(shell echo $(1) | tr a-z A-Z)=1)
+
+.PHONY: bench bench-build bench-piece-bins
 bench: bench-build
 	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
 	$(Q)OUTPUT=$(OUTPUT) tests/bench/pieces.sh
 	$(Q)OUTPUT=$(OUTPUT) bash tests/bench/containers.sh
 
-bench-build: all $(BENCH_BINS) $(BENCH_PIECE_OBJS)
+bench-build: all $(BENCH_BINS) $(BENCH_PIECE_OBJS) bench-piece-bins
+
+bench-piece-bins: | $(BENCH_DIR)/pieces
+	$(Q)$(foreach p,$(BENCH_PIECE_NAMES),\
+		$(MAKE) --no-print-directory OUTPUT=$(BENCH_DIR)/pieces/$(p) \
+			PIECE_DEFS="$(call piece_defs,$(p))" \
+			$(BENCH_DIR)/pieces/$(p)/ndpresponder &&) true
 
 $(BENCH_DIR):
 	$(Q)mkdir -p $@

@@ -24,10 +24,13 @@ LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PKG) 2>/dev/null) \
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	-Wmissing-prototypes -Wstrict-prototypes
+# PIECE_DEFS: a benchmark's build with one piece taken out (mk/bench.mk,
+# bpf/pieces.h); empty for everything shipped or tested.
+PIECE_DEFS ?=
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
-	-DNDPR_VERSION='"$(VERSION)"' -Iinclude $(LIBS_CFLAGS)
+	-DNDPR_VERSION='"$(VERSION)"' -Iinclude $(LIBS_CFLAGS) $(PIECE_DEFS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	-I$(VMLINUX_DIR) -Iinclude -Ibpf
+	-I$(VMLINUX_DIR) -Iinclude -Ibpf $(PIECE_DEFS)
 
 ifeq ($(V),1)
 Q :=

@@ -255,7 +255,7 @@ static int setup_fds(struct setup *s)
 	s->minimal_fd = bpf_program__fd(s->bench->progs.minimal);
 	s->target_fd = bpf_map__fd(s->bench->maps.reset_target);
 	if (s->ndpr_fd < 0 || s->hosts_fd < 0 || s->prefixes_fd < 0 ||
-	    s->counters_fd < 0 || s->known_empty_fd < 0 || s->empty_words < 2 ||
+	    s->counters_fd < 0 || s->known_empty_fd < 0 || s->empty_words < 4 ||
 	    s->empty_words > 16) {
 		fprintf(stderr, "bench_prog: the object lacks the program "
 				"ndpresponder or its maps\n");
@@ -291,28 +291,29 @@ static int minimal_fill(const struct setup *s)
 }
 
 _Static_assert(offsetof(struct ndpr_empty, hosts) == 0 &&
-		       offsetof(struct ndpr_empty, prefixes) == 4,
-	       "ndpr_empty starts with the prefix maps' flags");
+		       offsetof(struct ndpr_empty, prefixes) == 4 &&
+		       offsetof(struct ndpr_empty, guards) == 8 &&
+		       offsetof(struct ndpr_empty, conflicts) == 12,
+	       "ndpr_empty starts with the four maps' flags");
 
 /*
  * ndpr_empty as attach leaves it when no guard lies inside the entries
  * and no conflict is recorded: the trie holds entries, the /128 hash too
- * unless hosts_off (a prefix-only host: ns-trie), and every map after
- * these two (the guards', flags of four octets each, whatever the
- * object's build) known empty. NDPR_BENCH_GUARDS=lookup leaves those to
- * be looked up, as an answer pays when a guard lies inside an answered
- * entry and a conflict is recorded.
+ * unless hosts_off (a prefix-only host: ns-trie), the guards' two maps
+ * known empty; no monitor --all's lease and no reader's refill, the rest
+ * being 0 (whatever the object's build: the four flags come first).
+ * NDPR_BENCH_GUARDS=lookup leaves the guards' maps to be looked up, as
+ * an answer pays when a guard lies inside an answered entry and a
+ * conflict is recorded.
  */
 static int set_known_empty(const struct setup *s, bool hosts_off)
 {
 	const char *env = getenv("NDPR_BENCH_GUARDS");
-	__u32 v[16], zero = 0, others = !(env && !strcmp(env, "lookup"));
-	size_t i;
+	__u32 v[16] = { 0 }, zero = 0;
+	__u32 others = !(env && !strcmp(env, "lookup"));
 
-	for (i = 0; i < s->empty_words && i < 16; i++)
-		v[i] = others;
 	v[0] = hosts_off;
-	v[1] = 0;
+	v[2] = v[3] = others;
 	if (bpf_map_update_elem(s->known_empty_fd, &zero, v, BPF_ANY)) {
 		fprintf(stderr, "bench_prog: ndpr_empty: %s\n",
 			strerror(errno));

@@ -270,6 +270,7 @@ function table(    s, c, label, x, i, n, lim, k, busy) {
 		       cell("flood", "alternate-prog-ns", "native-minimal"),
 		       cell("flood", "alternate-prog-ns-over", "native")
 	}
+	pieces_flood()
 	printf "\n"
 
 	printf "3. Latency from NS to NA, one at a time at %s/s, us\n", "1000"
@@ -300,6 +301,34 @@ function table(    s, c, label, x, i, n, lim, k, busy) {
 		printf "   %-7s %-68s %s\n",
 		       (tmet[i] < 0 ? "n/a" : (tmet[i] ? "met" : "MISSED")), tname[i],
 		       tshown[i]
+}
+
+# The builds without one piece each, in turns with minimal (run.sh).
+function pieces_flood(    n, c, i, k, full, lbl) {
+	if (!has("flood", "alternate-prog-ns-over", "piece-full"))
+		return
+	n = split("full without_counters without_events without_vlan without_guards without_na_csum without_rx_vlan_meta", c, " ")
+	lbl["full"] = "the responder as shipped"
+	lbl["without_counters"] = "without the outcome counters"
+	lbl["without_events"] = "without the event tokens"
+	lbl["without_vlan"] = "without VLAN tag parsing"
+	lbl["without_guards"] = "without the guards"
+	lbl["without_na_csum"] = "without the NA's checksum"
+	lbl["without_rx_vlan_meta"] = "without the stripped tag's restore"
+	printf "   each piece, in the same turns: a build without it (mk/bench.mk), %d floods each\n",
+	       runs["flood" SUBSEP "alternate-prog-ns-over" SUBSEP "piece-full"]
+	printf "   %-36s %-22s %-8s %s\n", "build", "own ns over minimal",
+	       "saves", "answers/s of minimal"
+	full = m("flood", "alternate-prog-ns-over", "piece-full")
+	for (i = 1; i <= n; i++) {
+		k = "piece-" c[i]
+		if (!has("flood", "alternate-prog-ns-over", k))
+			continue
+		printf "   %-36s %-22s %-8s %s\n", lbl[c[i]],
+		       cell("flood", "alternate-prog-ns-over", k),
+		       (c[i] == "full" ? "" : sprintf("%.0f", full - m("flood", "alternate-prog-ns-over", k))),
+		       sprintf("%.1f%%", 100 * m("flood", "alternate-ratio", k))
+	}
 }
 
 # ---- JSON ---------------------------------------------------------------------

@@ -37,6 +37,11 @@ FLOOD_SECONDS=${BENCH_SECONDS:-2}
 ALT_RUNS=${BENCH_ALT_RUNS:-3}
 ALT_SECONDS=${BENCH_ALT_SECONDS:-10}
 ALT_PERIOD_MS=50
+ALT_PIECE_RUNS=${BENCH_ALT_PIECE_RUNS:-2}
+# The builds with one piece taken out, whole binaries (mk/bench.mk).
+PIECES_DIR=$RES_DIR/pieces
+PIECES="full without_counters without_events without_vlan without_guards
+	without_na_csum without_rx_vlan_meta"
 PROG_REPEAT=1000000
 LATENCY_PROBES=1000 # a run, one at a time
 LATENCY_RATE=1000   # probes a second
@@ -84,6 +89,10 @@ done
 	die "missing tools:$missing (tools/install-deps.sh installs them)"
 for f in "$NDPR_BIN" "$BENCH_PROG" "$BENCH_FLOOD"; do
 	[ -x "$f" ] || die "$f not built (run make bench)"
+done
+for p in $PIECES; do
+	[ -x "$PIECES_DIR/$p/ndpresponder" ] ||
+		die "$PIECES_DIR/$p/ndpresponder not built (run make bench)"
 done
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: a generator's and a responder's"
 
@@ -336,23 +345,37 @@ round_ratios() { # file of single runs, in round order
 # ALT_PERIOD_MS on the product's link through each flood: what slows the
 # machine for a second weighs on both alike (tests/bench/alternate.h).
 # Also each program's own time a packet in the flood, from the kernel's
-# run-time statistics (turned on for the flood only).
-alternate() {
+# run-time statistics (turned on for the flood only). Then the same for
+# each build of the pieces (mk/bench.mk): the responder without one
+# piece, ALT_PIECE_RUNS floods each, in turn.
+alternate_one() { # binary, label, floods
 	local r link
 
-	msg "the product and the minimal responder in turns:" \
-		"$ALT_RUNS floods of ${ALT_SECONDS}s, ${ALT_PERIOD_MS} ms a turn"
-	responder_up native
+	in_ns "$NS_UP" "$1" attach "$UP_IF" "$PREFIX" --mode native \
+		>/dev/null || die "$2: attach failed"
 	napi_pin
 	link=$(echo "$NDPRESPONDER_PIN_ROOT"/net-*/"$UP_IF"/link)
 	[ -e "$link" ] || die "no pinned link of $UP_IF"
-	for r in $(seq "$ALT_RUNS"); do
-		flood native --runs 1 --seconds "$ALT_SECONDS" \
+	for r in $(seq "$3"); do
+		flood "$2" --runs 1 --seconds "$ALT_SECONDS" \
 			--alternate "$link" --host-mac "$HOST_MAC" \
 			--prefix "$PREFIX" --period-ms "$ALT_PERIOD_MS"
 	done
 	napi_unpin
-	responder_down native
+	in_ns "$NS_UP" "$1" detach "$UP_IF" >/dev/null || die "$2: detach failed"
+}
+
+alternate() {
+	local p
+
+	msg "the product and the minimal responder in turns:" \
+		"$ALT_RUNS floods of ${ALT_SECONDS}s, ${ALT_PERIOD_MS} ms a turn"
+	alternate_one "$NDPR_BIN" native "$ALT_RUNS"
+	for p in $PIECES; do
+		msg "the same for the build $p ($ALT_PIECE_RUNS floods)"
+		alternate_one "$PIECES_DIR/$p/ndpresponder" "piece-$p" \
+			"$ALT_PIECE_RUNS"
+	done
 }
 
 bench_veth() {
