@@ -37,6 +37,15 @@ static __always_inline void tokens_refill(struct ndpr_counters *c,
 	c->passed_tokens = e->events_per_cpu;
 }
 
+/* Takes one of the tokens left: whether there was one. */
+static __always_inline bool token_take(__u64 *tokens)
+{
+	if (!*tokens)
+		return false;
+	(*tokens)--;
+	return true;
+}
+
 /* Whether this CPU may report one more event now; c: its counters, e:
  * ndpr_empty, where the readers advance the refill generation. */
 static __always_inline bool event_allowed(struct ndpr_counters *c,
@@ -46,10 +55,8 @@ static __always_inline bool event_allowed(struct ndpr_counters *c,
 	if (NDPR_WITHOUT_EVENTS || !ndpr_cfg.events_per_cpu || !c || !e)
 		return false;
 	tokens_refill(c, e);
-	if (c->events_tokens) {
-		c->events_tokens--;
+	if (token_take(&c->events_tokens))
 		return true;
-	}
 	c->events_refused++;
 	return false;
 }
@@ -102,10 +109,8 @@ static __always_inline bool passed_allowed(struct ndpr_counters *c,
 		return false;
 	}
 	tokens_refill(c, empty);
-	if (c->passed_tokens) {
-		c->passed_tokens--;
+	if (token_take(&c->passed_tokens))
 		return true;
-	}
 	/* The clock showed its reader is there: counted at once. */
 	c->events_suppressed++;
 	return false;
