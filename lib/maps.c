@@ -175,21 +175,16 @@ int maps_empty_clear(const struct ndpr_maps *m, unsigned int which)
 
 int maps_empty_refresh(const struct ndpr_maps *m)
 {
-	struct ndpr_empty e = {
-		.hosts = map_empty(m->hosts),
-		.prefixes = map_empty(m->prefixes),
-		.guards = map_empty(m->guards),
-		.conflicts = map_empty(m->conflicts),
-	};
-	struct ndpr_empty now;
+	struct ndpr_empty e = {};
 	__u32 zero = 0;
 
-	/* A monitor --all's lease and the readers' refills are not ours
-	 * to end. */
-	if (!bpf_map_lookup_elem(m->empty, &zero, &now)) {
-		e.passed_until = now.passed_until;
-		e.events_gen = now.events_gen;
-	}
+	/* The four flags only: what the readers keep beside them (monitor
+	 * --all's lease, the refill's generation and rate) is not ours. */
+	bpf_map_lookup_elem(m->empty, &zero, &e);
+	e.hosts = map_empty(m->hosts);
+	e.prefixes = map_empty(m->prefixes);
+	e.guards = map_empty(m->guards);
+	e.conflicts = map_empty(m->conflicts);
 	return empty_write(m, &e);
 }
 

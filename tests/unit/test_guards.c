@@ -216,7 +216,7 @@ static void add_guard(const char *addr, int kind)
 
 static void guard_cases(void)
 {
-	struct ndpr_empty e;
+	struct ndpr_empty e, saved;
 	__u32 zero = 0;
 
 	add_guard(PREFIX "2", NDPR_GUARD_OWN);
@@ -238,6 +238,25 @@ static void guard_cases(void)
 	maps_empty_refresh(&maps);
 	solicit("guards: after the refresh, guarded again", PREFIX "2",
 		NDPR_C_passed_own_address);
+
+	/* What the readers write beside the flags is theirs: a refresh
+	 * keeps it. Put back as it was afterwards. */
+	saved = e = empty_flags();
+	e.passed_until = 7;
+	e.events_gen = 1ULL << 32;
+	e.events_per_cpu = 3;
+	bpf_map_update_elem(maps.empty, &zero, &e, BPF_ANY);
+	maps_empty_refresh(&maps);
+	e = empty_flags();
+	harness_result(e.passed_until == 7 && e.events_gen == 1ULL << 32 &&
+			       e.events_per_cpu == 3,
+		       "guards: a refresh keeps the readers' lease, refill "
+		       "generation and rate",
+		       "lease %llu, generation %llu, rate %llu",
+		       (unsigned long long)e.passed_until,
+		       (unsigned long long)e.events_gen,
+		       (unsigned long long)e.events_per_cpu);
+	bpf_map_update_elem(maps.empty, &zero, &saved, BPF_ANY);
 }
 
 static void conflict_cases(void)
