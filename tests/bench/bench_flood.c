@@ -304,6 +304,24 @@ static long long flood_once(const struct router *r, const struct opts *o)
 	return (long long)(r->skel->bss->gen_ns.seq - seq0);
 }
 
+/* The router's programs, the generator's NS, and a warm-up: the
+ * responder's first answers, the page pool. */
+static int flood_open(struct router *r, const struct opts *o)
+{
+	if (router_open(r, o, XDP_DROP))
+		return -1;
+	ns_gen_init(&r->skel->bss->gen_ns, r->mac, o->src_ip, bench_host_net, 0,
+		    ~0ULL, 0, o->targets);
+	if (gen_send(r, WARMUP_FRAMES)) {
+		fprintf(stderr, "bench_flood: live test run: %s\n",
+			strerror(errno));
+		router_close(r);
+		return -1;
+	}
+	usleep(200000);
+	return 0;
+}
+
 static int cmd_flood(const struct opts *o)
 {
 	struct figure answers = {}, sent_rate = {}, cpu = {}, ratio = {};
@@ -312,18 +330,8 @@ static int cmd_flood(const struct opts *o)
 	struct router r;
 	int i;
 
-	if (router_open(&r, o, XDP_DROP))
+	if (flood_open(&r, o))
 		return 1;
-	ns_gen_init(&r.skel->bss->gen_ns, r.mac, o->src_ip, bench_host_net, 0,
-		    ~0ULL, 0, o->targets);
-	/* Warm-up: the responder's first answers, the page pool. */
-	if (gen_send(&r, WARMUP_FRAMES)) {
-		fprintf(stderr, "bench_flood: live test run: %s\n",
-			strerror(errno));
-		router_close(&r);
-		return 1;
-	}
-	usleep(200000);
 
 	for (i = 0; i < o->runs; i++) {
 		na0 = answers_count(&r);
@@ -406,15 +414,11 @@ static int cmd_alternate(const struct opts *o)
 	struct router r;
 	int err;
 
-	if (!a || router_open(&r, o, XDP_DROP)) {
+	if (!a || flood_open(&r, o)) {
 		free(a);
 		return 1;
 	}
-	ns_gen_init(&r.skel->bss->gen_ns, r.mac, o->src_ip, bench_host_net, 0,
-		    ~0ULL, 0, o->targets);
 	err = minimal_prefix(r.skel, o->prefix);
-	if (!err)
-		err = gen_send(&r, WARMUP_FRAMES);
 	if (!err)
 		err = alt_open(a, o->alternate,
 			       bpf_program__fd(r.skel->progs.minimal));
@@ -423,7 +427,6 @@ static int cmd_alternate(const struct opts *o)
 			o->alternate, strerror(-err));
 		goto out;
 	}
-	usleep(200000);
 	a->period_s = o->period_ms / 1000.0;
 	a->count = router_answers;
 	a->count_arg = &r;
